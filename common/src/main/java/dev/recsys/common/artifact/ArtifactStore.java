@@ -1,0 +1,39 @@
+package dev.recsys.common.artifact;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the trainer publishes releases and the services find them.
+ *
+ * <p>A <em>release</em> is an immutable set of files (catalogue, transition counts, embedding
+ * snapshot, later the LoRA adapter) made by one trainer run, described by a manifest with the
+ * checksum of every file. A <em>channel</em> (e.g. {@code stable}) is a named pointer per tenant to
+ * one release; moving it is atomic, so readers see the old release or the new one, never a mix.
+ */
+public interface ArtifactStore {
+
+  /** Tenants that have at least one channel pointer. */
+  Set<String> tenants() throws IOException;
+
+  /** The release the channel points to, if the channel exists. */
+  Optional<String> pointer(String tenant, String channel) throws IOException;
+
+  /** Directory of a release (it may not exist). */
+  Path releaseDir(String tenant, String release);
+
+  /**
+   * Reads a release's manifest and checks every file it lists (presence, size, SHA-256).
+   *
+   * @throws ArtifactException naming the file and the problem when anything is missing or differs
+   */
+  ReleaseManifest verify(String tenant, String release);
+
+  /** Starts a new release in a private staging area; nothing is visible until it is committed. */
+  ReleaseDraft draft(String tenant) throws IOException;
+
+  /** Atomically points {@code channel} of {@code tenant} to an existing, verified release. */
+  void promote(String tenant, String channel, String release) throws IOException;
+}

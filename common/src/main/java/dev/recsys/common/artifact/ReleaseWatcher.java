@@ -1,0 +1,132 @@
+package dev.recsys.common.artifact;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps, for every tenant, the release a channel points to loaded and ready to serve, and swaps
+ * in a new one without a failed request.
+ *
+ * <p>Hot-swap protocol, per tenant, on a background thread:
+ * <ol>
+ *   <li>read the channel pointer; nothing to do if it names the release already served, or one
+ *       already refused;</li>
+ *   <li>verify the release (manifest format, every file's size and SHA-256);</li>
+ *   <li>build the service's value off to the side with the {@link ReleaseLoader} (requests keep
+ *       using the old value meanwhile);</li>
+ *   <li>publish it with one atomic reference write; requests that started before keep the old
+ *       value until they finish, after which the garbage collector releases it;</li>
+ *   <li>if step 2 or 3 fails the release is refused, the old value keeps serving, and the refusal
+ *       is reported once (until the pointer moves again).</li>
+ * </ol>
+ */
+public final class ReleaseWatcher<T> implements AutoCloseable {
+  /** What the watcher reports; services turn it into logs and metrics. */
+  public interface Listener {
+    void loaded(String tenant, String release, Duration took);
+
+    void refused(String tenant, String release, Exception why);
+  }
+
+  private static final System.Logger LOG = System.getLogger(ReleaseWatcher.class.getName());
+
+  private final ArtifactStore store;
+  private final String channel;
+  private final ReleaseLoader<T> loader;
+  private final Listener listener;
+  private final Map<String, LoadedRelease<T>> served = new ConcurrentHashMap<>();
+  private final Map<String, String> refused = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService poller;
+
+  public ReleaseWatcher(ArtifactStore store, String channel, ReleaseLoader<T> loader, Listener listener) {
+    this.store = store;
+    this.channel = Names.requireSegment("channel", channel);
+    this.loader = loader;
+    this.listener = listener;
+    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "release-watcher-" + channel);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Loads what is there now (synchronously), then polls every {@code interval}. */
+  public ReleaseWatcher<T> start(Duration interval) {
+    pollOnce();
+    poller.scheduleWithFixedDelay(this::pollQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The release served for a tenant, if one is loaded. Lock-free; safe on the request path. */
+  public Optional<LoadedRelease<T>> current(String tenant) {
+    return Optional.ofNullable(served.get(tenant));
+  }
+
+  /** Tenants with a loaded release. */
+  public Set<String> tenants() {
+    return Set.copyOf(served.keySet());
+  }
+
+  /** One pass over all tenants (steps 1-5). Public so that tests can drive it deterministically. */
+  public synchronized void pollOnce() {
+    Set<String> tenants;
+    try {
+      tenants = store.tenants();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot list tenants of the artifact store: " + e.getMessage());
+      return;
+    }
+    for (String tenant : tenants) {
+      pollTenant(tenant);
+    }
+  }
+
+  private void pollTenant(String tenant) {
+    String release;
+    try {
+      Optional<String> pointer = store.pointer(tenant, channel);
+      if (pointer.isEmpty()) {
+        return;
+      }
+      release = pointer.get();
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.log(System.Logger.Level.WARNING, "tenant " + tenant + ": cannot read channel " + channel + ": " + e.getMessage());
+      return;
+    }
+    LoadedRelease<T> now = served.get(tenant);
+    if ((now != null && now.release().equals(release)) || release.equals(refused.get(tenant))) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      ReleaseManifest manifest = store.verify(tenant, release);
+      T value = loader.load(tenant, store.releaseDir(tenant, release), manifest);
+      served.put(tenant, new LoadedRelease<>(tenant, release, store.releaseDir(tenant, release), manifest, value));
+      refused.remove(tenant);
+      listener.loaded(tenant, release, Duration.ofNanos(System.nanoTime() - start));
+    } catch (Exception e) {
+      refused.put(tenant, release);
+      listener.refused(tenant, release, e);
+    }
+  }
+
+  private void pollQuietly() {
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "release watcher pass failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.recsys.common.interactions;
+
+import dev.recsys.common.artifact.ArtifactException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Item-to-item transition counts of a release: UTF-8 TSV with header {@code from_item to_item count}.
+ */
+public final class TransitionsFile {
+  public static final String FILE_NAME = "transitions.tsv";
+  static final String HEADER = "from_item\tto_item\tcount";
+
+  private TransitionsFile() {}
+
+  public static void write(List<Transition> transitions, Path file) throws IOException {
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write(HEADER);
+      out.write('\n');
+      for (Transition t : transitions) {
+        out.write(t.from() + "\t" + t.to() + "\t" + t.count() + "\n");
+      }
+    }
+  }
+
+  public static List<Transition> read(Path file) {
+    List<Transition> out = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      if (!HEADER.equals(header)) {
+        throw new ArtifactException(file, "expected header '" + HEADER + "', found '" + header + "'");
+      }
+      String line;
+      int lineNo = 1;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isEmpty()) {
+          continue;
+        }
+        String[] f = line.split("\t", -1);
+        if (f.length != 3) {
+          throw new ArtifactException(file, "line " + lineNo + ": expected 3 tab-separated fields, found " + f.length);
+        }
+        int count;
+        try {
+          count = Integer.parseInt(f[2]);
+        } catch (NumberFormatException e) {
+          throw new ArtifactException(file, "line " + lineNo + ": count '" + f[2] + "' is not an integer");
+        }
+        if (count <= 0) {
+          throw new ArtifactException(file, "line " + lineNo + ": count must be positive, got " + count);
+        }
+        out.add(new Transition(f[0], f[1], count));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ArtifactException(file, "cannot read: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.recsys.common.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseWatcherTest {
+  @TempDir Path root;
+  final List<String> events = new ArrayList<>();
+
+  final ReleaseWatcher.Listener listener = new ReleaseWatcher.Listener() {
+    @Override
+    public void loaded(String tenant, String release, Duration took) {
+      events.add("loaded " + tenant + " " + release);
+    }
+
+    @Override
+    public void refused(String tenant, String release, Exception why) {
+      events.add("refused " + tenant + " " + release + ": " + why.getMessage());
+    }
+  };
+
+  ReleaseLoader<String> readA = (tenant, dir, manifest) -> {
+    String s = Files.readString(dir.resolve("a.txt"));
+    if (s.startsWith("unloadable")) {
+      throw new IllegalStateException("loader says no");
+    }
+    return s;
+  };
+
+  @Test
+  void swapsToNewRelease_whenPointerMoves() throws IOException {
+    FileArtifactStore store = new FileArtifactStore(root);
+    String r1 = FileArtifactStoreTest.publish(store, "acme", "one");
+    store.promote("acme", "stable", r1);
+    try (ReleaseWatcher<String> w = new ReleaseWatcher<>(store, "stable", readA, listener)) {
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("one");
+      String r2 = FileArtifactStoreTest.publish(store, "acme", "two");
+      store.promote("acme", "stable", r2);
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().release()).isEqualTo(r2);
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("two");
+      assertThat(w.current("other")).isEmpty();
+    }
+  }
+
+  @Test
+  void refusesCorruptRelease_oldOneKeepsServing_andRefusalIsReportedOnce() throws IOException {
+    FileArtifactStore store = new FileArtifactStore(root);
+    String r1 = FileArtifactStoreTest.publish(store, "acme", "one");
+    store.promote("acme", "stable", r1);
+    try (ReleaseWatcher<String> w = new ReleaseWatcher<>(store, "stable", readA, listener)) {
+      w.pollOnce();
+      String r2 = FileArtifactStoreTest.publish(store, "acme", "two");
+      store.promote("acme", "stable", r2);
+      Files.writeString(store.releaseDir("acme", r2).resolve("a.txt"), "TWO"); // corrupted after promotion
+      w.pollOnce();
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().release()).isEqualTo(r1);
+      assertThat(events).filteredOn(e -> e.startsWith("refused")).hasSize(1);
+      assertThat(events.get(events.size() - 1)).contains(r2).contains("corrupt");
+    }
+  }
+
+  @Test
+  void refusesReleaseTheLoaderRejects() throws IOException {
+    FileArtifactStore store = new FileArtifactStore(root);
+    String r1 = FileArtifactStoreTest.publish(store, "acme", "unloadable");
+    store.promote("acme", "stable", r1);
+    try (ReleaseWatcher<String> w = new ReleaseWatcher<>(store, "stable", readA, listener)) {
+      w.pollOnce();
+      assertThat(w.current("acme")).isEmpty();
+      assertThat(events).containsExactly("refused acme " + r1 + ": loader says no");
+    }
+  }
+}
