@@ -57,10 +57,12 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
     });
   }
 
-  /** Loads what is there now (synchronously), then polls every {@code interval}. */
+  /**
+   * Polls every {@code interval}, the first time at once, all on the watcher's own thread: a
+   * service starts answering health checks (NOT_SERVING) while its first release loads.
+   */
   public ReleaseWatcher<T> start(Duration interval) {
-    pollOnce();
-    poller.scheduleWithFixedDelay(this::pollQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 

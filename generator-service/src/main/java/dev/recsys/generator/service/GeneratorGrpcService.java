@@ -1,0 +1,25 @@
+package dev.recsys.generator.service;
+
+import dev.recsys.common.rpc.UnaryCalls;
+import dev.recsys.proto.generator.v1.GenerateRequest;
+import dev.recsys.proto.generator.v1.GenerateResponse;
+import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** gRPC endpoint of {@code recsys.generator.v1.GeneratorService}; runs on worker threads. */
+@GrpcService
+@Blocking
+public class GeneratorGrpcService extends GeneratorServiceGrpc.GeneratorServiceImplBase {
+  private final GenerateHandler handler;
+
+  public GeneratorGrpcService(GenerateHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
+    UnaryCalls.respond(responses, () -> handler.generate(request));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.recsys.grounding.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Typed configuration of the grounding service; every default lives here. */
+@ConfigMapping(prefix = "recsys.grounding")
+public interface GroundingConfig {
+  /** Root of the artifact store the trainer publishes to. */
+  @WithDefault("store")
+  String storeRoot();
+
+  /** Channel whose pointer selects the served release, per tenant. */
+  @WithDefault("stable")
+  String channel();
+
+  /** How often the channel pointers are checked. */
+  @WithDefault("2s")
+  Duration pollInterval();
+
+  /** ANN candidates per generated text that D^ is normalised over (the "N" of the method notes). */
+  @WithDefault("100")
+  int candidatePool();
+
+  /** gamma used when neither the request nor the release sets one. */
+  @WithDefault("0.0")
+  double defaultGamma();
+
+  /** Most texts one request may ground. */
+  @WithDefault("32")
+  int maxTexts();
+
+  /** Most characters in one text. */
+  @WithDefault("512")
+  int maxTextLength();
+
+  Hnsw hnsw();
+
+  interface Hnsw {
+    @WithDefault("16")
+    int m();
+
+    @WithDefault("200")
+    int efConstruction();
+
+    @WithDefault("100")
+    int ef();
+  }
+}

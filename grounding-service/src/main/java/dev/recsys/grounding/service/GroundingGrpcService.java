@@ -1,0 +1,25 @@
+package dev.recsys.grounding.service;
+
+import dev.recsys.common.rpc.UnaryCalls;
+import dev.recsys.proto.grounding.v1.GroundRequest;
+import dev.recsys.proto.grounding.v1.GroundResponse;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+/** gRPC endpoint of {@code recsys.grounding.v1.GroundingService}; runs on worker threads. */
+@GrpcService
+@Blocking
+public class GroundingGrpcService extends GroundingServiceGrpc.GroundingServiceImplBase {
+  private final GroundingHandler handler;
+
+  public GroundingGrpcService(GroundingHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void ground(GroundRequest request, StreamObserver<GroundResponse> responses) {
+    UnaryCalls.respond(responses, () -> handler.ground(request));
+  }
+}

@@ -1,0 +1,109 @@
+package dev.recsys.grounding.service;
+
+import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.artifact.Names;
+import dev.recsys.common.rpc.RequestException;
+import dev.recsys.grounding.ranking.GroundedCandidate;
+import dev.recsys.grounding.ranking.Grounder;
+import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import dev.recsys.proto.grounding.v1.GroundRequest;
+import dev.recsys.proto.grounding.v1.GroundResponse;
+import dev.recsys.proto.grounding.v1.GroundedItem;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Validates a Ground request, grounds it on the tenant's current snapshot, builds the response. */
+@ApplicationScoped
+public class GroundingHandler {
+  static final int MAX_K = 100;
+  static final double MAX_GAMMA = 100.0;
+
+  private final GroundingRuntime runtime;
+  private final GroundingConfig config;
+  private Grounder grounder;
+
+  public GroundingHandler(GroundingRuntime runtime, GroundingConfig config) {
+    this.runtime = runtime;
+    this.config = config;
+  }
+
+  public GroundResponse ground(GroundRequest req) {
+    validate(req);
+    LoadedRelease<GroundingSnapshot> release = resolve(req.getTenant(), req.getRelease());
+    GroundingSnapshot snapshot = release.value();
+    Set<Integer> excluded = new HashSet<>();
+    for (String id : req.getExcludeItemIdsList()) {
+      int row = snapshot.catalogue().indexOf(id);
+      if (row >= 0) {
+        excluded.add(row);
+      }
+    }
+    double gamma = req.hasPopularityWeight() ? req.getPopularityWeight() : snapshot.gamma();
+    List<GroundedCandidate> ranked = grounder().ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
+    GroundResponse.Builder out = GroundResponse.newBuilder()
+        .setSnapshotVersion(release.release())
+        .setEncoder(runtime.encoder().id());
+    for (GroundedCandidate c : ranked) {
+      var item = snapshot.catalogue().get(c.row());
+      out.addItems(GroundedItem.newBuilder().setItemId(item.id()).setTitle(item.title()).setScore(c.score())
+          .setSourceText(c.sourceText()));
+    }
+    return out.build();
+  }
+
+  private Grounder grounder() {
+    if (grounder == null) {
+      grounder = new Grounder(runtime.encoder(), config.candidatePool());
+    }
+    return grounder;
+  }
+
+  private void validate(GroundRequest req) {
+    if (!Names.isValidTenant(req.getTenant())) {
+      throw RequestException.invalid("tenant", "'" + req.getTenant()
+          + "' is not a valid tenant name (1-63 lower-case letters, digits or '-')");
+    }
+    if (req.getTextsCount() == 0) {
+      throw RequestException.invalid("texts", "at least one text is required");
+    }
+    if (req.getTextsCount() > config.maxTexts()) {
+      throw RequestException.invalid("texts", req.getTextsCount() + " texts given; at most " + config.maxTexts()
+          + " are allowed");
+    }
+    for (int i = 0; i < req.getTextsCount(); i++) {
+      String t = req.getTexts(i);
+      if (t.isBlank()) {
+        throw RequestException.invalid("texts[" + i + "]", "must not be empty");
+      }
+      if (t.length() > config.maxTextLength()) {
+        throw RequestException.invalid("texts[" + i + "]", "has " + t.length() + " characters; at most "
+            + config.maxTextLength() + " are allowed");
+      }
+    }
+    if (req.getK() < 1 || req.getK() > MAX_K) {
+      throw RequestException.invalid("k", "must be in 1.." + MAX_K + ", got " + req.getK());
+    }
+    if (req.hasPopularityWeight()
+        && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= MAX_GAMMA)) {
+      throw RequestException.invalid("popularity_weight", "must be in [0, " + MAX_GAMMA + "], got "
+          + req.getPopularityWeight());
+    }
+  }
+
+  private LoadedRelease<GroundingSnapshot> resolve(String tenant, String wanted) {
+    LoadedRelease<GroundingSnapshot> release = runtime.current(tenant).orElse(null);
+    if (release == null) {
+      if (runtime.tenants().isEmpty()) {
+        throw RequestException.unavailable("no embedding snapshot is loaded yet; retry shortly");
+      }
+      throw RequestException.notFound("tenant '" + tenant + "' has no published snapshot");
+    }
+    if (!wanted.isEmpty() && !wanted.equals(release.release())) {
+      throw RequestException.notFound("release '" + wanted + "' is not loaded for tenant '" + tenant
+          + "' (serving '" + release.release() + "')");
+    }
+    return release;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.recsys.grounding.service;
+
+import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.artifact.MeteredReleaseListener;
+import dev.recsys.common.artifact.ReleaseWatcher;
+import dev.recsys.common.encoder.Encoder;
+import dev.recsys.common.health.GrpcReadiness;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.grounding.index.HnswItemIndex;
+import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import dev.recsys.grounding.snapshot.SnapshotLoader;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Owns the encoder and the release watcher of this service: loads every tenant's snapshot in the
+ * background, hot-swaps new ones, and turns gRPC health SERVING once the first one is loaded.
+ */
+@ApplicationScoped
+public class GroundingRuntime {
+  private final GroundingConfig config;
+  private final MeterRegistry registry;
+  private final GrpcHealthStorage health;
+  private Encoder encoder;
+  private ReleaseWatcher<GroundingSnapshot> watcher;
+
+  public GroundingRuntime(GroundingConfig config, MeterRegistry registry, GrpcHealthStorage health) {
+    this.config = config;
+    this.registry = registry;
+    this.health = health;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    GrpcReadiness.set(health, false, GroundingServiceGrpc.SERVICE_NAME);
+    encoder = new MiniLmEncoder();
+    HnswItemIndex.Params params = new HnswItemIndex.Params(config.hnsw().m(), config.hnsw().efConstruction(),
+        config.hnsw().ef(), Runtime.getRuntime().availableProcessors());
+    MeteredReleaseListener listener = new MeteredReleaseListener("grounding", registry, 
+        () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));
+    watcher = new ReleaseWatcher<>(new FileArtifactStore(Path.of(config.storeRoot())), config.channel(),
+        new SnapshotLoader(encoder.id(), encoder.dimension(), params, config.defaultGamma()), listener);
+    Gauge.builder("recsys.grounding.index.items", this, r -> r.indexedItems()).register(registry);
+    watcher.start(config.pollInterval());
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (watcher != null) {
+      watcher.close();
+    }
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  public Optional<LoadedRelease<GroundingSnapshot>> current(String tenant) {
+    return watcher.current(tenant);
+  }
+
+  public Set<String> tenants() {
+    return watcher.tenants();
+  }
+
+  private double indexedItems() {
+    return watcher == null ? 0 : watcher.tenants().stream()
+        .mapToInt(t -> watcher.current(t).map(r -> r.value().index().size()).orElse(0)).sum();
+  }
+}
