@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class Catalogue {
   private final List<Item> items;
   private final Map<String, Integer> indexById;
+  private volatile int[] popularityOrder;
 
   public Catalogue(List<Item> items) {
     this.items = List.copyOf(items);
@@ -55,8 +56,17 @@ public final class Catalogue {
     return indexById.containsKey(itemId);
   }
 
-  /** Item rows sorted by popularity, most popular first (ties by row). */
+  /** Item rows sorted by popularity, most popular first (ties by row); computed once. */
   public int[] byPopularity() {
+    int[] order = popularityOrder;
+    if (order == null) {
+      order = sortByPopularity();
+      popularityOrder = order;
+    }
+    return order.clone();
+  }
+
+  private int[] sortByPopularity() {
     List<Integer> rows = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       rows.add(i);

@@ -1,0 +1,88 @@
+package dev.recsys.gateway.recommend;
+
+import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.rpc.RequestException;
+import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.gateway.catalog.CatalogueRegistry;
+import dev.recsys.gateway.stages.Generated;
+import dev.recsys.gateway.stages.GeneratorStage;
+import dev.recsys.gateway.stages.Grounded;
+import dev.recsys.gateway.stages.GroundingStage;
+import dev.recsys.proto.generator.v1.HistoryItem;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.proto.recommend.v1.RecommendedItem;
+import dev.recsys.proto.recommend.v1.ServedBy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * The Recommend path:
+ * <ol>
+ *   <li>validate the request; resolve the tenant's catalogue (unknown tenant: NOT_FOUND);</li>
+ *   <li>generate texts from the last 10 history items (fallback: the recent titles);</li>
+ *   <li>ground them to catalogue items, excluding the history if asked (fallback: popularity);</li>
+ *   <li>answer with ranks, the versions that served, and whether a fallback was used.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class RecommendHandler {
+  static final int GENERATOR_WINDOW = 10;
+
+  private final CatalogueRegistry catalogues;
+  private final GeneratorStage generator;
+  private final GroundingStage grounding;
+  private final GatewayConfig config;
+  private final RecommendValidator validator;
+
+  public RecommendHandler(CatalogueRegistry catalogues, GeneratorStage generator, GroundingStage grounding,
+      GatewayConfig config) {
+    this.catalogues = catalogues;
+    this.generator = generator;
+    this.grounding = grounding;
+    this.config = config;
+    this.validator = new RecommendValidator(config);
+  }
+
+  public RecommendResponse recommend(RecommendRequest req) {
+    validator.validateShape(req);
+    LoadedRelease<Catalogue> release = catalogues.current(req.getTenant()).orElseThrow(() -> catalogues.loadedAny()
+        ? RequestException.notFound("tenant '" + req.getTenant() + "' is unknown: no release is published for it")
+        : RequestException.unavailable("the gateway has not loaded any catalogue yet; retry shortly"));
+    Catalogue catalogue = release.value();
+    validator.validateItems(req, catalogue);
+
+    List<HistoryItem> recent = new ArrayList<>();
+    for (int i = Math.max(0, req.getHistoryCount() - GENERATOR_WINDOW); i < req.getHistoryCount(); i++) {
+      String id = req.getHistory(i);
+      recent.add(HistoryItem.newBuilder().setItemId(id).setTitle(catalogue.find(id).orElseThrow().title()).build());
+    }
+    int n = req.hasNumCandidates() ? req.getNumCandidates() : config.defaultNumCandidates();
+    Generated generated = generator.generate(req.getTenant(), recent, n);
+
+    boolean excludeSeen = !req.hasExcludeSeen() || req.getExcludeSeen();
+    List<String> excluded = excludeSeen ? List.copyOf(new LinkedHashSet<>(req.getHistoryList())) : List.of();
+    OptionalDouble gamma = req.hasPopularityWeight() ? OptionalDouble.of(req.getPopularityWeight()) : OptionalDouble.empty();
+    Grounded grounded = generated.texts().isEmpty()
+        ? grounding.ground(req.getTenant(), recent.stream().map(HistoryItem::getTitle).toList(), req.getK(), excluded, gamma)
+        : grounding.ground(req.getTenant(), generated.texts(), req.getK(), excluded, gamma);
+
+    RecommendResponse.Builder out = RecommendResponse.newBuilder()
+        .addAllGeneratedTexts(generated.texts())
+        .setServedBy(ServedBy.newBuilder().setGeneratorBackend(generated.backend())
+            .setAdapterVersion(generated.modelVersion()).setSnapshotVersion(grounded.snapshotVersion())
+            .setEncoder(grounded.encoder()));
+    int rank = 1;
+    for (Grounded.Item item : grounded.items()) {
+      out.addItems(RecommendedItem.newBuilder().setItemId(item.itemId()).setTitle(item.title()).setScore(item.score())
+          .setRank(rank++));
+    }
+    String reason = String.join("; ", java.util.stream.Stream.of(generated.degradedReason(), grounded.degradedReason())
+        .filter(s -> !s.isEmpty()).toList());
+    return out.setDegraded(!reason.isEmpty()).setDegradedReason(reason).build();
+  }
+}

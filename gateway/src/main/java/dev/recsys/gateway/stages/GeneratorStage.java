@@ -1,0 +1,48 @@
+package dev.recsys.gateway.stages;
+
+import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.proto.generator.v1.GenerateRequest;
+import dev.recsys.proto.generator.v1.GenerateResponse;
+import dev.recsys.proto.generator.v1.GeneratedText;
+import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import dev.recsys.proto.generator.v1.HistoryItem;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Retry;
+
+/**
+ * Calls the generator with a per-call deadline; retries UNAVAILABLE twice with jittered backoff;
+ * if it still fails, {@link GeneratorFallback} grounds the user's recent history instead.
+ */
+@ApplicationScoped
+public class GeneratorStage {
+  @GrpcClient("generator")
+  GeneratorServiceGrpc.GeneratorServiceBlockingStub stub;
+
+  private final GatewayConfig config;
+
+  public GeneratorStage(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
+  @Fallback(value = GeneratorFallback.class, applyOn = StageException.class)
+  public Generated generate(String tenant, List<HistoryItem> history, int n) {
+    GenerateRequest req = GenerateRequest.newBuilder().setTenant(tenant).addAllHistory(history).setNumCandidates(n)
+        .build();
+    GenerateResponse resp;
+    try {
+      resp = stub.withDeadlineAfter(config.generatorDeadline().toMillis(), TimeUnit.MILLISECONDS)
+          .withInterceptors(TenantHeader.of(tenant))
+          .generate(req);
+    } catch (StatusRuntimeException e) {
+      throw StageException.of("generator", e);
+    }
+    return new Generated(resp.getTextsList().stream().map(GeneratedText::getText).toList(), resp.getBackend(),
+        resp.getModelVersion(), "");
+  }
+}

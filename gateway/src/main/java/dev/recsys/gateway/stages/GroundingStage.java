@@ -1,0 +1,50 @@
+package dev.recsys.gateway.stages;
+
+import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.proto.grounding.v1.GroundRequest;
+import dev.recsys.proto.grounding.v1.GroundResponse;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Retry;
+
+/**
+ * Calls the grounding service with a per-call deadline; retries UNAVAILABLE twice with jittered
+ * backoff; if it still fails, {@link GroundingFallback} serves the most popular unseen items.
+ */
+@ApplicationScoped
+public class GroundingStage {
+  @GrpcClient("grounding")
+  GroundingServiceGrpc.GroundingServiceBlockingStub stub;
+
+  private final GatewayConfig config;
+
+  public GroundingStage(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
+  @Fallback(value = GroundingFallback.class, applyOn = StageException.class)
+  public Grounded ground(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma) {
+    GroundRequest.Builder req = GroundRequest.newBuilder().setTenant(tenant).addAllTexts(texts).setK(k)
+        .addAllExcludeItemIds(excluded);
+    gamma.ifPresent(req::setPopularityWeight);
+    GroundResponse resp;
+    try {
+      resp = stub.withDeadlineAfter(config.groundingDeadline().toMillis(), TimeUnit.MILLISECONDS)
+          .withInterceptors(TenantHeader.of(tenant))
+          .ground(req.build());
+    } catch (StatusRuntimeException e) {
+      throw StageException.of("grounding", e);
+    }
+    return new Grounded(resp.getItemsList().stream()
+        .map(i -> new Grounded.Item(i.getItemId(), i.getTitle(), i.getScore())).toList(),
+        resp.getSnapshotVersion(), resp.getEncoder(), "");
+  }
+}
