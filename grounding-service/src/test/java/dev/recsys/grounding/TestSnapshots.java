@@ -1,0 +1,90 @@
+package dev.recsys.grounding;
+
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.Item;
+import dev.recsys.common.embedding.EmbeddingMatrix;
+import dev.recsys.common.encoder.Encoder;
+import dev.recsys.grounding.index.ExactItemIndex;
+import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Small hand-made data for grounding tests. */
+public final class TestSnapshots {
+  private TestSnapshots() {}
+
+  /**
+   * Test double of {@link Encoder} (the real MiniLM encoder is tested in recsys-common): maps
+   * known texts to fixed 2-d vectors, so distances in tests are exact and obvious.
+   */
+  public static Encoder lookupEncoder(Map<String, float[]> vectors) {
+    return new Encoder() {
+      @Override
+      public String id() {
+        return "lookup";
+      }
+
+      @Override
+      public int dimension() {
+        return 2;
+      }
+
+      @Override
+      public float[][] encode(List<String> texts) {
+        return texts.stream().map(t -> {
+          float[] v = vectors.get(t);
+          if (v == null) {
+            throw new IllegalArgumentException("no vector for '" + t + "'");
+          }
+          return v;
+        }).toArray(float[][]::new);
+      }
+    };
+  }
+
+  /** Items a..e on a line at x = 0, 1, 2, 3, 4; e is the most popular. */
+  public static GroundingSnapshot line() {
+    List<Item> items = List.of(new Item("a", "A", 0.0), new Item("b", "B", 0.1), new Item("c", "C", 0.2),
+        new Item("d", "D", 0.3), new Item("e", "E", 1.0));
+    float[][] rows = new float[items.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new float[] {i, 0};
+    }
+    EmbeddingMatrix m = EmbeddingMatrix.of("lookup", rows);
+    return new GroundingSnapshot(new Catalogue(items), m, new ExactItemIndex(m), 0.0);
+  }
+
+  /** Clustered unit-ish vectors: {@code clusters} centres, points spread around them. */
+  public static EmbeddingMatrix clustered(int rows, int dim, int clusters, long seed) {
+    Random rnd = new Random(seed);
+    float[][] centres = new float[clusters][dim];
+    for (float[] c : centres) {
+      for (int j = 0; j < dim; j++) {
+        c[j] = (float) rnd.nextGaussian();
+      }
+    }
+    float[][] out = new float[rows][dim];
+    for (int i = 0; i < rows; i++) {
+      float[] c = centres[rnd.nextInt(clusters)];
+      for (int j = 0; j < dim; j++) {
+        out[i][j] = c[j] + 0.3f * (float) rnd.nextGaussian();
+      }
+    }
+    return EmbeddingMatrix.of("test", out);
+  }
+
+  public static List<float[]> queriesNear(EmbeddingMatrix m, int count, long seed) {
+    Random rnd = new Random(seed);
+    List<float[]> qs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      float[] q = m.row(rnd.nextInt(m.rows()));
+      for (int j = 0; j < q.length; j++) {
+        q[j] += 0.2f * (float) rnd.nextGaussian();
+      }
+      qs.add(q);
+    }
+    return qs;
+  }
+}

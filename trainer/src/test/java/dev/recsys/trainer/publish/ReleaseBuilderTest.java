@@ -1,0 +1,66 @@
+package dev.recsys.trainer.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.CatalogueFile;
+import dev.recsys.common.embedding.EmbeddingMatrix;
+import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.common.interactions.Transition;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.split.Sample;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseBuilderTest {
+  @TempDir Path root;
+
+  static final List<Sample> TRAIN = List.of(
+      new Sample("u", List.of("a"), "b", 1), new Sample("u", List.of("a", "b"), "c", 2),
+      new Sample("v", List.of("a"), "b", 3), new Sample("w", List.of(), "c", 4));
+
+  static Dataset dataset() {
+    Map<String, String> titles = new LinkedHashMap<>();
+    titles.put("a", "Toy Story (1995)");
+    titles.put("b", "Heat (1995)");
+    titles.put("c", "Fargo (1996)");
+    return new Dataset("tiny", titles, List.of());
+  }
+
+  @Test
+  void popularityIsMinMaxScaledTrainTargetCounts() {
+    Catalogue c = ReleaseBuilder.catalogue(dataset(), TRAIN);
+    assertThat(c.find("a").orElseThrow().popularity()).isEqualTo(0.0);
+    assertThat(c.find("b").orElseThrow().popularity()).isEqualTo(1.0);
+    assertThat(c.find("c").orElseThrow().popularity()).isEqualTo(1.0);
+  }
+
+  @Test
+  void transitionsCountLastHistoryItemToTarget() {
+    assertThat(ReleaseBuilder.transitions(TRAIN)).containsExactly(new Transition("a", "b", 2), new Transition("b", "c", 1));
+  }
+
+  @Test
+  void publish_writesVerifiableReleaseWithSnapshot_andMovesChannel() throws Exception {
+    FileArtifactStore store = new FileArtifactStore(root);
+    ReleaseBuilder b = new ReleaseBuilder(store, new MiniLmEncoder());
+    ReleaseManifest m = b.publish(new ReleaseBuilder.Request("acme", "stable", dataset(), "h", "bigrec", TRAIN, 2.0, "t"),
+        n -> { });
+    assertThat(store.pointer("acme", "stable")).contains(m.release());
+    assertThat(store.verify("acme", m.release()).files()).containsOnlyKeys("catalogue.tsv", "transitions.tsv",
+        "embeddings.bin");
+    EmbeddingMatrix e = SnapshotFile.read(store.releaseDir("acme", m.release()).resolve(SnapshotFile.FILE_NAME));
+    assertThat(e.rows()).isEqualTo(3);
+    assertThat(e.dimension()).isEqualTo(384);
+    assertThat(e.encoderId()).isEqualTo(MiniLmEncoder.ID);
+    assertThat(m.param("gamma", 0)).isEqualTo(2.0);
+    assertThat(CatalogueFile.read(store.releaseDir("acme", m.release()).resolve("catalogue.tsv")).size()).isEqualTo(3);
+  }
+}

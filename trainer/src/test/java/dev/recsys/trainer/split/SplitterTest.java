@@ -1,0 +1,54 @@
+package dev.recsys.trainer.split;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.data.Interaction;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SplitterTest {
+  /** user u: items 1..15 at times 1..15; user v: items 1..5 at times 100..104. */
+  static Dataset data() {
+    Map<String, String> titles = new LinkedHashMap<>();
+    for (int i = 1; i <= 15; i++) {
+      titles.put(Integer.toString(i), "T" + i);
+    }
+    List<Interaction> log = new ArrayList<>();
+    for (int i = 1; i <= 15; i++) {
+      log.add(new Interaction("u", Integer.toString(i), i));
+    }
+    for (int i = 1; i <= 5; i++) {
+      log.add(new Interaction("v", Integer.toString(i), 99 + i));
+    }
+    return new Dataset("t", titles, log);
+  }
+
+  @Test
+  void bigrec_slidingWindowsOfTen_globalTimeSplit8010() {
+    Splits s = Splitter.bigrec(data());
+    int total = 14 + 4;
+    assertThat(s.train().size() + s.valid().size() + s.test().size()).isEqualTo(total);
+    assertThat(s.train()).hasSize(14);
+    Sample last = s.train().get(13);
+    // u's target at position 14 (item 15) has the 10 previous items 5..14
+    Sample u15 = s.train().stream().filter(x -> x.target().equals("15")).findFirst().orElseThrow();
+    assertThat(u15.history()).containsExactly("5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
+    // time order: every test sample is at or after every train sample
+    long maxTrain = s.train().stream().mapToLong(Sample::timestamp).max().orElseThrow();
+    assertThat(s.test()).allSatisfy(x -> assertThat(x.timestamp()).isGreaterThanOrEqualTo(maxTrain));
+    assertThat(last.timestamp()).isLessThanOrEqualTo(s.valid().get(0).timestamp());
+  }
+
+  @Test
+  void leaveOneOut_lastIsTest_secondLastIsValid() {
+    Splits s = Splitter.leaveOneOut(data());
+    assertThat(s.test()).extracting(Sample::target).containsExactly("15", "5");
+    assertThat(s.valid()).extracting(Sample::target).containsExactly("14", "4");
+    assertThat(s.train()).hasSize(12 + 2);
+    assertThat(s.test().get(1).history()).containsExactly("1", "2", "3", "4");
+  }
+}
