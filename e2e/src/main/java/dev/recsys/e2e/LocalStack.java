@@ -1,0 +1,165 @@
+package dev.recsys.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the three packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) as child
+ * processes on free loopback ports, all reading one artifact store, and stops them again.
+ * Used by the end-to-end tests and the bench commands; nothing is mocked.
+ */
+public final class LocalStack implements AutoCloseable {
+  /** One service: its module folder, the env var naming its port, its process. */
+  public static final class Service {
+    final String module;
+    final int port;
+    Process process;
+    Path log;
+
+    Service(String module, int port) {
+      this.module = module;
+      this.port = port;
+    }
+
+    public int port() {
+      return port;
+    }
+
+    public Path log() {
+      return log;
+    }
+  }
+
+  private final Path repo;
+  private final Path store;
+  private final Path logs;
+  private final Duration pollInterval;
+  private final Map<String, Service> services = new LinkedHashMap<>();
+
+  public LocalStack(Path repo, Path store, Path logs, Duration pollInterval) throws IOException {
+    this.repo = repo;
+    this.store = store;
+    this.logs = logs;
+    this.pollInterval = pollInterval;
+    Files.createDirectories(logs);
+    services.put("grounding", new Service("grounding-service", freePort()));
+    services.put("generator", new Service("generator-service", freePort()));
+    services.put("gateway", new Service("gateway", freePort()));
+  }
+
+  /** The repository root: {@code -Drecsys.repo}, else the working directory or its parent. */
+  public static Path repoRoot() {
+    String prop = System.getProperty("recsys.repo");
+    Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
+    return Files.exists(p.resolve("gateway")) ? p : p.getParent();
+  }
+
+  public LocalStack start() throws IOException, InterruptedException {
+    for (String name : services.keySet()) {
+      start(name);
+    }
+    for (String name : services.keySet()) {
+      awaitReady(name, Duration.ofSeconds(120));
+    }
+    return this;
+  }
+
+  /** Starts one service (again, after {@link #stop}). */
+  public void start(String name) throws IOException {
+    Service s = services.get(name);
+    Path jar = repo.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    String poll = pollInterval.toMillis() + "ms";
+    cmd.addAll(List.of("-Drecsys.grounding.poll-interval=" + poll, "-Drecsys.generator.poll-interval=" + poll,
+        "-Drecsys.gateway.poll-interval=" + poll, "-jar", jar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    s.log = logs.resolve(name + ".log");
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(s.log.toFile()));
+    Map<String, String> env = pb.environment();
+    env.put("RECSYS_STORE", store.toAbsolutePath().toString());
+    env.put("RECSYS_BIND_HOST", "127.0.0.1");
+    env.put("GROUNDING_PORT", Integer.toString(services.get("grounding").port));
+    env.put("GENERATOR_PORT", Integer.toString(services.get("generator").port));
+    env.put("GATEWAY_PORT", Integer.toString(services.get("gateway").port));
+    env.put("GROUNDING_HOST", "127.0.0.1");
+    env.put("GENERATOR_HOST", "127.0.0.1");
+    s.process = pb.start();
+  }
+
+  /** Waits until the service's readiness probe answers UP (a release is loaded). */
+  public void awaitReady(String name, Duration timeout) throws InterruptedException {
+    Service s = services.get(name);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!s.process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + s.process.exitValue() + "; see " + s.log);
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port
+            + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(name + " not ready after " + timeout + "; see " + s.log);
+  }
+
+  /** GET of an HTTP path of a service (e.g. /q/metrics). */
+  public String http(String name, String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + services.get(name).port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  public int port(String name) {
+    return services.get(name).port;
+  }
+
+  public Path log(String name) {
+    return services.get(name).log;
+  }
+
+  /** Stops one service (SIGTERM, then SIGKILL after 20 s). */
+  public void stop(String name) throws InterruptedException {
+    Service s = services.get(name);
+    if (s.process != null && s.process.isAlive()) {
+      s.process.destroy();
+      if (!s.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        s.process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (String name : List.copyOf(services.keySet()).reversed()) {
+      stop(name);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.recsys.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.common.artifact.ReleaseDraft;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.catalog.CatalogueFile;
+import dev.recsys.common.embedding.EmbeddingMatrix;
+import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.Splits;
+import io.grpc.StatusRuntimeException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Publishes new releases while requests flow through the gateway: every request must succeed,
+ * the new snapshot must take over, and broken releases must be refused while the last good one
+ * keeps serving.
+ */
+class HotSwapEndToEndTest {
+  @TempDir Path dir;
+
+  /** Client threads that call Recommend until stopped, recording every outcome. */
+  static final class Load implements AutoCloseable {
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicInteger ok = new AtomicInteger();
+    final AtomicInteger total = new AtomicInteger();
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    volatile String lastSnapshot = "";
+    final List<Thread> threads;
+
+    Load(StackFixture fx, List<Sample> samples, int clients) {
+      threads = java.util.stream.IntStream.range(0, clients).mapToObj(c -> Thread.ofPlatform().start(() -> {
+        int i = c;
+        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos(); // bounded even if never stopped
+        while (running.get() && System.nanoTime() < end) {
+          Sample s = samples.get(i++ % samples.size());
+          total.incrementAndGet();
+          try {
+            RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
+                .addAllHistory(s.history()).setK(10).build());
+            if (r.getDegraded() || r.getItemsCount() != 10) {
+              failures.add("degraded or short: " + r.getDegradedReason() + " items=" + r.getItemsCount());
+            } else {
+              ok.incrementAndGet();
+              snapshots.add(r.getServedBy().getSnapshotVersion());
+              lastSnapshot = r.getServedBy().getSnapshotVersion();
+            }
+          } catch (StatusRuntimeException e) {
+            failures.add(e.getStatus().toString());
+          }
+        }
+      })).toList();
+    }
+
+    void awaitSnapshot(String release) throws InterruptedException {
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!snapshots.contains(release) && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      assertThat(snapshots).as("responses served by the new release").contains(release);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+  }
+
+  /** Moves the channel pointer without the store's verification, as a buggy publisher or bit rot would. */
+  static void forcePointer(Path store, String release) throws Exception {
+    Path channels = store.resolve("tenants/default/channels");
+    Path tmp = channels.resolve(".forced.tmp");
+    Files.writeString(tmp, release + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, channels.resolve("stable"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void swapsUnderLoad_withZeroFailedRequests_andRefusesBrokenSnapshots() throws Exception {
+    Dataset d = Releases.synthetic();
+    Splits splits = Releases.bigrec(d);
+    ReleaseManifest[] first = new ReleaseManifest[1];
+    try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(200),
+        r -> first[0] = r.publish("default", d, splits, 0.0))) {
+      Path store = dir.resolve("store");
+      String good;
+      Load load = new Load(fx, splits.test(), 3);
+      try (load) {
+        load.awaitSnapshot(first[0].release());
+        good = first[0].release();
+        for (int i = 1; i <= 3; i++) {
+          good = fx.releases.publish("default", d, splits, i).release();
+          load.awaitSnapshot(good);
+        }
+
+        // 1. a corrupt snapshot: checksum no longer matches the manifest
+        String corrupt = fx.releases.publish("default", d, splits, 9).release();
+        // publish() moved the pointer already; put it back, corrupt the file, then force the pointer
+        forcePointer(store, good);
+        Thread.sleep(600);
+        Path snap = fx.releases.store().releaseDir("default", corrupt).resolve(SnapshotFile.FILE_NAME);
+        try (RandomAccessFile raf = new RandomAccessFile(snap.toFile(), "rw")) {
+          raf.seek(raf.length() - 8);
+          raf.writeLong(0x7fc00000_7fc00000L);
+        }
+        forcePointer(store, corrupt);
+
+        // 2. an inconsistent one: checksums fine, but 8-d vectors from another encoder
+        Thread.sleep(1000);
+        ReleaseDraft draft = fx.releases.store().draft("default");
+        Files.copy(fx.releases.store().releaseDir("default", good).resolve(CatalogueFile.FILE_NAME),
+            draft.path(CatalogueFile.FILE_NAME));
+        int n = d.titles().size();
+        SnapshotFile.write(EmbeddingMatrix.of("other-encoder", new float[n][8]), draft.path(SnapshotFile.FILE_NAME));
+        ReleaseManifest bad = draft.commit(new ReleaseManifest(0, null, null, null, "test", "other-encoder", 8, n,
+            Map.of(), Map.of(), null));
+        fx.releases.store().promote("default", "stable", bad.release());
+        Thread.sleep(1500);
+        load.ok.set(0);
+        Thread.sleep(1000);
+        assertThat(load.ok.get()).as("requests still succeed after the refusals").isPositive();
+        assertThat(load.lastSnapshot).isEqualTo(good);
+        assertThat(load.snapshots).doesNotContain(corrupt, bad.release());
+      }
+      System.out.printf("hot swap under load: %d requests, %d failed, %d releases served%n", load.total.get(),
+          load.failures.size(), load.snapshots.size());
+      assertThat(load.failures).as("failed requests during the swaps").isEmpty();
+      assertThat(load.snapshots).hasSize(4);
+      String metrics = fx.stack.http("grounding", "/q/metrics");
+      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"grounding\"[^}]*} 2\\.0");
+      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"[^}]*stage=\"grounding\"[^}]*} 4\\.0");
+      assertThat(Files.readString(fx.stack.log("grounding"))).contains("refused release").contains("corrupt")
+          .contains("made by encoder 'other-encoder'");
+    }
+  }
+}
