@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks that print tables (not part of the tests):
+#   scripts/bench.sh grounding [items=100000] [queries=500]   HNSW build, recall@10 vs exact, latency
+#   scripts/bench.sh recommend [requests=1000] [clients=4]     end-to-end Recommend latency through the gateway
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+what=${1:?usage: scripts/bench.sh grounding|recommend [args...]}; shift
+./mvnw -B -q --no-transfer-progress -DskipTests package
+case "$what" in
+  grounding) main=dev.recsys.bench.GroundingBench ;;
+  recommend) main=dev.recsys.bench.RecommendBench ;;
+  *) echo "unknown bench '$what': use grounding or recommend" >&2; exit 2 ;;
+esac
+cd e2e
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \
+  -Drecsys.repo="$(cd .. && pwd)" -cp "target/recsys-e2e-0.1.0-SNAPSHOT.jar:target/lib/*" "$main" "$@"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: prepares the data set, publishes a release (catalogue,
+# transition counts, MiniLM embedding snapshot) to a local artifact store, starts the three
+# services (grounding, generator, gateway) on loopback, sends real Recommend calls through the
+# gateway with the CLI and prints the recommendations, then stops the services.
+#
+# Data: MovieLens-100K from $ML100K (default ../shared/datasets/ml-100k). Without it, a small
+# synthetic catalogue made by the trainer. No GPU and no Triton are needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+WORK=${DEMO_DIR:-.demo}
+ML100K=${ML100K:-../shared/datasets/ml-100k}
+export GATEWAY_PORT=${GATEWAY_PORT:-9080} GENERATOR_PORT=${GENERATOR_PORT:-9081} GROUNDING_PORT=${GROUNDING_PORT:-9082}
+export RECSYS_BIND_HOST=127.0.0.1 GENERATOR_HOST=127.0.0.1 GROUNDING_HOST=127.0.0.1
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+
+echo "== build (skipping tests; scripts/test.sh runs them)"
+./mvnw -B -q --no-transfer-progress -DskipTests package
+
+rm -rf "$WORK"; mkdir -p "$WORK/logs"
+export RECSYS_STORE="$PWD/$WORK/store"
+trainer() { java "${JAVA_OPTS[@]}" -jar trainer/target/recsys-trainer.jar "$@"; }
+
+echo "== prepare data"
+if [ -f "$ML100K/u.data" ]; then
+  DATA="$WORK/data/ml-100k"
+  trainer import --format movielens --input "$ML100K" --name ml-100k --out "$DATA"
+else
+  echo "MovieLens-100K not found at $ML100K: using a synthetic catalogue made by the trainer instead."
+  echo "(Get ml-100k.zip from https://grouplens.org/datasets/movielens/100k/ and set ML100K=<unzipped folder>.)"
+  DATA="$WORK/data/synthetic"
+  trainer synthetic --out "$DATA"
+fi
+
+echo "== publish a release to $RECSYS_STORE"
+trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable
+
+echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :$GATEWAY_PORT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+for svc in grounding-service generator-service gateway; do
+  java "${JAVA_OPTS[@]}" -Xmx768m -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
+  PIDS+=($!)
+done
+for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null \
+    || { echo "service on :$port not ready; logs in $WORK/logs" >&2; exit 1; }
+done
+
+echo "== Recommend calls through the gateway (histories of the test split; '<-' marks the real next item)"
+java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar recommend --target "127.0.0.1:$GATEWAY_PORT" \
+  --samples "$DATA/splits/bigrec/test.jsonl" --count 3 -k 10
+echo "== done; service logs in $WORK/logs"
