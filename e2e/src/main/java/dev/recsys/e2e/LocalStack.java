@@ -104,6 +104,15 @@ public final class LocalStack implements AutoCloseable {
 
   /** Waits until the service's readiness probe answers UP (a release is loaded). */
   public void awaitReady(String name, Duration timeout) throws InterruptedException {
+    await(name, "/q/health/ready", timeout);
+  }
+
+  /** Waits until the service process answers its liveness probe (it may not be ready). */
+  public void awaitLive(String name, Duration timeout) throws InterruptedException {
+    await(name, "/q/health/live", timeout);
+  }
+
+  private void await(String name, String probe, Duration timeout) throws InterruptedException {
     Service s = services.get(name);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -113,7 +122,7 @@ public final class LocalStack implements AutoCloseable {
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port
-            + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            + probe)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }
@@ -122,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(name + " not ready after " + timeout + "; see " + s.log);
+    throw new IllegalStateException(name + ": " + probe + " not UP after " + timeout + "; see " + s.log);
   }
 
   /** GET of an HTTP path of a service (e.g. /q/metrics). */

@@ -1,0 +1,104 @@
+package dev.recsys.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.recsys.proto.generator.v1.GenerateRequest;
+import dev.recsys.proto.generator.v1.GenerateResponse;
+import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import dev.recsys.proto.generator.v1.HistoryItem;
+import dev.recsys.proto.grounding.v1.GroundRequest;
+import dev.recsys.proto.grounding.v1.GroundResponse;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.split.Splits;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The internal generator and grounding APIs, called directly as the gateway calls them. */
+class InternalStagesEndToEndTest {
+  @TempDir Path dir;
+
+  static void status(ThrowingCallable call, Status.Code code, String text) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(code);
+      assertThat(e.getStatus().getDescription()).contains(text);
+    });
+  }
+
+  @Test
+  void internalApis_answerAndRejectBadInput_andReportHealth() throws Exception {
+    Dataset d = Releases.synthetic();
+    Splits splits = Releases.bigrec(d);
+    try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> r.publish("default", d, splits, 0.0))) {
+      ManagedChannel g = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("grounding")).usePlaintext().build();
+      ManagedChannel gen = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("generator")).usePlaintext().build();
+      try {
+        var grounding = GroundingServiceGrpc.newBlockingStub(g);
+        GroundResponse ok = grounding.ground(GroundRequest.newBuilder().setTenant("default")
+            .addTexts(d.titles().get("1")).setK(3).build());
+        assertThat(ok.getItems(0).getItemId()).isEqualTo("1");
+        assertThat(ok.getItems(0).getScore()).isZero();
+        assertThat(ok.getItemsCount()).isEqualTo(3);
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").setK(3).build()),
+            Status.Code.INVALID_ARGUMENT, "texts: at least one text is required");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts(" ").setK(3).build()),
+            Status.Code.INVALID_ARGUMENT, "texts[0]: must not be empty");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(1000).build()),
+            Status.Code.INVALID_ARGUMENT, "k: must be in 1..100");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("other").addTexts("x").setK(3).build()),
+            Status.Code.NOT_FOUND, "tenant 'other' has no published snapshot");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(3)
+            .setRelease("r-old").build()), Status.Code.NOT_FOUND, "release 'r-old' is not loaded");
+
+        var generator = GeneratorServiceGrpc.newBlockingStub(gen);
+        GenerateResponse texts = generator.generate(GenerateRequest.newBuilder().setTenant("default")
+            .addAllHistory(List.of(HistoryItem.newBuilder().setItemId("1").build())).setNumCandidates(5).build());
+        assertThat(texts.getTextsCount()).isEqualTo(5);
+        assertThat(texts.getBackend()).isEqualTo("transition-baseline");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default").setNumCandidates(5).build()),
+            Status.Code.INVALID_ARGUMENT, "history: at least one item is required");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default")
+            .addHistory(HistoryItem.newBuilder().setItemId("1")).setNumCandidates(33).build()),
+            Status.Code.INVALID_ARGUMENT, "num_candidates: must be in 1..32");
+
+        for (ManagedChannel ch : List.of(g, gen)) {
+          assertThat(HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.newBuilder().build()).getStatus())
+              .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        }
+      } finally {
+        g.shutdownNow();
+        gen.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void beforeAnyReleaseIsPublished_groundingIsNotServing_andAnswersUnavailable() throws Exception {
+    try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), dir.resolve("empty-store"), dir.resolve("logs"),
+        Duration.ofMillis(500))) {
+      stack.start("grounding");
+      stack.awaitLive("grounding", Duration.ofSeconds(60));
+      ManagedChannel g = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("grounding")).usePlaintext().build();
+      try {
+        assertThat(HealthGrpc.newBlockingStub(g).check(HealthCheckRequest.newBuilder().build()).getStatus())
+            .isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
+        status(() -> GroundingServiceGrpc.newBlockingStub(g).ground(GroundRequest.newBuilder().setTenant("default")
+            .addTexts("x").setK(3).build()), Status.Code.UNAVAILABLE, "no embedding snapshot is loaded yet");
+      } finally {
+        g.shutdownNow();
+      }
+    }
+  }
+}
