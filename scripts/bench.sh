@@ -14,4 +14,5 @@ case "$what" in
 esac
 cd e2e
 exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \
+  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Drecsys.repo="$(cd .. && pwd)" -cp "target/recsys-e2e-0.1.0-SNAPSHOT.jar:target/lib/*" "$main" "$@"

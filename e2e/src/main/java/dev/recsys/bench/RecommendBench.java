@@ -41,11 +41,11 @@ public final class RecommendBench {
     releases.publish("default", d, splits, 0.0);
     List<Sample> samples = splits.test();
     try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), work.resolve("store"), work.resolve("logs"),
-        Duration.ofSeconds(2)).start()) {
+        Duration.ofSeconds(2)).jvmOptions("-Xmx1g").start()) {
       ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("gateway")).usePlaintext().build();
       var stub = RecommendServiceGrpc.newBlockingStub(ch);
       AtomicInteger degraded = new AtomicInteger();
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 2000; i++) { // warm-up: let the JIT compile the hot paths
         call(stub, samples.get(i % samples.size()), degraded);
       }
       degraded.set(0);
@@ -69,7 +69,7 @@ public final class RecommendBench {
       pool.awaitTermination(10, TimeUnit.SECONDS);
       ch.shutdownNow();
       System.out.printf(Locale.ROOT, "%nRecommend bench (through the gateway, 3 services on one machine): dataset %s "
-          + "(%d items), k=10, 4 generated texts, %d cores, JDK %s%n%n", d.name(), d.titles().size(),
+          + "(%d items), k=10, 4 generated texts, %d cores, JDK %s, services with default JVM options and -Xmx1g%n%n", d.name(), d.titles().size(),
           Runtime.getRuntime().availableProcessors(), Runtime.version());
       System.out.println(Stats.header());
       System.out.println(new Stats(seq).row("Recommend, 1 client"));

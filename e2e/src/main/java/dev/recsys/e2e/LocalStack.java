@@ -46,6 +46,8 @@ public final class LocalStack implements AutoCloseable {
   private final Path logs;
   private final Duration pollInterval;
   private final Map<String, Service> services = new LinkedHashMap<>();
+  /** JVM options of the services: tests favour start-up time (C1 only, serial GC). */
+  private List<String> jvmOptions = List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   public LocalStack(Path repo, Path store, Path logs, Duration pollInterval) throws IOException {
     this.repo = repo;
@@ -63,6 +65,12 @@ public final class LocalStack implements AutoCloseable {
     String prop = System.getProperty("recsys.repo");
     Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
     return Files.exists(p.resolve("gateway")) ? p : p.getParent();
+  }
+
+  /** Replaces the services' JVM options (benchmarks run them as in production: full JIT). */
+  public LocalStack jvmOptions(String... options) {
+    this.jvmOptions = List.of(options);
+    return this;
   }
 
   public LocalStack start() throws IOException, InterruptedException {
@@ -83,8 +91,9 @@ public final class LocalStack implements AutoCloseable {
       throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow"));
+    cmd.addAll(jvmOptions);
     String poll = pollInterval.toMillis() + "ms";
     cmd.addAll(List.of("-Drecsys.grounding.poll-interval=" + poll, "-Drecsys.generator.poll-interval=" + poll,
         "-Drecsys.gateway.poll-interval=" + poll, "-jar", jar.toString()));
