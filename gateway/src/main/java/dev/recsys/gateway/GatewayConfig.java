@@ -37,6 +37,10 @@ public interface GatewayConfig {
   @WithDefault("32")
   int maxNumCandidates();
 
+  /** Recommend calls served at once; more get RESOURCE_EXHAUSTED. */
+  @WithDefault("64")
+  int maxInFlight();
+
   /** Most items a request may ask for. */
   @WithDefault("100")
   int maxK();

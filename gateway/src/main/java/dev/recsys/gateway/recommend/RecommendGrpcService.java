@@ -1,6 +1,9 @@
 package dev.recsys.gateway.recommend;
 
 import dev.recsys.common.rpc.UnaryCalls;
+import dev.recsys.gateway.GatewayConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
@@ -13,13 +16,17 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class RecommendGrpcService extends RecommendServiceGrpc.RecommendServiceImplBase {
   private final RecommendHandler handler;
+  private final AdmissionControl admission;
 
-  public RecommendGrpcService(RecommendHandler handler) {
+  public RecommendGrpcService(RecommendHandler handler, GatewayConfig config, MeterRegistry registry) {
     this.handler = handler;
+    this.admission = new AdmissionControl(config.maxInFlight());
+    Gauge.builder("recsys.gateway.inflight", admission, AdmissionControl::inFlight)
+        .description("Recommend calls in flight").register(registry);
   }
 
   @Override
   public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> responses) {
-    UnaryCalls.respond(responses, () -> handler.recommend(request));
+    UnaryCalls.respond(responses, () -> admission.run(() -> handler.recommend(request)));
   }
 }

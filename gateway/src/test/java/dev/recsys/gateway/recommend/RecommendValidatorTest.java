@@ -25,6 +25,7 @@ class RecommendValidatorTest {
     public int defaultNumCandidates() { return 4; }
     public int maxNumCandidates() { return 8; }
     public int maxK() { return 100; }
+    public int maxInFlight() { return 1; }
   };
   final RecommendValidator v = new RecommendValidator(CONFIG);
   final Catalogue catalogue = new Catalogue(List.of(new Item("1", "A", 0), new Item("2", "B", 0)));
