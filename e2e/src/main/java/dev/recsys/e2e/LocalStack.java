@@ -95,8 +95,8 @@ public final class LocalStack implements AutoCloseable {
         "--sun-misc-unsafe-memory-access=allow"));
     cmd.addAll(jvmOptions);
     String poll = pollInterval.toMillis() + "ms";
-    cmd.addAll(List.of("-Drecsys.grounding.poll-interval=" + poll, "-Drecsys.generator.poll-interval=" + poll,
-        "-Drecsys.gateway.poll-interval=" + poll, "-jar", jar.toString()));
+    cmd.addAll(List.of("-Drecsys.grounding.store.poll-interval=" + poll, "-Drecsys.generator.store.poll-interval=" + poll,
+        "-Drecsys.gateway.store.poll-interval=" + poll, "-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     s.log = logs.resolve(name + ".log");
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(s.log.toFile()));

@@ -1,5 +1,6 @@
 package dev.recsys.gateway;
 
+import dev.recsys.common.artifact.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -7,15 +8,8 @@ import java.time.Duration;
 /** Typed configuration of the gateway; every default lives here. */
 @ConfigMapping(prefix = "recsys.gateway")
 public interface GatewayConfig {
-  /** Root of the artifact store (the gateway reads catalogues from it to validate requests). */
-  @WithDefault("store")
-  String storeRoot();
-
-  @WithDefault("stable")
-  String channel();
-
-  @WithDefault("2s")
-  Duration pollInterval();
+  /** The artifact store and channel this service serves from. */
+  StoreConfig store();
 
   /** Deadline of one generator call (each retry gets a fresh one). */
   @WithDefault("1500ms")

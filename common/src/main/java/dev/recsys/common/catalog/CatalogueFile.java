@@ -1,7 +1,7 @@
 package dev.recsys.common.catalog;
 
 import dev.recsys.common.artifact.ArtifactException;
-import java.io.BufferedReader;
+import dev.recsys.common.io.TsvReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,31 +38,9 @@ public final class CatalogueFile {
 
   public static Catalogue read(Path file) {
     List<Item> items = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (!HEADER.equals(header)) {
-        throw new ArtifactException(file, "expected header '" + HEADER + "', found '" + header + "'");
-      }
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        if (f.length != 3) {
-          throw new ArtifactException(file, "line " + lineNo + ": expected 3 tab-separated fields, found " + f.length);
-        }
-        try {
-          items.add(new Item(f[0], f[1], Double.parseDouble(f[2])));
-        } catch (IllegalArgumentException e) {
-          throw new ArtifactException(file, "line " + lineNo + ": " + e.getMessage());
-        }
-      }
+    TsvReader.read(file, HEADER, f -> items.add(new Item(f[0], f[1], Double.parseDouble(f[2]))));
+    try {
       return new Catalogue(items);
-    } catch (IOException e) {
-      throw new ArtifactException(file, "cannot read: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ArtifactException(file, e.getMessage());
     }

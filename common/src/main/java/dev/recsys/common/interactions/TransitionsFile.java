@@ -1,7 +1,6 @@
 package dev.recsys.common.interactions;
 
-import dev.recsys.common.artifact.ArtifactException;
-import java.io.BufferedReader;
+import dev.recsys.common.io.TsvReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,36 +30,18 @@ public final class TransitionsFile {
 
   public static List<Transition> read(Path file) {
     List<Transition> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (!HEADER.equals(header)) {
-        throw new ArtifactException(file, "expected header '" + HEADER + "', found '" + header + "'");
+    TsvReader.read(file, HEADER, f -> {
+      int count;
+      try {
+        count = Integer.parseInt(f[2]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("count '" + f[2] + "' is not an integer");
       }
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isEmpty()) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        if (f.length != 3) {
-          throw new ArtifactException(file, "line " + lineNo + ": expected 3 tab-separated fields, found " + f.length);
-        }
-        int count;
-        try {
-          count = Integer.parseInt(f[2]);
-        } catch (NumberFormatException e) {
-          throw new ArtifactException(file, "line " + lineNo + ": count '" + f[2] + "' is not an integer");
-        }
-        if (count <= 0) {
-          throw new ArtifactException(file, "line " + lineNo + ": count must be positive, got " + count);
-        }
-        out.add(new Transition(f[0], f[1], count));
+      if (count <= 0) {
+        throw new IllegalArgumentException("count must be positive, got " + count);
       }
-      return out;
-    } catch (IOException e) {
-      throw new ArtifactException(file, "cannot read: " + e.getMessage());
-    }
+      out.add(new Transition(f[0], f[1], count));
+    });
+    return out;
   }
 }

@@ -1,9 +1,8 @@
 package dev.recsys.gateway.catalog;
 
-import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.artifact.MeteredReleaseListener;
 import dev.recsys.common.artifact.ReleaseWatcher;
+import dev.recsys.common.artifact.ServiceReleases;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.health.GrpcReadiness;
@@ -15,7 +14,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -38,11 +36,9 @@ public class CatalogueRegistry {
 
   void onStart(@Observes StartupEvent event) {
     GrpcReadiness.set(health, false, RecommendServiceGrpc.SERVICE_NAME);
-    MeteredReleaseListener listener = new MeteredReleaseListener("gateway", registry,
+    watcher = ServiceReleases.watch("gateway", config.store(),
+        (tenant, dir, manifest) -> CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME)), registry,
         () -> GrpcReadiness.set(health, true, RecommendServiceGrpc.SERVICE_NAME));
-    watcher = new ReleaseWatcher<>(new FileArtifactStore(Path.of(config.storeRoot())), config.channel(),
-        (tenant, dir, manifest) -> CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME)), listener);
-    watcher.start(config.pollInterval());
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -16,9 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class RecommendValidatorTest {
   static final GatewayConfig CONFIG = new GatewayConfig() {
-    public String storeRoot() { return "store"; }
-    public String channel() { return "stable"; }
-    public Duration pollInterval() { return Duration.ofSeconds(1); }
+    public dev.recsys.common.artifact.StoreConfig store() { throw new UnsupportedOperationException(); }
     public Duration generatorDeadline() { return Duration.ofSeconds(1); }
     public Duration groundingDeadline() { return Duration.ofSeconds(1); }
     public int maxHistory() { return 3; }

@@ -1,5 +1,6 @@
 package dev.recsys.generator.service;
 
+import dev.recsys.common.artifact.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -7,17 +8,8 @@ import java.time.Duration;
 /** Typed configuration of the generator service; every default lives here. */
 @ConfigMapping(prefix = "recsys.generator")
 public interface GeneratorConfig {
-  /** Root of the artifact store the trainer publishes to. */
-  @WithDefault("store")
-  String storeRoot();
-
-  /** Channel whose pointer selects the served release, per tenant. */
-  @WithDefault("stable")
-  String channel();
-
-  /** How often the channel pointers are checked. */
-  @WithDefault("2s")
-  Duration pollInterval();
+  /** The artifact store and channel this service serves from. */
+  StoreConfig store();
 
   /** Most texts one request may ask for. */
   @WithDefault("32")

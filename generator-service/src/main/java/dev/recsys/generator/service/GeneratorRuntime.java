@@ -1,8 +1,7 @@
 package dev.recsys.generator.service;
 
-import dev.recsys.common.artifact.FileArtifactStore;
-import dev.recsys.common.artifact.MeteredReleaseListener;
 import dev.recsys.common.artifact.ReleaseWatcher;
+import dev.recsys.common.artifact.ServiceReleases;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
@@ -15,7 +14,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 
 /**
  * Owns the generation backend and the watcher that hot-reloads its models; gRPC health turns
@@ -37,12 +35,9 @@ public class GeneratorRuntime {
 
   void onStart(@Observes StartupEvent event) {
     GrpcReadiness.set(health, false, GeneratorServiceGrpc.SERVICE_NAME);
-    MeteredReleaseListener listener = new MeteredReleaseListener("generator", registry,
+    watcher = ServiceReleases.watch("generator", config.store(), new TransitionModelLoader(), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
-    watcher = new ReleaseWatcher<>(new FileArtifactStore(Path.of(config.storeRoot())), config.channel(),
-        new TransitionModelLoader(), listener);
     backend = new TransitionBaselineBackend(watcher);
-    watcher.start(config.pollInterval());
   }
 
   void onStop(@Observes ShutdownEvent event) {

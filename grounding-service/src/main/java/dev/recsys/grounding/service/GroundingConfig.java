@@ -1,5 +1,6 @@
 package dev.recsys.grounding.service;
 
+import dev.recsys.common.artifact.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -7,17 +8,8 @@ import java.time.Duration;
 /** Typed configuration of the grounding service; every default lives here. */
 @ConfigMapping(prefix = "recsys.grounding")
 public interface GroundingConfig {
-  /** Root of the artifact store the trainer publishes to. */
-  @WithDefault("store")
-  String storeRoot();
-
-  /** Channel whose pointer selects the served release, per tenant. */
-  @WithDefault("stable")
-  String channel();
-
-  /** How often the channel pointers are checked. */
-  @WithDefault("2s")
-  Duration pollInterval();
+  /** The artifact store and channel this service serves from. */
+  StoreConfig store();
 
   /** ANN candidates per generated text that D^ is normalised over (the "N" of the method notes). */
   @WithDefault("100")

@@ -1,16 +1,15 @@
 package dev.recsys.grounding.service;
 
-import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.artifact.MeteredReleaseListener;
 import dev.recsys.common.artifact.ReleaseWatcher;
+import dev.recsys.common.artifact.ServiceReleases;
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.health.GrpcReadiness;
-import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.grounding.index.HnswItemIndex;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
 import dev.recsys.grounding.snapshot.SnapshotLoader;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
@@ -18,7 +17,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,12 +43,10 @@ public class GroundingRuntime {
     encoder = new MiniLmEncoder();
     HnswItemIndex.Params params = new HnswItemIndex.Params(config.hnsw().m(), config.hnsw().efConstruction(),
         config.hnsw().ef(), Runtime.getRuntime().availableProcessors());
-    MeteredReleaseListener listener = new MeteredReleaseListener("grounding", registry, 
-        () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));
-    watcher = new ReleaseWatcher<>(new FileArtifactStore(Path.of(config.storeRoot())), config.channel(),
-        new SnapshotLoader(encoder.id(), encoder.dimension(), params, config.defaultGamma()), listener);
     Gauge.builder("recsys.grounding.index.items", this, r -> r.indexedItems()).register(registry);
-    watcher.start(config.pollInterval());
+    watcher = ServiceReleases.watch("grounding", config.store(),
+        new SnapshotLoader(encoder.id(), encoder.dimension(), params, config.defaultGamma()), registry,
+        () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));
   }
 
   void onStop(@Observes ShutdownEvent event) {
