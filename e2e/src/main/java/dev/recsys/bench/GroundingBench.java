@@ -6,9 +6,9 @@ import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
 import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.e2e.Releases;
-import dev.recsys.grounding.index.ExactItemIndex;
-import dev.recsys.grounding.index.HnswItemIndex;
-import dev.recsys.grounding.index.Neighbour;
+import dev.recsys.common.index.ExactItemIndex;
+import dev.recsys.common.index.HnswItemIndex;
+import dev.recsys.common.index.Neighbour;
 import dev.recsys.grounding.ranking.Grounder;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
 import dev.recsys.trainer.data.Dataset;
@@ -61,6 +61,13 @@ public final class GroundingBench {
     long t0 = System.nanoTime();
     HnswItemIndex hnsw = HnswItemIndex.build(m, HnswItemIndex.Params.defaults());
     double buildS = (System.nanoTime() - t0) / 1e9;
+    Path indexFile = Path.of("target/bench/index-" + n + ".hnsw");
+    t0 = System.nanoTime();
+    hnsw.save(indexFile);
+    double saveS = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    HnswItemIndex.load(indexFile, m, HnswItemIndex.Params.defaults().ef());
+    double loadS = (System.nanoTime() - t0) / 1e9;
     ExactItemIndex exact = new ExactItemIndex(m);
 
     // generated-like texts: real titles with a word dropped or the year changed
@@ -106,8 +113,10 @@ public final class GroundingBench {
 
     System.out.printf(Locale.ROOT, "%nGrounding bench: %d items x %d-d (%s), %d queries, %d cores, JDK %s%n", n,
         m.dimension(), encoder.id(), queries, Runtime.getRuntime().availableProcessors(), Runtime.version());
-    System.out.printf(Locale.ROOT, "HNSW build (M=16, efConstruction=200): %.1f s; recall@10 vs exact (ef=100): %.4f%n%n",
+    System.out.printf(Locale.ROOT, "HNSW build (M=16, efConstruction=200): %.1f s; recall@10 vs exact (ef=100): %.4f%n",
         buildS, hits / (10.0 * queries));
+    System.out.printf(Locale.ROOT, "saved index: %.0f MB written in %.1f s; load + check against the snapshot: %.1f s%n%n",
+        Files.size(indexFile) / 1e6, saveS, loadS);
     System.out.println(Stats.header());
     System.out.println(new Stats(ann).row("HNSW search, top-100"));
     System.out.println(new Stats(exactNs).row("exact search, top-10 (brute force)"));

@@ -29,7 +29,7 @@ public final class Releases {
 
   public ReleaseManifest publish(String tenant, Dataset d, Splits splits, double gamma) throws IOException {
     return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
-        gamma, "e2e"), n -> { });
+        gamma, "e2e", true), n -> { });
   }
 
   /** The MovieLens-100K copy beside the checkout, or null when it is absent. */

@@ -4,12 +4,10 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.encoder.Encoder;
-import dev.recsys.grounding.index.ExactItemIndex;
+import dev.recsys.common.index.ExactItemIndex;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** Small hand-made data for grounding tests. */
 public final class TestSnapshots {
@@ -54,37 +52,5 @@ public final class TestSnapshots {
     }
     EmbeddingMatrix m = EmbeddingMatrix.of("lookup", rows);
     return new GroundingSnapshot(new Catalogue(items), m, new ExactItemIndex(m), 0.0);
-  }
-
-  /** Clustered unit-ish vectors: {@code clusters} centres, points spread around them. */
-  public static EmbeddingMatrix clustered(int rows, int dim, int clusters, long seed) {
-    Random rnd = new Random(seed);
-    float[][] centres = new float[clusters][dim];
-    for (float[] c : centres) {
-      for (int j = 0; j < dim; j++) {
-        c[j] = (float) rnd.nextGaussian();
-      }
-    }
-    float[][] out = new float[rows][dim];
-    for (int i = 0; i < rows; i++) {
-      float[] c = centres[rnd.nextInt(clusters)];
-      for (int j = 0; j < dim; j++) {
-        out[i][j] = c[j] + 0.3f * (float) rnd.nextGaussian();
-      }
-    }
-    return EmbeddingMatrix.of("test", out);
-  }
-
-  public static List<float[]> queriesNear(EmbeddingMatrix m, int count, long seed) {
-    Random rnd = new Random(seed);
-    List<float[]> qs = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      float[] q = m.row(rnd.nextInt(m.rows()));
-      for (int j = 0; j < q.length; j++) {
-        q[j] += 0.2f * (float) rnd.nextGaussian();
-      }
-      qs.add(q);
-    }
-    return qs;
   }
 }

@@ -1,8 +1,8 @@
 package dev.recsys.grounding.ranking;
 
 import dev.recsys.common.encoder.Encoder;
-import dev.recsys.grounding.index.Neighbour;
-import dev.recsys.grounding.index.SquaredL2;
+import dev.recsys.common.index.Neighbour;
+import dev.recsys.common.index.SquaredL2;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;

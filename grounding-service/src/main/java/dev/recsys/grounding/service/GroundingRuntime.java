@@ -6,7 +6,7 @@ import dev.recsys.common.artifact.ServiceReleases;
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.grounding.index.HnswItemIndex;
+import dev.recsys.common.index.HnswItemIndex;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
 import dev.recsys.grounding.snapshot.SnapshotLoader;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;

@@ -2,7 +2,7 @@ package dev.recsys.grounding.snapshot;
 
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.embedding.EmbeddingMatrix;
-import dev.recsys.grounding.index.ItemIndex;
+import dev.recsys.common.index.ItemIndex;
 
 /**
  * Everything grounding needs from one release, built once and then read-only: the catalogue,

@@ -7,11 +7,13 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.grounding.index.HnswItemIndex;
+import dev.recsys.common.index.HnswItemIndex;
 import java.nio.file.Path;
 
 /**
- * Builds a {@link GroundingSnapshot} from a verified release, refusing one that is inconsistent:
+ * Builds a {@link GroundingSnapshot} from a verified release: loads the release's HNSW index when
+ * the trainer saved one (checked against the snapshot), builds it otherwise. Refuses a release
+ * that is inconsistent:
  * snapshot rows vs catalogue size vs manifest count, dimension, or an encoder other than the one
  * this service embeds texts with.
  */
@@ -48,6 +50,9 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
     if (m.rows() == 0) {
       throw new ArtifactException(snapshotFile, "empty snapshot: nothing to ground to");
     }
-    return new GroundingSnapshot(catalogue, m, HnswItemIndex.build(m, params), manifest.param("gamma", defaultGamma));
+    HnswItemIndex index = manifest.files().containsKey(HnswItemIndex.FILE_NAME)
+        ? HnswItemIndex.load(dir.resolve(HnswItemIndex.FILE_NAME), m, params.ef())
+        : HnswItemIndex.build(m, params);
+    return new GroundingSnapshot(catalogue, m, index, manifest.param("gamma", defaultGamma));
   }
 }

@@ -47,6 +47,10 @@ final class PublishCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE})")
   double gamma;
 
+  @Option(names = "--no-index", description = "do not build the HNSW index; each grounding replica then builds it "
+      + "when it loads the release")
+  boolean noIndex;
+
   @Override
   public Integer call() throws Exception {
     Dataset d = DatasetFiles.read(dataset);
@@ -57,7 +61,7 @@ final class PublishCommand implements Callable<Integer> {
         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
         .build()) {
       m = builder.publish(new ReleaseBuilder.Request(tenant, channel, d, DatasetFiles.contentHash(dataset), protocol, train,
-          gamma, "recsys-trainer publish 0.1.0"), bar::stepTo);
+          gamma, "recsys-trainer publish 0.1.0", !noIndex), bar::stepTo);
     }
     spec.commandLine().getOut().printf("published release %s for tenant %s (%d items, encoder %s, %d-d); channel %s -> %s%n",
         m.release(), m.tenant(), m.itemCount(), m.encoder(), m.dimension(), channel, m.release());

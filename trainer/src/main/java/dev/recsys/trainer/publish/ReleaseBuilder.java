@@ -9,6 +9,7 @@ import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
 import dev.recsys.common.encoder.Encoder;
+import dev.recsys.common.index.HnswItemIndex;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.trainer.data.Dataset;
@@ -29,6 +30,7 @@ import java.util.function.IntConsumer;
  *       (BIGRec's popularity signal; validation and test never leak into it).</li>
  *   <li>Transitions: counts of (last history item to target) over the training samples.</li>
  *   <li>Embedding snapshot: every catalogue title encoded by the encoder, row i = item i.</li>
+ *   <li>HNSW index over the snapshot (optional), so that services load it instead of rebuilding.</li>
  *   <li>Write the files into a draft, seal it (manifest with checksums), then move the channel.</li>
  * </ol>
  */
@@ -45,7 +47,7 @@ public final class ReleaseBuilder {
 
   /** What to publish and where. */
   public record Request(String tenant, String channel, Dataset dataset, String datasetHash, String protocol,
-      List<Sample> train, double gamma, String producer) {}
+      List<Sample> train, double gamma, String producer, boolean buildIndex) {}
 
   /**
    * @param progress called with the number of titles encoded so far
@@ -57,17 +59,30 @@ public final class ReleaseBuilder {
     try {
       CatalogueFile.write(catalogue, draft.path(CatalogueFile.FILE_NAME));
       TransitionsFile.write(transitions(r.train()), draft.path(TransitionsFile.FILE_NAME));
-      SnapshotFile.write(embed(catalogue, progress), draft.path(SnapshotFile.FILE_NAME));
+      EmbeddingMatrix embeddings = embed(catalogue, progress);
+      SnapshotFile.write(embeddings, draft.path(SnapshotFile.FILE_NAME));
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("gamma", Double.toString(r.gamma()));
+      params.put("generator", "transition-baseline");
+      if (r.buildIndex()) {
+        HnswItemIndex.Params p = HnswItemIndex.Params.defaults();
+        HnswItemIndex.build(embeddings, p).save(draft.path(HnswItemIndex.FILE_NAME));
+        params.put("index.m", Integer.toString(p.m()));
+        params.put("index.efConstruction", Integer.toString(p.efConstruction()));
+      }
       Map<String, String> dataset = new LinkedHashMap<>();
       dataset.put("name", r.dataset().name());
       dataset.put("sha256", r.datasetHash());
       dataset.put("protocol", r.protocol());
       dataset.put("trainSamples", Integer.toString(r.train().size()));
       ReleaseManifest manifest = draft.commit(new ReleaseManifest(0, null, null, null, r.producer(), encoder.id(),
-          encoder.dimension(), catalogue.size(), dataset, Map.of("gamma", Double.toString(r.gamma()),
-          "generator", "transition-baseline"), null));
+          encoder.dimension(), catalogue.size(), dataset, params, null));
       store.promote(r.tenant(), r.channel(), manifest.release());
       return manifest;
+    } catch (InterruptedException e) {
+      draft.abandon();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building the index", e);
     } catch (IOException | RuntimeException e) {
       draft.abandon();
       throw e;

@@ -51,11 +51,12 @@ class ReleaseBuilderTest {
   void publish_writesVerifiableReleaseWithSnapshot_andMovesChannel() throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
     ReleaseBuilder b = new ReleaseBuilder(store, new MiniLmEncoder());
-    ReleaseManifest m = b.publish(new ReleaseBuilder.Request("acme", "stable", dataset(), "h", "bigrec", TRAIN, 2.0, "t"),
+    ReleaseManifest m = b.publish(new ReleaseBuilder.Request("acme", "stable", dataset(), "h", "bigrec", TRAIN, 2.0, "t", true),
         n -> { });
     assertThat(store.pointer("acme", "stable")).contains(m.release());
     assertThat(store.verify("acme", m.release()).files()).containsOnlyKeys("catalogue.tsv", "transitions.tsv",
-        "embeddings.bin");
+        "embeddings.bin", "index.hnsw");
+    assertThat(m.params()).containsEntry("index.m", "16");
     EmbeddingMatrix e = SnapshotFile.read(store.releaseDir("acme", m.release()).resolve(SnapshotFile.FILE_NAME));
     assertThat(e.rows()).isEqualTo(3);
     assertThat(e.dimension()).isEqualTo(384);

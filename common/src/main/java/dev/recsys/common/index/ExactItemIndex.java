@@ -1,4 +1,4 @@
-package dev.recsys.grounding.index;
+package dev.recsys.common.index;
 
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import java.util.ArrayList;
