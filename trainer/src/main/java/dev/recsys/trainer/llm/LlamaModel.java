@@ -1,0 +1,208 @@
+package dev.recsys.trainer.llm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder as one DJL block whose parameters carry Hugging Face tensor names, so a
+ * checkpoint maps 1:1 to {@code model.safetensors}.
+ *
+ * <p>Per layer (pre-norm, residual): {@code x += o_proj(attn(rope(q_proj(n)), rope(k_proj(n)),
+ * v_proj(n)))} with {@code n = RMSNorm(x)}; grouped-query attention (each key/value head serves
+ * {@code heads / kv_heads} consecutive query heads), causal, scaled by 1/sqrt(head_dim); then
+ * {@code x += down_proj(silu(gate_proj(n)) * up_proj(n))} with {@code n = RMSNorm(x)}. After the
+ * last layer: RMSNorm, then {@code lm_head} (or the transposed embedding when tied).
+ *
+ * <p>Input: token ids [batch, positions] (int64). Output: logits [batch, positions, vocab] and
+ * the final hidden states [batch, positions, hidden] (BIGRec embeds with the last token's).
+ */
+public final class LlamaModel extends AbstractBlock {
+  private static final byte VERSION = 1;
+
+  private final LlamaConfig config;
+  private final Map<String, Parameter> byName = new LinkedHashMap<>();
+
+  public LlamaModel(LlamaConfig config) {
+    super(VERSION);
+    this.config = config;
+    for (Map.Entry<String, Shape> e : tensorShapes(config).entrySet()) {
+      Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).optShape(e.getValue())
+          .build();
+      byName.put(e.getKey(), addParameter(p));
+    }
+    setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+    // RMSNorm gains start at 1, as in Hugging Face's initialisation
+    setInitializer(new ConstantInitializer(1f), p -> p.getName().endsWith("norm.weight"));
+  }
+
+  public LlamaConfig config() {
+    return config;
+  }
+
+  /** Parameters by Hugging Face tensor name, in checkpoint order. */
+  public Map<String, Parameter> parametersByName() {
+    return Collections.unmodifiableMap(byName);
+  }
+
+  /** The Hugging Face tensor names and shapes of this configuration. */
+  public static Map<String, Shape> tensorShapes(LlamaConfig c) {
+    int h = c.hiddenSize();
+    int q = c.numAttentionHeads() * c.headDim();
+    int kv = c.numKeyValueHeads() * c.headDim();
+    Map<String, Shape> s = new LinkedHashMap<>();
+    s.put("model.embed_tokens.weight", new Shape(c.vocabSize(), h));
+    for (int l = 0; l < c.numHiddenLayers(); l++) {
+      String p = "model.layers." + l + ".";
+      s.put(p + "input_layernorm.weight", new Shape(h));
+      s.put(p + "self_attn.q_proj.weight", new Shape(q, h));
+      s.put(p + "self_attn.k_proj.weight", new Shape(kv, h));
+      s.put(p + "self_attn.v_proj.weight", new Shape(kv, h));
+      s.put(p + "self_attn.o_proj.weight", new Shape(h, q));
+      s.put(p + "post_attention_layernorm.weight", new Shape(h));
+      s.put(p + "mlp.gate_proj.weight", new Shape(c.intermediateSize(), h));
+      s.put(p + "mlp.up_proj.weight", new Shape(c.intermediateSize(), h));
+      s.put(p + "mlp.down_proj.weight", new Shape(h, c.intermediateSize()));
+    }
+    s.put("model.norm.weight", new Shape(h));
+    if (!c.tieWordEmbeddings()) {
+      s.put("lm_head.weight", new Shape(c.vocabSize(), h));
+    }
+    return s;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return forward(ps, inputs.singletonOrThrow(), null, training);
+  }
+
+  /**
+   * Runs the decoder over {@code ids}; with a cache, {@code ids} are the next positions after the
+   * cached ones and the cache is extended.
+   */
+  public NDList forward(ParameterStore ps, NDArray ids, KvCache cache, boolean training) {
+    NDManager m = ids.getManager();
+    long batch = ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    int offset = cache == null ? 0 : cache.length();
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int hd = config.headDim();
+
+    NDArray embed = w(ps, ids, "model.embed_tokens.weight", training);
+    NDArray x = embed.get(new NDIndex("{}", ids.flatten())).reshape(batch, t, config.hiddenSize());
+    NDArray[] rope = rotary(m, offset, t, hd);
+    NDArray mask = causalMask(m, offset, t);
+    for (int l = 0; l < config.numHiddenLayers(); l++) {
+      String p = "model.layers." + l + ".";
+      NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
+      NDArray q = heads(linear(n, w(ps, ids, p + "self_attn.q_proj.weight", training)), batch, t, heads, hd);
+      NDArray k = heads(linear(n, w(ps, ids, p + "self_attn.k_proj.weight", training)), batch, t, kvHeads, hd);
+      NDArray v = heads(linear(n, w(ps, ids, p + "self_attn.v_proj.weight", training)), batch, t, kvHeads, hd);
+      q = applyRotary(q, rope);
+      k = applyRotary(k, rope);
+      if (cache != null) {
+        NDList kv = cache.append(l, k, v);
+        k = kv.get(0);
+        v = kv.get(1);
+      }
+      int rep = heads / kvHeads;
+      if (rep > 1) {
+        k = k.repeat(1, rep);
+        v = v.repeat(1, rep);
+      }
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd)).add(mask);
+      NDArray attn = scores.softmax(3).matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+      x = x.add(linear(attn, w(ps, ids, p + "self_attn.o_proj.weight", training)));
+      n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
+      NDArray gate = linear(n, w(ps, ids, p + "mlp.gate_proj.weight", training));
+      NDArray up = linear(n, w(ps, ids, p + "mlp.up_proj.weight", training));
+      x = x.add(linear(Activation.sigmoid(gate).mul(gate).mul(up), w(ps, ids, p + "mlp.down_proj.weight", training)));
+    }
+    NDArray hidden = rmsNorm(x, w(ps, ids, "model.norm.weight", training));
+    NDArray head = config.tieWordEmbeddings() ? embed : w(ps, ids, "lm_head.weight", training);
+    return new NDList(linear(hidden, head), hidden);
+  }
+
+  private NDArray w(ParameterStore ps, NDArray ids, String name, boolean training) {
+    return ps.getValue(byName.get(name), ids.getDevice(), training);
+  }
+
+  private static NDArray linear(NDArray x, NDArray weight) {
+    return Linear.linear(x, weight).singletonOrThrow();
+  }
+
+  /** [b, t, heads*hd] -> [b, heads, t, hd]. */
+  private static NDArray heads(NDArray x, long batch, int t, int heads, int hd) {
+    return x.reshape(batch, t, heads, hd).transpose(0, 2, 1, 3);
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    NDArray rms = x.mul(x).mean(new int[] {2}, true).add(config.rmsNormEps()).sqrt();
+    return x.div(rms).mul(weight);
+  }
+
+  /** cos and sin of the rotary angles for positions offset..offset+t-1, shape [t, hd]. */
+  private NDArray[] rotary(NDManager m, int offset, int t, int hd) {
+    float[] cos = new float[t * hd];
+    float[] sin = new float[t * hd];
+    int half = hd / 2;
+    for (int pos = 0; pos < t; pos++) {
+      for (int i = 0; i < half; i++) {
+        double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd);
+        double angle = (offset + pos) * invFreq;
+        cos[pos * hd + i] = cos[pos * hd + i + half] = (float) Math.cos(angle);
+        sin[pos * hd + i] = sin[pos * hd + i + half] = (float) Math.sin(angle);
+      }
+    }
+    return new NDArray[] {m.create(cos, new Shape(t, hd)), m.create(sin, new Shape(t, hd))};
+  }
+
+  /** x * cos + rotate_half(x) * sin, where rotate_half(x) = [-x2, x1] over the halves of head_dim. */
+  private static NDArray applyRotary(NDArray x, NDArray[] rope) {
+    long half = x.getShape().get(3) / 2;
+    NDArray x1 = x.get(new NDIndex("..., :{}", half));
+    NDArray x2 = x.get(new NDIndex("..., {}:", half));
+    NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 3);
+    return x.mul(rope[0]).add(rotated.mul(rope[1]));
+  }
+
+  /** [t, offset + t]: 0 where query position >= key position, -inf above. */
+  private static NDArray causalMask(NDManager m, int offset, int t) {
+    int keys = offset + t;
+    float[] mask = new float[t * keys];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j < keys; j++) {
+        mask[i * keys + j] = j > offset + i ? Float.NEGATIVE_INFINITY : 0f;
+      }
+    }
+    return m.create(mask, new Shape(t, keys));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape in = inputShapes[0];
+    return new Shape[] {new Shape(in.get(0), in.get(1), config.vocabSize()),
+        new Shape(in.get(0), in.get(1), config.hiddenSize())};
+  }
+
+  /** Initialises every parameter (random normal, std 0.02) in float32. */
+  public void initialize(NDManager manager) {
+    initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+  }
+}

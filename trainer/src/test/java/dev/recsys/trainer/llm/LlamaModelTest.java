@@ -1,0 +1,137 @@
+package dev.recsys.trainer.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recsys.common.artifact.ArtifactException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DJL Llama forward pass against an independent numpy implementation (test resources). */
+class LlamaModelTest {
+  @TempDir Path dir;
+  NDManager manager;
+  Path reference;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  NDArray ids(JsonNode expected) {
+    JsonNode rows = expected.get("input_ids");
+    long[] flat = new long[rows.size() * rows.get(0).size()];
+    int i = 0;
+    for (JsonNode r : rows) {
+      for (JsonNode v : r) {
+        flat[i++] = v.asLong();
+      }
+    }
+    return manager.create(flat, new Shape(rows.size(), rows.get(0).size()));
+  }
+
+  static float[] floats(JsonNode values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) values.get(i).asDouble();
+    }
+    return out;
+  }
+
+  static void assertClose(float[] actual, float[] expected, float tolerance) {
+    assertThat(actual).hasSameSizeAs(expected);
+    float worst = 0;
+    for (int i = 0; i < actual.length; i++) {
+      worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    }
+    assertThat(worst).as("largest absolute difference").isLessThanOrEqualTo(tolerance);
+  }
+
+  @Test
+  void forward_matchesTheNumpyReference() throws Exception {
+    JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    NDList out = model.forward(new ParameterStore(manager, false), ids(expected), null, false);
+    assertThat(out.get(0).getShape()).isEqualTo(new Shape(2, 6, 32));
+    assertClose(out.get(0).toFloatArray(), floats(expected.get("logits")), 1e-4f);
+    assertClose(out.get(1).toFloatArray(), floats(expected.get("hidden")), 1e-5f);
+  }
+
+  @Test
+  void kvCache_givesTheSameLogitsAsTheFullForward() throws Exception {
+    JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray ids = ids(expected);
+    NDArray full = model.forward(ps, ids, null, false).get(0);
+    KvCache cache = new KvCache(model.config().numHiddenLayers());
+    model.forward(ps, ids.get(new NDIndex(":, :4")), cache, false);
+    NDArray step5 = model.forward(ps, ids.get(new NDIndex(":, 4:5")), cache, false).get(0);
+    NDArray step6 = model.forward(ps, ids.get(new NDIndex(":, 5:6")), cache, false).get(0);
+    assertThat(cache.length()).isEqualTo(6);
+    assertClose(step5.toFloatArray(), full.get(new NDIndex(":, 4:5, :")).toFloatArray(), 1e-5f);
+    assertClose(step6.toFloatArray(), full.get(new NDIndex(":, 5:6, :")).toFloatArray(), 1e-5f);
+  }
+
+  @Test
+  void saveThenLoad_roundTripsExactly() throws Exception {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    LlamaCheckpoint.save(model, dir.resolve("copy"));
+    LlamaModel back = LlamaCheckpoint.load(dir.resolve("copy"), manager);
+    assertThat(back.config()).isEqualTo(model.config());
+    for (String name : model.parametersByName().keySet()) {
+      assertThat(back.parametersByName().get(name).getArray().toFloatArray()).as(name)
+          .containsExactly(model.parametersByName().get(name).getArray().toFloatArray());
+    }
+  }
+
+  @Test
+  void configAndWeightsMismatch_isRefusedNamingTheTensor() throws Exception {
+    Path bad = dir.resolve("bad");
+    Files.createDirectories(bad);
+    Files.copy(reference.resolve("model.safetensors"), bad.resolve("model.safetensors"));
+    String config = Files.readString(reference.resolve("config.json"));
+    Files.writeString(bad.resolve("config.json"), config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3"));
+    assertThatThrownBy(() -> LlamaCheckpoint.load(bad, manager)).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("model.safetensors").hasMessageContaining("model.layers.2.input_layernorm.weight is missing");
+    Files.writeString(bad.resolve("config.json"), config.replace("\"intermediate_size\": 24", "\"intermediate_size\": 20"));
+    assertThatThrownBy(() -> LlamaCheckpoint.load(bad, manager))
+        .hasMessageContaining("mlp.gate_proj.weight has shape [24, 16] but config.json implies (20, 16)");
+    Files.writeString(bad.resolve("config.json"), config.replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
+    assertThatThrownBy(() -> LlamaCheckpoint.load(bad, manager)).hasMessageContaining("[lm_head.weight] do not belong");
+    Files.writeString(bad.resolve("config.json"), config.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 3"));
+    assertThatThrownBy(() -> LlamaCheckpoint.load(bad, manager)).hasMessageContaining("config.json")
+        .hasMessageContaining("must be a multiple of num_key_value_heads (3)");
+  }
+
+  @Test
+  void freshModel_initialisesEveryParameter_withUnitNormGains() {
+    LlamaConfig c = new LlamaConfig(40, 16, 32, 1, 4, 4, 1e-6, 10000, 32, true, 1, 2);
+    LlamaModel model = new LlamaModel(c);
+    model.initialize(manager);
+    assertThat(model.parametersByName()).doesNotContainKey("lm_head.weight");
+    assertThat(model.parametersByName().get("model.norm.weight").getArray().toFloatArray()).containsOnly(1f);
+    NDList out = model.forward(new ParameterStore(manager, false), manager.create(new long[] {1, 2, 3}, new Shape(1, 3)),
+        null, false);
+    assertThat(out.get(0).getShape()).isEqualTo(new Shape(1, 3, 40));
+  }
+}
