@@ -1,6 +1,8 @@
 """Writes an independent reference for LlamaModelTest: a tiny Llama-architecture checkpoint
-(config.json + model.safetensors with Hugging Face tensor names) and the logits and final
-hidden states that a plain numpy implementation of the Llama forward pass computes for it.
+(config.json + model.safetensors with Hugging Face tensor names), a LoRA adapter for it in the
+PEFT format (adapter/), and the logits and final hidden states that a plain numpy
+implementation of the Llama forward pass computes, without and with the adapter
+(y = W x + lora_alpha / r * B A x on the target modules).
 
 The numpy code follows the Hugging Face Llama definition: RMSNorm, rotary embeddings with
 rotate_half, grouped-query attention (each key/value head serves num_heads/num_kv_heads
@@ -56,7 +58,25 @@ def rotate_half(x):
     return np.concatenate([-x[..., half:], x[..., :half]], axis=-1)
 
 
-def forward(ids):
+LORA = {"r": 4, "lora_alpha": 8, "target_modules": ["q_proj", "v_proj"]}
+lora = {}
+for l in range(L):
+    for mod, out in (("q_proj", NH * HD), ("v_proj", KV * HD)):
+        key = f"base_model.model.model.layers.{l}.self_attn.{mod}"
+        lora[key + ".lora_A.weight"] = w(LORA["r"], H, scale=0.3)
+        lora[key + ".lora_B.weight"] = w(out, LORA["r"], scale=0.3)
+
+
+def proj(h, l, mod, with_lora):
+    y = h @ weights[f"model.layers.{l}.self_attn.{mod}.weight"].T
+    key = f"base_model.model.model.layers.{l}.self_attn.{mod}"
+    if with_lora and mod in LORA["target_modules"]:
+        scale = LORA["lora_alpha"] / LORA["r"]
+        y = y + scale * (h @ lora[key + ".lora_A.weight"].T) @ lora[key + ".lora_B.weight"].T
+    return y
+
+
+def forward(ids, with_lora=False):
     B, T = ids.shape
     x = weights["model.embed_tokens.weight"][ids]
     inv_freq = 1.0 / (cfg["rope_theta"] ** (np.arange(0, HD, 2) / HD))
@@ -67,9 +87,9 @@ def forward(ids):
     for l in range(L):
         p = f"model.layers.{l}."
         h = rms_norm(x, weights[p + "input_layernorm.weight"])
-        q = (h @ weights[p + "self_attn.q_proj.weight"].T).reshape(B, T, NH, HD).transpose(0, 2, 1, 3)
-        k = (h @ weights[p + "self_attn.k_proj.weight"].T).reshape(B, T, KV, HD).transpose(0, 2, 1, 3)
-        v = (h @ weights[p + "self_attn.v_proj.weight"].T).reshape(B, T, KV, HD).transpose(0, 2, 1, 3)
+        q = proj(h, l, "q_proj", with_lora).reshape(B, T, NH, HD).transpose(0, 2, 1, 3)
+        k = proj(h, l, "k_proj", with_lora).reshape(B, T, KV, HD).transpose(0, 2, 1, 3)
+        v = proj(h, l, "v_proj", with_lora).reshape(B, T, KV, HD).transpose(0, 2, 1, 3)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         k = np.repeat(k, NH // KV, axis=1)
@@ -88,10 +108,19 @@ def forward(ids):
 
 ids = np.array([[1, 5, 9, 3, 7, 2], [4, 4, 8, 0, 31, 16]], dtype=np.int64)
 logits, hidden = forward(ids.astype(np.int64))
+lora_logits, _ = forward(ids.astype(np.int64), with_lora=True)
+import os
+os.makedirs("adapter", exist_ok=True)
+save_file(lora, "adapter/adapter_model.safetensors", metadata={"format": "pt"})
+with open("adapter/adapter_config.json", "w") as f:
+    json.dump({"peft_type": "LORA", "task_type": "CAUSAL_LM", "r": LORA["r"], "lora_alpha": LORA["lora_alpha"],
+               "lora_dropout": 0.05, "target_modules": LORA["target_modules"], "bias": "none",
+               "fan_in_fan_out": False, "inference_mode": True, "base_model_name_or_path": "reference"}, f, indent=2)
 save_file(weights, "model.safetensors", metadata={"format": "pt"})
 with open("config.json", "w") as f:
     json.dump(cfg, f, indent=2)
 with open("expected.json", "w") as f:
     json.dump({"input_ids": ids.tolist(), "logits": logits.astype(np.float64).ravel().tolist(),
                "logits_shape": list(logits.shape), "hidden": hidden.astype(np.float64).ravel().tolist(),
-               "hidden_shape": list(hidden.shape)}, f)
+               "hidden_shape": list(hidden.shape),
+               "lora_logits": lora_logits.astype(np.float64).ravel().tolist()}, f)

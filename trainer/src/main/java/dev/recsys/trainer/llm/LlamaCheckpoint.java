@@ -36,6 +36,14 @@ public final class LlamaCheckpoint {
    *     unexpected tensor, a shape that differs from the configuration's
    */
   public static LlamaModel load(Path dir, NDManager manager) {
+    return load(dir, manager, null);
+  }
+
+  /**
+   * Loads the base weights into a model that also carries LoRA parameters ({@code lora} not null);
+   * those are then initialised (B = 0) or loaded with {@link LoraAdapter#load}.
+   */
+  public static LlamaModel load(Path dir, NDManager manager, LoraConfig lora) {
     LlamaConfig config = LlamaConfig.read(dir.resolve(CONFIG));
     Path weightsFile = dir.resolve(WEIGHTS);
     if (!Files.isRegularFile(weightsFile)) {
@@ -50,9 +58,13 @@ public final class LlamaCheckpoint {
       throw new ArtifactException(weightsFile, "tensors " + unexpected + " do not belong to the architecture in "
           + CONFIG + " (layers=" + config.numHiddenLayers() + ", tie_word_embeddings=" + config.tieWordEmbeddings() + ")");
     }
-    LlamaModel model = new LlamaModel(config);
+    LlamaModel model = new LlamaModel(config, lora);
     for (Map.Entry<String, Parameter> e : model.parametersByName().entrySet()) {
       String name = e.getKey();
+      if (name.contains(".lora_")) {
+        e.getValue().initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32);
+        continue;
+      }
       if (!weights.tensors().containsKey(name)) {
         throw new ArtifactException(weightsFile, "tensor " + name + " is missing (required by " + CONFIG + ")");
       }
@@ -76,6 +88,9 @@ public final class LlamaCheckpoint {
     model.config().write(dir.resolve(CONFIG));
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : model.parametersByName().entrySet()) {
+      if (e.getKey().contains(".lora_")) {
+        continue; // adapters are saved on their own (LoraAdapter), never merged into the base
+      }
       NDArray a = e.getValue().getArray();
       tensors.put(e.getKey(), new FloatTensor(a.getShape().getShape(), a.toFloatArray()));
     }

@@ -13,7 +13,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,12 +38,27 @@ public final class LlamaModel extends AbstractBlock {
   private static final byte VERSION = 1;
 
   private final LlamaConfig config;
+  private final LoraConfig lora;
   private final Map<String, Parameter> byName = new LinkedHashMap<>();
 
+  /** A base model without adapter. */
   public LlamaModel(LlamaConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * @param lora when not null, LoRA parameters {@code <module>.lora_A.weight} and
+   *             {@code <module>.lora_B.weight} are added for every target module of every layer
+   */
+  public LlamaModel(LlamaConfig config, LoraConfig lora) {
     super(VERSION);
     this.config = config;
-    for (Map.Entry<String, Shape> e : tensorShapes(config).entrySet()) {
+    this.lora = lora;
+    Map<String, Shape> shapes = new LinkedHashMap<>(tensorShapes(config));
+    if (lora != null) {
+      shapes.putAll(loraShapes(config, lora));
+    }
+    for (Map.Entry<String, Shape> e : shapes.entrySet()) {
       Parameter p = Parameter.builder().setName(e.getKey()).setType(Parameter.Type.WEIGHT).optShape(e.getValue())
           .build();
       byName.put(e.getKey(), addParameter(p));
@@ -49,6 +66,33 @@ public final class LlamaModel extends AbstractBlock {
     setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
     // RMSNorm gains start at 1, as in Hugging Face's initialisation
     setInitializer(new ConstantInitializer(1f), p -> p.getName().endsWith("norm.weight"));
+    // LoRA: A random (Xavier; PEFT uses Kaiming-uniform), B zero, so a fresh adapter is a no-op
+    setInitializer(new XavierInitializer(), p -> p.getName().endsWith("lora_A.weight"));
+    setInitializer(new ConstantInitializer(0f), p -> p.getName().endsWith("lora_B.weight"));
+  }
+
+  public LoraConfig lora() {
+    return lora;
+  }
+
+  /** Shapes of the LoRA matrices, by parameter name (PEFT names without "base_model.model."). */
+  public static Map<String, Shape> loraShapes(LlamaConfig c, LoraConfig lora) {
+    Map<String, Shape> base = tensorShapes(c);
+    Map<String, Shape> s = new LinkedHashMap<>();
+    for (int l = 0; l < c.numHiddenLayers(); l++) {
+      for (String module : lora.targetModules()) {
+        String prefix = "model.layers." + l + "." + (module.matches("[qkvo]_proj") ? "self_attn." : "mlp.") + module;
+        Shape w = base.get(prefix + ".weight");
+        s.put(prefix + ".lora_A.weight", new Shape(lora.r(), w.get(1)));
+        s.put(prefix + ".lora_B.weight", new Shape(w.get(0), lora.r()));
+      }
+    }
+    return s;
+  }
+
+  /** Freezes every base weight so that only the LoRA matrices train. */
+  public void freezeBase() {
+    byName.forEach((name, p) -> p.freeze(!name.contains(".lora_")));
   }
 
   public LlamaConfig config() {
@@ -111,9 +155,9 @@ public final class LlamaModel extends AbstractBlock {
     for (int l = 0; l < config.numHiddenLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
-      NDArray q = heads(linear(n, w(ps, ids, p + "self_attn.q_proj.weight", training)), batch, t, heads, hd);
-      NDArray k = heads(linear(n, w(ps, ids, p + "self_attn.k_proj.weight", training)), batch, t, kvHeads, hd);
-      NDArray v = heads(linear(n, w(ps, ids, p + "self_attn.v_proj.weight", training)), batch, t, kvHeads, hd);
+      NDArray q = heads(proj(ps, ids, n, p + "self_attn.q_proj", training), batch, t, heads, hd);
+      NDArray k = heads(proj(ps, ids, n, p + "self_attn.k_proj", training), batch, t, kvHeads, hd);
+      NDArray v = heads(proj(ps, ids, n, p + "self_attn.v_proj", training), batch, t, kvHeads, hd);
       q = applyRotary(q, rope);
       k = applyRotary(k, rope);
       if (cache != null) {
@@ -128,11 +172,11 @@ public final class LlamaModel extends AbstractBlock {
       }
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd)).add(mask);
       NDArray attn = scores.softmax(3).matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
-      x = x.add(linear(attn, w(ps, ids, p + "self_attn.o_proj.weight", training)));
+      x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
       n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
-      NDArray gate = linear(n, w(ps, ids, p + "mlp.gate_proj.weight", training));
-      NDArray up = linear(n, w(ps, ids, p + "mlp.up_proj.weight", training));
-      x = x.add(linear(Activation.sigmoid(gate).mul(gate).mul(up), w(ps, ids, p + "mlp.down_proj.weight", training)));
+      NDArray gate = proj(ps, ids, n, p + "mlp.gate_proj", training);
+      NDArray up = proj(ps, ids, n, p + "mlp.up_proj", training);
+      x = x.add(proj(ps, ids, Activation.sigmoid(gate).mul(gate).mul(up), p + "mlp.down_proj", training));
     }
     NDArray hidden = rmsNorm(x, w(ps, ids, "model.norm.weight", training));
     NDArray head = config.tieWordEmbeddings() ? embed : w(ps, ids, "lm_head.weight", training);
@@ -141,6 +185,20 @@ public final class LlamaModel extends AbstractBlock {
 
   private NDArray w(ParameterStore ps, NDArray ids, String name, boolean training) {
     return ps.getValue(byName.get(name), ids.getDevice(), training);
+  }
+
+  /** {@code x W^T}, plus {@code (alpha/r) dropout(x) A^T B^T} when the module carries LoRA. */
+  private NDArray proj(ParameterStore ps, NDArray ids, NDArray x, String module, boolean training) {
+    NDArray y = linear(x, w(ps, ids, module + ".weight", training));
+    Parameter a = byName.get(module + ".lora_A.weight");
+    if (a == null) {
+      return y;
+    }
+    NDArray in = training && lora.dropout() > 0
+        ? Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
+    NDArray low = linear(in, ps.getValue(a, ids.getDevice(), training));
+    NDArray delta = linear(low, w(ps, ids, module + ".lora_B.weight", training));
+    return y.add(delta.mul(lora.scale()));
   }
 
   private static NDArray linear(NDArray x, NDArray weight) {

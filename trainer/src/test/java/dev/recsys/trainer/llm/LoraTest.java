@@ -1,0 +1,118 @@
+package dev.recsys.trainer.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recsys.common.artifact.ArtifactException;
+import dev.recsys.common.safetensors.SafetensorsFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LoRA on the reference checkpoint, against the numpy reference and PEFT's file layout. */
+class LoraTest {
+  @TempDir Path dir;
+  NDManager manager;
+  Path reference;
+  JsonNode expected;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  NDArray ids() {
+    return manager.create(new long[] {1, 5, 9, 3, 7, 2, 4, 4, 8, 0, 31, 16}, new Shape(2, 6));
+  }
+
+  float[] logits(LlamaModel model) {
+    return model.forward(new ParameterStore(manager, false), ids(), null, false).get(0).toFloatArray();
+  }
+
+  @Test
+  void freshAdapter_withBZero_leavesTheBaseUnchanged() {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraConfig.bigrec());
+    assertThat(model.parametersByName().get("model.layers.1.self_attn.v_proj.lora_B.weight").getArray().toFloatArray())
+        .containsOnly(0f);
+    assertThat(model.parametersByName().get("model.layers.1.self_attn.v_proj.lora_A.weight").getArray().abs().sum()
+        .getFloat()).isPositive();
+    LlamaModelTest.assertClose(logits(model), LlamaModelTest.floats(expected.get("logits")), 1e-4f);
+  }
+
+  @Test
+  void peftAdapterFromTheReference_givesTheReferenceLogits() {
+    LoraConfig config = LoraAdapter.config(reference.resolve("adapter"));
+    assertThat(config).isEqualTo(new LoraConfig(4, 8, 0.05, List.of("q_proj", "v_proj")));
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, config);
+    LoraAdapter.load(model, reference.resolve("adapter"), manager);
+    LlamaModelTest.assertClose(logits(model), LlamaModelTest.floats(expected.get("lora_logits")), 1e-4f);
+  }
+
+  @Test
+  void saveThenLoad_roundTripsExactly_withPeftNamesAndShapes() throws Exception {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraAdapter.config(reference.resolve("adapter")));
+    LoraAdapter.load(model, reference.resolve("adapter"), manager);
+    LoraAdapter.save(model, dir.resolve("a"), "reference");
+    SafetensorsFile f = SafetensorsFile.open(dir.resolve("a").resolve(LoraAdapter.WEIGHTS));
+    assertThat(f.tensors()).hasSize(8);
+    assertThat(f.info("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").shape()).containsExactly(4, 16);
+    assertThat(f.info("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight").shape()).containsExactly(16, 4);
+    assertThat(f.info("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight").shape()).containsExactly(8, 4);
+    JsonNode cfg = new ObjectMapper().readTree(dir.resolve("a").resolve(LoraAdapter.CONFIG).toFile());
+    assertThat(cfg.get("peft_type").asText()).isEqualTo("LORA");
+    assertThat(cfg.get("task_type").asText()).isEqualTo("CAUSAL_LM");
+
+    LlamaModel back = LlamaCheckpoint.load(reference, manager, LoraAdapter.config(dir.resolve("a")));
+    LoraAdapter.load(back, dir.resolve("a"), manager);
+    for (String name : model.parametersByName().keySet()) {
+      assertThat(back.parametersByName().get(name).getArray().toFloatArray()).as(name)
+          .containsExactly(model.parametersByName().get(name).getArray().toFloatArray());
+    }
+    // the base checkpoint written by a LoRA model holds no adapter tensors
+    LlamaCheckpoint.save(model, dir.resolve("base"));
+    assertThat(SafetensorsFile.open(dir.resolve("base").resolve(LlamaCheckpoint.WEIGHTS)).tensors().keySet())
+        .noneMatch(n -> n.contains("lora_"));
+  }
+
+  @Test
+  void freezeBase_leavesOnlyTheAdapterTrainable() {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraConfig.bigrec());
+    model.freezeBase();
+    model.parametersByName().forEach((name, p) ->
+        assertThat(p.requiresGradient()).as(name).isEqualTo(name.contains(".lora_")));
+  }
+
+  @Test
+  void mismatchedAdapter_isRefusedNamingTheFile() throws Exception {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraConfig.bigrec());
+    assertThatThrownBy(() -> LoraAdapter.load(model, reference.resolve("adapter"), manager))
+        .isInstanceOf(ArtifactException.class).hasMessageContaining("adapter_config.json")
+        .hasMessageContaining("differs from the model's");
+    Path bad = dir.resolve("bad");
+    Files.createDirectories(bad);
+    Files.writeString(bad.resolve(LoraAdapter.CONFIG), "{\"peft_type\":\"LORA\",\"r\":0,\"lora_alpha\":16,"
+        + "\"target_modules\":[\"q_proj\"]}");
+    assertThatThrownBy(() -> LoraAdapter.config(bad)).hasMessageContaining("LoRA rank r must be >= 1");
+    Files.writeString(bad.resolve(LoraAdapter.CONFIG), "{\"peft_type\":\"LORA\",\"r\":4,\"lora_alpha\":16,"
+        + "\"target_modules\":[\"c_attn\"]}");
+    assertThatThrownBy(() -> LoraAdapter.config(bad)).hasMessageContaining("target_modules [c_attn]");
+  }
+}
