@@ -1,0 +1,149 @@
+package dev.recsys.trainer.llm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Text generation with a KV cache: greedy decoding and beam search (scores are summed
+ * log-probabilities divided by the number of generated tokens, as Hugging Face's default length
+ * penalty of 1.0 does), and BIGRec's embedding mode.
+ */
+public final class Decoding {
+  private final LlamaModel model;
+  private final ParameterStore ps;
+
+  public Decoding(LlamaModel model, NDManager manager) {
+    this.model = model;
+    this.ps = new ParameterStore(manager, false);
+  }
+
+  /** A generated continuation: its tokens (without the prompt) and its length-normalised log-probability. */
+  public record Hypothesis(long[] tokens, double score) {
+    @Override
+    public String toString() {
+      return Arrays.toString(tokens) + " " + score;
+    }
+  }
+
+  /** Greedy decoding: the most likely token at each step, until {@code eos} or {@code maxNewTokens}. */
+  public Hypothesis greedy(long[] prompt, int maxNewTokens, long eos) {
+    List<Hypothesis> one = beam(prompt, 1, maxNewTokens, eos);
+    return one.get(0);
+  }
+
+  /**
+   * Beam search with {@code width} beams. A beam ends when it emits {@code eos} (the eos token is
+   * kept in its tokens); beams still open after {@code maxNewTokens} end there.
+   *
+   * @return up to {@code width} hypotheses, best first
+   */
+  public List<Hypothesis> beam(long[] prompt, int width, int maxNewTokens, long eos) {
+    if (prompt.length == 0 || width < 1 || maxNewTokens < 1) {
+      throw new IllegalArgumentException("need a non-empty prompt, width >= 1 and maxNewTokens >= 1");
+    }
+    try (NDManager m = ps.getManager().newSubManager()) {
+      KvCache cache = new KvCache(model.config().numHiddenLayers());
+      NDArray ids = m.create(prompt, new Shape(1, prompt.length));
+      float[] first = lastLogProbs(model.forward(ps, ids, cache, false).get(0))[0];
+
+      List<long[]> beams = new ArrayList<>();
+      List<Double> sums = new ArrayList<>();
+      List<Hypothesis> done = new ArrayList<>();
+      for (int v : topK(first, width)) {
+        if (v == eos || maxNewTokens == 1) {
+          done.add(new Hypothesis(new long[] {v}, first[v]));
+        } else {
+          beams.add(new long[] {v});
+          sums.add((double) first[v]);
+        }
+      }
+      cache.select(m.zeros(new Shape(beams.size()), ai.djl.ndarray.types.DataType.INT64));
+      for (int step = 1; step < maxNewTokens && !beams.isEmpty() && done.size() < width; step++) {
+        long[] last = beams.stream().mapToLong(b -> b[b.length - 1]).toArray();
+        float[][] logp = lastLogProbs(model.forward(ps, m.create(last, new Shape(last.length, 1)), cache, false).get(0));
+        int vocab = logp[0].length;
+        float[] flat = new float[beams.size() * vocab];
+        for (int b = 0; b < beams.size(); b++) {
+          for (int v = 0; v < vocab; v++) {
+            flat[b * vocab + v] = (float) (sums.get(b) + logp[b][v]);
+          }
+        }
+        List<long[]> nextBeams = new ArrayList<>();
+        List<Double> nextSums = new ArrayList<>();
+        List<Long> parents = new ArrayList<>();
+        boolean lastStep = step == maxNewTokens - 1;
+        for (int idx : topK(flat, 2 * width)) {
+          int b = idx / vocab;
+          int v = idx % vocab;
+          long[] tokens = Arrays.copyOf(beams.get(b), beams.get(b).length + 1);
+          tokens[tokens.length - 1] = v;
+          double sum = sums.get(b) + logp[b][v];
+          if (v == eos || lastStep) {
+            if (done.size() < width) {
+              done.add(new Hypothesis(tokens, sum / tokens.length));
+            }
+          } else if (nextBeams.size() < width - done.size()) {
+            nextBeams.add(tokens);
+            nextSums.add(sum);
+            parents.add((long) b);
+          }
+        }
+        beams = nextBeams;
+        sums = nextSums;
+        if (!beams.isEmpty()) {
+          cache.select(m.create(parents.stream().mapToLong(Long::longValue).toArray()));
+        }
+      }
+      for (int b = 0; b < beams.size(); b++) {
+        done.add(new Hypothesis(beams.get(b), sums.get(b) / beams.get(b).length));
+      }
+      done.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+      return done.size() > width ? List.copyOf(done.subList(0, width)) : done;
+    }
+  }
+
+  /**
+   * BIGRec's embedding of a text: the last layer's hidden state (after the final norm) at the
+   * last token of {@code ids}.
+   */
+  public float[] embed(long[] ids) {
+    try (NDManager m = ps.getManager().newSubManager()) {
+      NDArray hidden = model.forward(ps, m.create(ids, new Shape(1, ids.length)), null, false).get(1);
+      return hidden.get(new NDIndex("0, -1, :")).toFloatArray();
+    }
+  }
+
+  /** log_softmax of the last position's logits, per batch row. */
+  private static float[][] lastLogProbs(NDArray logits) {
+    long batch = logits.getShape().get(0);
+    long t = logits.getShape().get(1);
+    NDArray last = logits.get(new NDIndex(":, {}, :", t - 1)).logSoftmax(1);
+    float[] flat = last.toFloatArray();
+    int vocab = (int) (flat.length / batch);
+    float[][] out = new float[(int) batch][];
+    for (int b = 0; b < batch; b++) {
+      out[b] = Arrays.copyOfRange(flat, b * vocab, (b + 1) * vocab);
+    }
+    return out;
+  }
+
+  /** Indexes of the k largest values, largest first (ties: lower index first). */
+  static int[] topK(float[] values, int k) {
+    Integer[] idx = new Integer[values.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> {
+      int c = Float.compare(values[b], values[a]);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    return Arrays.stream(idx, 0, Math.min(k, idx.length)).mapToInt(Integer::intValue).toArray();
+  }
+}

@@ -1,0 +1,102 @@
+package dev.recsys.trainer.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Greedy and beam decoding on the reference checkpoint, checked against full forward passes without cache. */
+class DecodingTest {
+  static final long[] PROMPT = {1, 5, 9};
+  static final long EOS = 2;
+  NDManager manager;
+  LlamaModel model;
+  Decoding decoding;
+  Path reference;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    model = LlamaCheckpoint.load(reference, manager);
+    decoding = new Decoding(model, manager);
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  /** log-probabilities of each next token given all previous ones, by one full forward (no cache). */
+  double[] teacherForcedLogProbs(long[] prompt, long[] continuation) {
+    long[] all = new long[prompt.length + continuation.length];
+    System.arraycopy(prompt, 0, all, 0, prompt.length);
+    System.arraycopy(continuation, 0, all, prompt.length, continuation.length);
+    NDArray logp = model.forward(new ParameterStore(manager, false), manager.create(all, new Shape(1, all.length)), null,
+        false).get(0).logSoftmax(2);
+    double[] out = new double[continuation.length];
+    for (int i = 0; i < continuation.length; i++) {
+      out[i] = logp.get(new NDIndex("0, {}, {}", prompt.length + i - 1, continuation[i])).getFloat();
+    }
+    return out;
+  }
+
+  @Test
+  void greedy_equalsArgmaxOfFullForwardPasses() {
+    Decoding.Hypothesis g = decoding.greedy(PROMPT, 8, EOS);
+    long[] seq = PROMPT.clone();
+    for (long expectedToken : g.tokens()) {
+      NDArray logits = model.forward(new ParameterStore(manager, false), manager.create(seq, new Shape(1, seq.length)),
+          null, false).get(0);
+      long argmax = logits.get(new NDIndex("0, -1, :")).argMax().getLong();
+      assertThat(argmax).isEqualTo(expectedToken);
+      seq = Arrays.copyOf(seq, seq.length + 1);
+      seq[seq.length - 1] = argmax;
+    }
+    assertThat(g.tokens().length == 8 || g.tokens()[g.tokens().length - 1] == EOS).isTrue();
+  }
+
+  @Test
+  void beamScores_equalTeacherForcedLogProbabilities_andBeamsAreDistinctAndSorted() {
+    List<Decoding.Hypothesis> beams = decoding.beam(PROMPT, 4, 6, EOS);
+    assertThat(beams).hasSize(4);
+    Set<String> distinct = new HashSet<>();
+    double previous = Double.POSITIVE_INFINITY;
+    for (Decoding.Hypothesis h : beams) {
+      assertThat(distinct.add(Arrays.toString(h.tokens()))).isTrue();
+      double sum = Arrays.stream(teacherForcedLogProbs(PROMPT, h.tokens())).sum();
+      assertThat(h.score()).isCloseTo(sum / h.tokens().length, within(1e-4));
+      assertThat(h.score()).isLessThanOrEqualTo(previous);
+      previous = h.score();
+    }
+  }
+
+  @Test
+  void beamOfWidthOne_isGreedy() {
+    assertThat(decoding.beam(PROMPT, 1, 8, EOS).get(0).tokens()).containsExactly(decoding.greedy(PROMPT, 8, EOS).tokens());
+  }
+
+  @Test
+  void embed_isTheLastTokensFinalHiddenState() throws Exception {
+    JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+    float[] e = decoding.embed(new long[] {1, 5, 9, 3, 7, 2});
+    float[] hidden = LlamaModelTest.floats(expected.get("hidden"));
+    float[] lastRowOfFirstSequence = Arrays.copyOfRange(hidden, 5 * 16, 6 * 16);
+    LlamaModelTest.assertClose(e, lastRowOfFirstSequence, 1e-5f);
+  }
+}
