@@ -149,7 +149,9 @@ public final class LlamaModel extends AbstractBlock {
     int hd = config.headDim();
 
     NDArray embed = w(ps, ids, "model.embed_tokens.weight", training);
-    NDArray x = embed.get(new NDIndex("{}", ids.flatten())).reshape(batch, t, config.hiddenSize());
+    NDArray rows = embed.get(new NDIndex("{}", ids.flatten()));
+    rows.attach(m); // an op on a parameter lands in the parameter's manager: keep it with this step's arrays
+    NDArray x = rows.reshape(batch, t, config.hiddenSize());
     NDArray[] rope = rotary(m, offset, t, hd);
     NDArray mask = causalMask(m, offset, t);
     for (int l = 0; l < config.numHiddenLayers(); l++) {

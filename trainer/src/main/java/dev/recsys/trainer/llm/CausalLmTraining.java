@@ -1,0 +1,135 @@
+package dev.recsys.trainer.llm;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Causal language-model training of a {@link LlamaModel}: next-token cross-entropy over whole
+ * texts (BIGRec trains on the full instruction text), right-padded batches whose padding is
+ * masked out of the loss, Adam. With a LoRA model whose base is frozen only the adapter learns.
+ * Deterministic for a seed (sample order and DJL's random generator).
+ */
+public final class CausalLmTraining {
+  /** Hyper-parameters of one run. */
+  public record Options(int epochs, int batchSize, float learningRate, int maxLength, long seed) {
+    public Options {
+      if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxLength < 2) {
+        throw new IllegalArgumentException("epochs, batch size >= 1, learning rate > 0, max length >= 2 required");
+      }
+    }
+  }
+
+  /** Reported after every step. */
+  public interface Progress {
+    void step(int step, int totalSteps, float loss, long tokens);
+  }
+
+  /** What a run did. */
+  public record Result(int steps, long tokens, float firstLoss, float lastEpochLoss, double seconds) {
+    public double tokensPerSecond() {
+      return tokens / seconds;
+    }
+  }
+
+  private CausalLmTraining() {}
+
+  /**
+   * @param sequences token ids of each text, already with bos/eos; longer ones are cut at maxLength
+   * @param pad       padding id (never predicted: masked out of the loss)
+   */
+  public static Result train(LlamaModel model, List<long[]> sequences, long pad, Options o, Progress progress) {
+    Engine.getInstance().setRandomSeed((int) o.seed());
+    List<long[]> order = new ArrayList<>(sequences);
+    Random rnd = new Random(o.seed());
+    int perEpoch = (order.size() + o.batchSize() - 1) / o.batchSize();
+    int total = perEpoch * o.epochs();
+    try (Model holder = Model.newInstance("llama", "PyTorch")) {
+      holder.setBlock(model);
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build();
+      try (Trainer trainer = holder.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam))) {
+        long tokens = 0;
+        float first = Float.NaN;
+        float epochLoss = 0;
+        int step = 0;
+        long start = System.nanoTime();
+        for (int epoch = 0; epoch < o.epochs(); epoch++) {
+          Collections.shuffle(order, rnd);
+          double sum = 0;
+          for (int b = 0; b < perEpoch; b++) {
+            List<long[]> batch = order.subList(b * o.batchSize(), Math.min(order.size(), (b + 1) * o.batchSize()));
+            try (NDManager m = holder.getNDManager().newSubManager()) {
+              Batch padded = pad(batch, pad, o.maxLength());
+              NDArray ids = m.create(padded.ids, new Shape(batch.size(), padded.length));
+              NDArray mask = m.create(padded.mask, new Shape(batch.size(), padded.length - 1));
+              float loss;
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList out = trainer.forward(new NDList(ids));
+                NDArray l = nextTokenLoss(out.get(0), ids, mask);
+                gc.backward(l);
+                loss = l.getFloat();
+              }
+              trainer.step();
+              tokens += padded.tokens;
+              sum += loss;
+              step++;
+              if (Float.isNaN(first)) {
+                first = loss;
+              }
+              progress.step(step, total, loss, tokens);
+            }
+          }
+          epochLoss = (float) (sum / perEpoch);
+        }
+        return new Result(step, tokens, first, epochLoss, (System.nanoTime() - start) / 1e9);
+      }
+    }
+  }
+
+  /** Mean cross-entropy of predicting token t+1 from positions <= t, over unmasked targets. */
+  static NDArray nextTokenLoss(NDArray logits, NDArray ids, NDArray mask) {
+    long t = ids.getShape().get(1);
+    int vocab = (int) logits.getShape().get(2);
+    NDArray logp = logits.get(":, :{}, :", t - 1).logSoftmax(2);
+    NDArray targets = ids.get(":, 1:");
+    NDArray picked = logp.mul(targets.oneHot(vocab)).sum(new int[] {2});
+    return picked.mul(mask).sum().neg().div(mask.sum());
+  }
+
+  private record Batch(long[] ids, float[] mask, int length, long tokens) {}
+
+  private static Batch pad(List<long[]> seqs, long pad, int maxLength) {
+    int len = 0;
+    for (long[] s : seqs) {
+      len = Math.max(len, Math.min(s.length, maxLength));
+    }
+    long[] ids = new long[seqs.size() * len];
+    float[] mask = new float[seqs.size() * (len - 1)];
+    long tokens = 0;
+    for (int r = 0; r < seqs.size(); r++) {
+      long[] s = seqs.get(r);
+      int n = Math.min(s.length, len);
+      for (int i = 0; i < len; i++) {
+        ids[r * len + i] = i < n ? s[i] : pad;
+      }
+      for (int i = 0; i < len - 1; i++) {
+        mask[r * (len - 1) + i] = i + 1 < n ? 1f : 0f;
+      }
+      tokens += n;
+    }
+    return new Batch(ids, mask, len, tokens);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.recsys.trainer.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.recsys.common.safetensors.SafetensorsFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CausalLmTrainingTest {
+  NDManager manager;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  static final LlamaConfig TINY = new LlamaConfig(12, 32, 64, 1, 4, 2, 1e-6, 10000, 32, true, 1, 2);
+
+  /** Two fixed "sentences" the model can memorise: 1 4 5 6 7 2 and 1 8 9 10 11 2. */
+  static List<long[]> corpus() {
+    List<long[]> out = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      out.add(new long[] {1, 4, 5, 6, 7, 2});
+      out.add(new long[] {1, 8, 9, 10, 11, 2, 3, 3});
+    }
+    return out;
+  }
+
+  LlamaModel fresh(long seed) {
+    Engine.getInstance().setRandomSeed((int) seed);
+    LlamaModel model = new LlamaModel(TINY);
+    model.initialize(manager);
+    return model;
+  }
+
+  @Test
+  void learnsAToyCorpus_lossFalls_andGreedyDecodingReproducesIt() {
+    LlamaModel model = fresh(1);
+    CausalLmTraining.Result r = CausalLmTraining.train(model, corpus(), 3,
+        new CausalLmTraining.Options(25, 8, 1e-2f, 16, 7), (s, t, l, n) -> { });
+    assertThat(r.steps()).isEqualTo(100);
+    assertThat(r.lastEpochLoss()).isLessThan(0.25f * r.firstLoss());
+    Decoding d = new Decoding(model, manager);
+    assertThat(d.greedy(new long[] {1, 4}, 6, 2).tokens()).containsExactly(5, 6, 7, 2);
+    assertThat(d.greedy(new long[] {1, 8}, 6, 2).tokens()).containsExactly(9, 10, 11, 2);
+  }
+
+  @Test
+  void sameSeed_sameWeights() {
+    LlamaModel a = fresh(3);
+    CausalLmTraining.train(a, corpus(), 3, new CausalLmTraining.Options(2, 8, 1e-2f, 16, 11), (s, t, l, n) -> { });
+    LlamaModel b = fresh(3);
+    CausalLmTraining.train(b, corpus(), 3, new CausalLmTraining.Options(2, 8, 1e-2f, 16, 11), (s, t, l, n) -> { });
+    for (String name : a.parametersByName().keySet()) {
+      assertThat(b.parametersByName().get(name).getArray().toFloatArray()).as(name)
+          .containsExactly(a.parametersByName().get(name).getArray().toFloatArray());
+    }
+  }
+
+  @Test
+  void loraTraining_changesOnlyTheAdapter() throws Exception {
+    Path reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraConfig.bigrec());
+    model.freezeBase();
+    List<long[]> data = List.of(new long[] {1, 5, 9, 3, 7, 2}, new long[] {1, 4, 4, 8, 2});
+    CausalLmTraining.Result r = CausalLmTraining.train(model, data, 3, new CausalLmTraining.Options(10, 2, 1e-2f, 8, 5),
+        (s, t, l, n) -> { });
+    assertThat(r.lastEpochLoss()).isLessThan(r.firstLoss());
+    SafetensorsFile base = SafetensorsFile.open(reference.resolve(LlamaCheckpoint.WEIGHTS));
+    model.parametersByName().forEach((name, p) -> {
+      if (name.contains(".lora_")) {
+        if (name.endsWith("lora_B.weight")) {
+          assertThat(p.getArray().abs().sum().getFloat()).as(name).isPositive();
+        }
+      } else {
+        assertThat(p.getArray().toFloatArray()).as(name).containsExactly(base.floats(name).data());
+      }
+    });
+  }
+}
