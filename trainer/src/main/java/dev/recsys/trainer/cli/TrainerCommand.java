@@ -8,9 +8,14 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar recsys-trainer.jar <command>}. */
 @Command(name = "recsys-trainer", mixinStandardHelpOptions = true, version = "recsys-trainer 0.1.0",
     description = "Prepares data, builds evaluation splits and publishes releases to the artifact store.",
-    subcommands = {ImportCommand.class, SyntheticCommand.class, PublishCommand.class})
+    subcommands = {ImportCommand.class, SyntheticCommand.class, PublishCommand.class, TrainCommand.class,
+        EvalCommand.class})
 public final class TrainerCommand {
   public static void main(String[] args) {
+    // DJL: never download; one PyTorch thread each for intra- and inter-op on small shared machines
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.exit(commandLine().execute(args));
   }
 

@@ -1,0 +1,122 @@
+package dev.recsys.trainer.bigrec;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.llm.CausalLmTraining;
+import dev.recsys.trainer.llm.LlamaCheckpoint;
+import dev.recsys.trainer.llm.LlamaConfig;
+import dev.recsys.trainer.llm.LlamaModel;
+import dev.recsys.trainer.llm.LoraAdapter;
+import dev.recsys.trainer.llm.LoraConfig;
+import dev.recsys.trainer.llm.Tokenizer;
+import dev.recsys.trainer.llm.TokenizerTrainer;
+import dev.recsys.trainer.prompt.InstructionSample;
+import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.trainer.prompt.SampleBuilder;
+import dev.recsys.trainer.split.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The learning half, step by step (no pretrained LLM is available offline here):
+ * <ol>
+ *   <li>build a tokenizer over the catalogue titles and the instruction texts;</li>
+ *   <li>pre-train a small Llama-architecture base (causal LM) on one text per catalogue title and
+ *       next-item texts of the training split; save it as a Hugging Face checkpoint
+ *       ({@code base/}: config.json, model.safetensors, tokenizer.json);</li>
+ *   <li>fine-tune a LoRA adapter on BIGRec's few-shot next-item samples plus the auxiliary tasks,
+ *       base frozen; save it in the PEFT format ({@code adapter/}).</li>
+ * </ol>
+ */
+public final class TrainingRun {
+  public static final String BASE = "base";
+  public static final String ADAPTER = "adapter";
+  public static final String TOKENIZER = "tokenizer.json";
+
+  /** Reports progress of a phase. */
+  public interface Listener {
+    void phase(String name, int totalSteps);
+
+    void step(int step, float loss, long tokens);
+  }
+
+  /** What the run did, for the manifest and the README. */
+  public record Summary(int vocab, long baseParams, CausalLmTraining.Result pretrain, CausalLmTraining.Result fineTune,
+      int fineTuneSamples) {}
+
+  private TrainingRun() {}
+
+  public static Summary run(Dataset d, List<Sample> train, Profile p, long seed, Path out, Listener listener)
+      throws IOException {
+    Prompts prompts = Prompts.forDataset(d.name());
+    Random rnd = new Random(seed);
+    SampleBuilder builder = new SampleBuilder(prompts, d.titles());
+
+    List<String> pretrainTexts = new ArrayList<>();
+    d.titles().values().forEach(t -> pretrainTexts.add(prompts.catalogueText(t)));
+    List<Sample> pool = new ArrayList<>(train);
+    pool.removeIf(s -> s.history().isEmpty());
+    Collections.shuffle(pool, rnd);
+    for (Sample s : pool.subList(0, Math.min(p.pretrainSamples(), pool.size()))) {
+      pretrainTexts.add(builder.recommend(s).text());
+    }
+    List<InstructionSample> fineTune = builder.build(train, p.fineTuneSamples(), p.auxRatio(), seed + 1);
+
+    Path baseDir = out.resolve(BASE);
+    Files.createDirectories(baseDir);
+    List<String> vocabTexts = new ArrayList<>(pretrainTexts);
+    fineTune.forEach(s -> vocabTexts.add(s.text()));
+    // every title also in list position (followed by a comma), as prompts show them
+    d.titles().values().forEach(t -> vocabTexts.add(prompts.recommend(List.of(t, t))));
+    int vocab = TokenizerTrainer.train(vocabTexts, baseDir.resolve(TOKENIZER));
+
+    try (Tokenizer tok = Tokenizer.load(baseDir.resolve(TOKENIZER));
+         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      long bos = tok.id(TokenizerTrainer.BOS);
+      long eos = tok.id(TokenizerTrainer.EOS);
+      long pad = tok.id(TokenizerTrainer.PAD);
+      LlamaConfig config = new LlamaConfig(vocab, p.hidden(), p.ffn(), p.layers(), p.heads(), p.kvHeads(), 1e-6,
+          10000.0, p.maxLength(), true, (int) bos, (int) eos);
+      Engine.getInstance().setRandomSeed((int) seed);
+      LlamaModel base = new LlamaModel(config);
+      base.initialize(manager);
+      List<long[]> pre = pretrainTexts.stream().map(t -> ids(tok, t, bos, eos)).toList();
+      listener.phase("pre-train base", steps(pre.size(), p.batchSize(), p.pretrainEpochs()));
+      CausalLmTraining.Result preResult = CausalLmTraining.train(base, pre, pad,
+          new CausalLmTraining.Options(p.pretrainEpochs(), p.batchSize(), p.pretrainLr(), p.maxLength(), seed),
+          (s, t, l, n) -> listener.step(s, l, n));
+      LlamaCheckpoint.save(base, baseDir);
+
+      LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
+      tuned.freezeBase();
+      List<long[]> ft = fineTune.stream().map(s -> ids(tok, s.text(), bos, eos)).toList();
+      listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
+      CausalLmTraining.Result ftResult = CausalLmTraining.train(tuned, ft, pad,
+          new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
+          (s, t, l, n) -> listener.step(s, l, n));
+      LoraAdapter.save(tuned, out.resolve(ADAPTER), BASE);
+      long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
+      return new Summary(vocab, params, preResult, ftResult, fineTune.size());
+    }
+  }
+
+  static long[] ids(Tokenizer tok, String text, long bos, long eos) {
+    long[] body = tok.encode(text);
+    long[] out = new long[body.length + 2];
+    out[0] = bos;
+    System.arraycopy(body, 0, out, 1, body.length);
+    out[out.length - 1] = eos;
+    return out;
+  }
+
+  private static int steps(int n, int batch, int epochs) {
+    return (n + batch - 1) / batch * epochs;
+  }
+}

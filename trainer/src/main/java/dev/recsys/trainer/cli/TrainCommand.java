@@ -1,0 +1,89 @@
+package dev.recsys.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.trainer.bigrec.Profile;
+import dev.recsys.trainer.bigrec.TrainingRun;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.data.DatasetFiles;
+import dev.recsys.trainer.split.SplitFiles;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Pre-trains a small Llama-architecture base on the catalogue and interaction texts, then fine-tunes a "
+        + "LoRA adapter on BIGRec samples (+ auxiliary tasks). Writes <out>/base (Hugging Face checkpoint + tokenizer), "
+        + "<out>/adapter (PEFT) and <out>/train.json.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, description = "dataset folder written by 'import' or 'synthetic'")
+  Path dataset;
+
+  @Option(names = "--out", required = true, description = "run folder to write")
+  Path out;
+
+  @Option(names = "--profile", defaultValue = "default", description = "quick or default (default ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--protocol", defaultValue = "bigrec", description = "split whose train part is used (default ${DEFAULT-VALUE})")
+  String protocol;
+
+  @Option(names = "--samples", description = "LoRA fine-tuning samples (overrides the profile; BIGRec: 1024)")
+  Integer samples;
+
+  @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Profile p = Profile.named(profile);
+    if (samples != null) {
+      p = new Profile(p.name(), p.hidden(), p.layers(), p.heads(), p.kvHeads(), p.ffn(), p.pretrainSamples(),
+          p.pretrainEpochs(), samples, p.fineTuneEpochs(), p.auxRatio(), p.batchSize(), p.pretrainLr(), p.loraLr(),
+          p.maxLength(), p.evalSamples(), p.beams(), p.maxNewTokens());
+    }
+    Dataset d = DatasetFiles.read(dataset);
+    var train = SplitFiles.read(dataset, protocol, "train");
+    ProgressBar[] bar = new ProgressBar[1];
+    long[] start = new long[1];
+    TrainingRun.Summary s = TrainingRun.run(d, train, p, seed, out, new TrainingRun.Listener() {
+      @Override
+      public void phase(String name, int total) {
+        if (bar[0] != null) {
+          bar[0].close();
+        }
+        start[0] = System.nanoTime();
+        bar[0] = new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      }
+
+      @Override
+      public void step(int step, float loss, long tokens) {
+        double secs = (System.nanoTime() - start[0]) / 1e9;
+        bar[0].stepTo(step);
+        bar[0].setExtraMessage(String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokens / secs));
+      }
+    });
+    bar[0].close();
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("train.json").toFile(),
+        java.util.Map.of("profile", p, "seed", seed, "summary", s));
+    spec.commandLine().getOut().printf(Locale.ROOT,
+        "trained %s: vocab %d, base %.2fM parameters; pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s); "
+            + "LoRA on %d samples loss %.3f -> %.3f (%.0f tok/s, %.0f s)%n", out, s.vocab(), s.baseParams() / 1e6,
+        s.pretrain().firstLoss(), s.pretrain().lastEpochLoss(), s.pretrain().tokensPerSecond(), s.pretrain().seconds(),
+        s.fineTuneSamples(), s.fineTune().firstLoss(), s.fineTune().lastEpochLoss(), s.fineTune().tokensPerSecond(),
+        s.fineTune().seconds());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}
