@@ -28,12 +28,12 @@ public record Profile(String name, int hidden, int layers, int heads, int kvHead
 
   /** Minutes on 2 cores; what the tests run. */
   public static Profile quick() {
-    return new Profile("quick", 64, 2, 4, 2, 172, 400, 1, 128, 1, 0.25, 16, 3e-3f, 3e-3f, 160, 100, 4, 24);
+    return new Profile("quick", 64, 2, 4, 2, 172, 600, 3, 128, 2, 0.25, 16, 3e-3f, 3e-3f, 160, 100, 4, 24);
   }
 
   /** The documented default run. */
   public static Profile standard() {
-    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 1e-3f, 1e-3f, 192, 1000, 4, 24);
+    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 5e-4f, 5e-4f, 192, 1000, 4, 24);
   }
 
   public static Profile named(String name) {

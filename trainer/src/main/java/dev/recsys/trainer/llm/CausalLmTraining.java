@@ -59,7 +59,8 @@ public final class CausalLmTraining {
     int total = perEpoch * o.epochs();
     try (Model holder = Model.newInstance("llama", "PyTorch")) {
       holder.setBlock(model);
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build();
+      // element-wise gradient clipping keeps one unlucky batch from blowing the weights up
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).optClipGrad(1f).build();
       try (Trainer trainer = holder.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam))) {
         long tokens = 0;
         float first = Float.NaN;
@@ -79,8 +80,12 @@ public final class CausalLmTraining {
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList out = trainer.forward(new NDList(ids));
                 NDArray l = nextTokenLoss(out.get(0), ids, mask);
-                gc.backward(l);
                 loss = l.getFloat();
+                if (!Float.isFinite(loss)) {
+                  throw new IllegalStateException("the loss became " + loss + " at step " + (step + 1)
+                      + "; lower the learning rate (" + o.learningRate() + ")");
+                }
+                gc.backward(l);
               }
               trainer.step();
               tokens += padded.tokens;

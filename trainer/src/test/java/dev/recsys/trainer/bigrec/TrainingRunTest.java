@@ -1,0 +1,73 @@
+package dev.recsys.trainer.bigrec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.llm.LlamaConfig;
+import dev.recsys.trainer.llm.LoraAdapter;
+import dev.recsys.trainer.llm.LoraConfig;
+import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.Splits;
+import dev.recsys.trainer.split.Splitter;
+import dev.recsys.trainer.synthetic.SyntheticDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The quick profile end to end on the synthetic catalogue: train, then generate, ground and evaluate. */
+class TrainingRunTest {
+  @TempDir Path dir;
+
+  @Test
+  void quickRun_writesHfCheckpointAndPeftAdapter_generatesCatalogueTitles_andEvaluates() throws Exception {
+    Dataset d = SyntheticDataset.generate(300, 200, 7);
+    Splits splits = Splitter.bigrec(d);
+    TrainingRun.Summary s = TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
+      @Override
+      public void phase(String name, int totalSteps) { }
+
+      @Override
+      public void step(int step, float loss, long tokens) { }
+    });
+    Path base = dir.resolve(TrainingRun.BASE);
+    for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+      assertThat(base.resolve(f)).isRegularFile();
+    }
+    assertThat(LlamaConfig.read(base.resolve("config.json")).vocabSize()).isEqualTo(s.vocab());
+    assertThat(LoraAdapter.config(dir.resolve(TrainingRun.ADAPTER))).isEqualTo(LoraConfig.bigrec());
+    assertThat(s.pretrain().lastEpochLoss()).isLessThan(0.6f * s.pretrain().firstLoss());
+
+    List<Sample> test = OfflineEvaluation.sample(splits.test(), 20, 1);
+    try (LlmRecommender model = new LlmRecommender(dir, Prompts.forDataset(d.name()), 4, 24)) {
+      int real = 0;
+      for (Sample t : test) {
+        List<String> beams = model.generate(t.history().stream().map(d.titles()::get).toList());
+        assertThat(beams).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+        real += beams.get(0).matches("\\S.* \\(\\d{4}\\)") ? 1 : 0;
+      }
+      // a quick model has learned the shape of a title (words, then the year in brackets); whether
+      // it names the right item is what the evaluation below and the default run measure
+      assertThat(real).as("top beams shaped like a catalogue title").isGreaterThanOrEqualTo(test.size() / 2);
+      OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train())
+          .evaluate(model, "bigrec", OfflineEvaluation.sample(splits.valid(), 10, 2), test, n -> { });
+      assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
+          "BIGRec (LLM + L2 grounding)");
+      assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
+    }
+    assertThat(Files.list(dir.resolve(TrainingRun.ADAPTER)).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+  }
+
+  @Test
+  void metrics_followTheDefinitions() {
+    RankingMetrics m = RankingMetrics.of(new int[] {0, 1, 9, 10, 50});
+    assertThat(m.hr().get(1)).isEqualTo(0.2);
+    assertThat(m.hr().get(10)).isEqualTo(0.6);
+    assertThat(m.ndcg().get(10)).isCloseTo((1 + 1 / (Math.log(3) / Math.log(2)) + 1 / (Math.log(11) / Math.log(2))) / 5,
+        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(OfflineEvaluation.rank(new double[] {0.5, 0.1, 0.5, 0.9}, 2)).isEqualTo(2);
+  }
+}
