@@ -2,6 +2,7 @@ package dev.recsys.generator.baseline;
 
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.ReleaseWatcher;
+import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.backend.GenerationBackend;
 import java.util.List;

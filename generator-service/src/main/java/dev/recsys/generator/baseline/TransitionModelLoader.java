@@ -2,6 +2,7 @@ package dev.recsys.generator.baseline;
 
 import dev.recsys.common.artifact.ReleaseLoader;
 import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.interactions.TransitionsFile;

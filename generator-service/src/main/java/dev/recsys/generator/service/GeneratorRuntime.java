@@ -2,10 +2,10 @@ package dev.recsys.generator.service;
 
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
+import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
-import dev.recsys.generator.baseline.TransitionModel;
 import dev.recsys.generator.baseline.TransitionModelLoader;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import io.micrometer.core.instrument.MeterRegistry;

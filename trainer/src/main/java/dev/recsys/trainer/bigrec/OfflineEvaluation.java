@@ -1,6 +1,9 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.common.encoder.Encoder;
 import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.Sample;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,10 +18,12 @@ import java.util.function.IntConsumer;
  * Full-catalogue evaluation of a trained run against baselines, on samples of one split:
  * <ul>
  *   <li>popularity: items ranked by their count as training targets;</li>
+ *   <li>item-to-item transitions: the foundation's collaborative baseline (history items last);</li>
  *   <li>BIGRec: the tuned model's top beam, grounded by L2 distance over the base model's
  *       embeddings of every catalogue title;</li>
  *   <li>BIGRec + popularity: {@code D~ = D^ (1 + W)^-gamma} with D^ min-max over the catalogue,
- *       W min-max scaled popularity, gamma tuned on validation samples (NDCG@10) and applied to test.</li>
+ *       W min-max scaled popularity, gamma tuned on validation samples (NDCG@10) and applied to test;</li>
+ *   <li>the same generated texts grounded with the foundation's sentence encoder instead of the LLM.</li>
  * </ul>
  * Ties in a score are broken by catalogue order.
  */
@@ -32,12 +37,20 @@ public final class OfflineEvaluation {
   public record Report(String protocol, List<Row> rows, double gamma, int validSamples) {}
 
   private final Dataset dataset;
+  private final Encoder sentenceEncoder;
+  private final TransitionModel transitionModel;
   private final List<String> ids;
   private final Map<String, Integer> index = new HashMap<>();
   private final double[] popularity;
 
-  public OfflineEvaluation(Dataset dataset, List<Sample> train) {
+  /**
+   * @param sentenceEncoder the foundation's encoder, for the sentence-encoder grounding row
+   */
+  public OfflineEvaluation(Dataset dataset, List<Sample> train, Encoder sentenceEncoder) {
     this.dataset = dataset;
+    this.sentenceEncoder = sentenceEncoder;
+    this.transitionModel = new TransitionModel(ReleaseBuilder.catalogue(dataset, train),
+        ReleaseBuilder.transitions(train));
     this.ids = List.copyOf(dataset.titles().keySet());
     for (int i = 0; i < ids.size(); i++) {
       index.put(ids.get(i), i);
@@ -66,12 +79,16 @@ public final class OfflineEvaluation {
 
   public Report evaluate(LlmRecommender model, String protocol, List<Sample> valid, List<Sample> test,
       IntConsumer progress) {
-    float[][] items = new float[ids.size()][];
-    for (int i = 0; i < ids.size(); i++) {
-      items[i] = model.embed(dataset.titles().get(ids.get(i)));
-    }
     int[] done = {0};
-    List<double[]> validDist = distances(model, valid, items, () -> progress.accept(++done[0]));
+    List<String> validTexts = generate(model, valid, () -> progress.accept(++done[0]));
+    List<String> testTexts = generate(model, test, () -> progress.accept(++done[0]));
+
+    float[][] llmItems = new float[ids.size()][];
+    for (int i = 0; i < ids.size(); i++) {
+      llmItems[i] = model.embed(dataset.titles().get(ids.get(i)));
+    }
+    List<double[]> validDist = distances(validTexts.stream().map(model::embed).toList(), llmItems);
+    List<double[]> testDist = distances(testTexts.stream().map(model::embed).toList(), llmItems);
     double bestGamma = 0;
     double best = -1;
     for (double g : GAMMAS) {
@@ -81,24 +98,42 @@ public final class OfflineEvaluation {
         bestGamma = g;
       }
     }
-    List<double[]> testDist = distances(model, test, items, () -> progress.accept(++done[0]));
+
+    float[][] sentenceItems = sentenceEncoder.encode(ids.stream().map(dataset.titles()::get).toList());
+    List<double[]> sentenceDist = distances(List.of(sentenceEncoder.encode(testTexts)), sentenceItems);
+
     int[] pop = new int[test.size()];
+    int[] transitions = new int[test.size()];
     for (int s = 0; s < test.size(); s++) {
-      pop[s] = rank(negate(popularity), index.get(test.get(s).target()));
+      Sample sample = test.get(s);
+      pop[s] = rank(negate(popularity), index.get(sample.target()));
+      List<String> ranked = transitionModel.next(sample.history(), ids.size()).stream()
+          .map(x -> ids.get(x.row())).toList();
+      int r = ranked.indexOf(sample.target());
+      transitions[s] = r >= 0 ? r : ids.size() - 1;
     }
     List<Row> rows = List.of(
         new Row("popularity", RankingMetrics.of(pop)),
+        new Row("item-to-item transitions", RankingMetrics.of(transitions)),
         new Row("BIGRec (LLM + L2 grounding)", RankingMetrics.of(ranks(testDist, test, 0))),
-        new Row("BIGRec + popularity (gamma=" + fmt(bestGamma) + ")", RankingMetrics.of(ranks(testDist, test, bestGamma))));
+        new Row("BIGRec + popularity (gamma=" + fmt(bestGamma) + ")", RankingMetrics.of(ranks(testDist, test, bestGamma))),
+        new Row("LLM + sentence-encoder grounding (" + sentenceEncoder.id() + ")",
+            RankingMetrics.of(ranks(sentenceDist, test, 0))));
     return new Report(protocol, rows, bestGamma, valid.size());
   }
 
-  private List<double[]> distances(LlmRecommender model, List<Sample> samples, float[][] items, Runnable tick) {
-    List<double[]> out = new ArrayList<>();
+  private List<String> generate(LlmRecommender model, List<Sample> samples, Runnable tick) {
+    List<String> out = new ArrayList<>();
     for (Sample s : samples) {
-      List<String> history = s.history().stream().map(dataset.titles()::get).toList();
-      String generated = model.generate(history).get(0);
-      float[] q = model.embed(generated);
+      out.add(model.generate(s.history().stream().map(dataset.titles()::get).toList()).get(0));
+      tick.run();
+    }
+    return out;
+  }
+
+  private static List<double[]> distances(List<float[]> queries, float[][] items) {
+    List<double[]> out = new ArrayList<>();
+    for (float[] q : queries) {
       double[] d = new double[items.length];
       for (int i = 0; i < items.length; i++) {
         double sum = 0;
@@ -109,7 +144,6 @@ public final class OfflineEvaluation {
         d[i] = Math.sqrt(sum);
       }
       out.add(d);
-      tick.run();
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.recsys.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.trainer.bigrec.LlmRecommender;
 import dev.recsys.trainer.bigrec.OfflineEvaluation;
 import dev.recsys.trainer.bigrec.Profile;
@@ -57,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     try (LlmRecommender model = new LlmRecommender(run, Prompts.forDataset(d.name()), p.beams(), p.maxNewTokens());
          ProgressBar bar = new ProgressBarBuilder().setTaskName("generate + ground").setInitialMax(valid.size() + test.size())
              .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-      report = new OfflineEvaluation(d, train).evaluate(model, protocol, valid, test, bar::stepTo);
+      report = new OfflineEvaluation(d, train, new MiniLmEncoder()).evaluate(model, protocol, valid, test, bar::stepTo);
     }
     String md = OfflineEvaluation.markdown(report);
     Files.writeString(run.resolve("eval.md"), md);

@@ -89,7 +89,7 @@ public final class ReleaseBuilder {
     }
   }
 
-  static Catalogue catalogue(Dataset d, List<Sample> train) {
+  public static Catalogue catalogue(Dataset d, List<Sample> train) {
     Map<String, Integer> counts = new HashMap<>();
     for (Sample s : train) {
       counts.merge(s.target(), 1, Integer::sum);
@@ -110,7 +110,7 @@ public final class ReleaseBuilder {
     return new Catalogue(items);
   }
 
-  static List<Transition> transitions(List<Sample> train) {
+  public static List<Transition> transitions(List<Sample> train) {
     Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
     for (Sample s : train) {
       if (s.history().isEmpty()) {

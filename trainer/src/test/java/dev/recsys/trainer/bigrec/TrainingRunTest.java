@@ -51,10 +51,10 @@ class TrainingRunTest {
       // a quick model has learned the shape of a title (words, then the year in brackets); whether
       // it names the right item is what the evaluation below and the default run measure
       assertThat(real).as("top beams shaped like a catalogue title").isGreaterThanOrEqualTo(test.size() / 2);
-      OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train())
+      OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train(), new dev.recsys.common.encoder.MiniLmEncoder())
           .evaluate(model, "bigrec", OfflineEvaluation.sample(splits.valid(), 10, 2), test, n -> { });
       assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
-          "BIGRec (LLM + L2 grounding)");
+          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(5);
       assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
     }
     assertThat(Files.list(dir.resolve(TrainingRun.ADAPTER)).map(p -> p.getFileName().toString()))

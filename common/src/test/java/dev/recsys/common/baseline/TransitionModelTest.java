@@ -1,4 +1,4 @@
-package dev.recsys.generator.baseline;
+package dev.recsys.common.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

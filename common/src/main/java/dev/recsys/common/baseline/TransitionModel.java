@@ -1,4 +1,4 @@
-package dev.recsys.generator.baseline;
+package dev.recsys.common.baseline;
 
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.interactions.Transition;
