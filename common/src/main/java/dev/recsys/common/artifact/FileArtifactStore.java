@@ -92,7 +92,7 @@ public final class FileArtifactStore implements ArtifactStore {
           + manifest.release() + " but lies in " + tenant + "/" + release);
     }
     for (Map.Entry<String, FileEntry> e : manifest.files().entrySet()) {
-      Path f = dir.resolve(Names.requireSegment("file name", e.getKey()));
+      Path f = dir.resolve(Names.requireRelativePath("file name", e.getKey()));
       try {
         long size = Files.size(f);
         if (size != e.getValue().bytes()) {

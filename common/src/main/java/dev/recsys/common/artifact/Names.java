@@ -21,6 +21,20 @@ public final class Names {
     return tenant;
   }
 
+  /**
+   * A file's path inside a release: one or more segments joined by '/', each a valid segment
+   * (so no '..', no absolute paths). Returns it unchanged.
+   */
+  public static String requireRelativePath(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    for (String segment : value.split("/", -1)) {
+      requireSegment(what + " segment", segment);
+    }
+    return value;
+  }
+
   public static String requireSegment(String what, String value) {
     if (value == null || !SEGMENT.matcher(value).matches()) {
       throw new IllegalArgumentException(what + " '" + value

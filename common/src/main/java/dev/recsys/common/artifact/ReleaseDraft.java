@@ -49,13 +49,18 @@ public final class ReleaseDraft {
     return release;
   }
 
-  /** Where to write a file of the release (inside the staging directory). */
-  public Path path(String fileName) {
-    Names.requireSegment("file name", fileName);
+  /**
+   * Where to write a file of the release (inside the staging directory); {@code fileName} may
+   * name a sub-folder ({@code base/config.json}), which is created.
+   */
+  public Path path(String fileName) throws IOException {
+    Names.requireRelativePath("file name", fileName);
     if (fileName.equals(ReleaseManifest.FILE_NAME)) {
       throw new IllegalArgumentException(ReleaseManifest.FILE_NAME + " is written by commit()");
     }
-    return stagingDir.resolve(fileName);
+    Path p = stagingDir.resolve(fileName);
+    Files.createDirectories(p.getParent());
+    return p;
   }
 
   /**
@@ -66,10 +71,10 @@ public final class ReleaseDraft {
    */
   public ReleaseManifest commit(ReleaseManifest metadata) throws IOException {
     Map<String, FileEntry> files = new TreeMap<>();
-    try (Stream<Path> list = Files.list(stagingDir)) {
-      for (Path f : list.sorted().toList()) {
-        String name = f.getFileName().toString();
-        if (name.startsWith(".")) {
+    try (Stream<Path> walk = Files.walk(stagingDir)) {
+      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String name = stagingDir.relativize(f).toString().replace('\\', '/');
+        if (f.getFileName().toString().startsWith(".")) {
           continue;
         }
         fsync(f);

@@ -1,14 +1,27 @@
 package dev.recsys.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recsys.common.artifact.Checksums;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.encoder.Encoders;
 import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.trainer.bigrec.LlmRecommender;
+import dev.recsys.trainer.bigrec.TrainingRun;
 import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.data.DatasetException;
+import dev.recsys.trainer.llm.LlamaCheckpoint;
+import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.data.DatasetFiles;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.SplitFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -47,6 +60,17 @@ final class PublishCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE})")
   double gamma;
 
+  @Option(names = "--run", description = "a trained and evaluated run folder ('train' + 'eval') to ship: base "
+      + "checkpoint, LoRA adapter, LLM embedding snapshot and metrics")
+  Path run;
+
+  @Option(names = "--gate-margin", defaultValue = "0.01", description = "with --run: refuse when validation NDCG@10 is "
+      + "worse than the serving release's by more than this (default ${DEFAULT-VALUE})")
+  double gateMargin;
+
+  @Option(names = "--force", description = "with --run: publish even if the gate refuses")
+  boolean force;
+
   @Option(names = "--no-index", description = "do not build the HNSW index; each grounding replica then builds it "
       + "when it loads the release")
   boolean noIndex;
@@ -55,13 +79,44 @@ final class PublishCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Dataset d = DatasetFiles.read(dataset);
     var train = SplitFiles.read(dataset, protocol, "train");
-    ReleaseBuilder builder = new ReleaseBuilder(new FileArtifactStore(store), Encoders.byId(encoderId));
+    FileArtifactStore artifacts = new FileArtifactStore(store);
+    ReleaseBuilder builder = new ReleaseBuilder(artifacts, Encoders.byId(encoderId));
+    LlmRecommender llm = null;
+    ReleaseBuilder.LlmRun llmRun = null;
+    if (run != null) {
+      Path evalFile = run.resolve("eval.json");
+      if (!Files.isRegularFile(evalFile)) {
+        throw new DatasetException(evalFile, "missing; evaluate the run first with 'recsys-trainer eval'");
+      }
+      JsonNode eval = new ObjectMapper().readTree(evalFile.toFile());
+      double validNdcg = eval.path("validNdcg10").asDouble();
+      Optional<ReleaseManifest> serving = artifacts.pointer(tenant, channel).map(r -> artifacts.verify(tenant, r));
+      PublishGate.check(serving, validNdcg, gateMargin, force);
+      llm = new LlmRecommender(run, Prompts.forDataset(d.name()), 4, 24);
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put(PublishGate.METRIC, Double.toString(validNdcg));
+      params.put("llm.gamma", eval.path("gamma").asText());
+      params.put("llm.base", TrainingRun.BASE);
+      params.put("llm.adapter", TrainingRun.ADAPTER);
+      for (JsonNode row : eval.path("rows")) {
+        if (row.path("method").asText().startsWith("BIGRec (")) {
+          params.put("metrics.test.ndcg10", row.path("metrics").path("ndcg").path("10").asText());
+          params.put("metrics.test.hr10", row.path("metrics").path("hr").path("10").asText());
+        }
+      }
+      String baseHash = Checksums.sha256(run.resolve(TrainingRun.BASE).resolve(LlamaCheckpoint.WEIGHTS));
+      llmRun = new ReleaseBuilder.LlmRun(run, llm::embed, "llm-base-" + baseHash.substring(0, 12), params);
+    }
     ReleaseManifest m;
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("encode titles").setInitialMax(d.titles().size())
         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
         .build()) {
       m = builder.publish(new ReleaseBuilder.Request(tenant, channel, d, DatasetFiles.contentHash(dataset), protocol, train,
-          gamma, "recsys-trainer publish 0.1.0", !noIndex), bar::stepTo);
+          gamma, "recsys-trainer publish 0.1.0", !noIndex, llmRun), bar::stepTo);
+    } finally {
+      if (llm != null) {
+        llm.close();
+      }
     }
     spec.commandLine().getOut().printf("published release %s for tenant %s (%d items, encoder %s, %d-d); channel %s -> %s%n",
         m.release(), m.tenant(), m.itemCount(), m.encoder(), m.dimension(), channel, m.release());

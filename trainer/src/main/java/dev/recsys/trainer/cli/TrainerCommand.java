@@ -23,7 +23,8 @@ public final class TrainerCommand {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrainerCommand());
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (ex instanceof DatasetException || ex instanceof ArtifactException || ex instanceof IllegalArgumentException) {
+      if (ex instanceof DatasetException || ex instanceof ArtifactException || ex instanceof IllegalArgumentException
+          || ex instanceof dev.recsys.trainer.publish.PublishGate.Refused) {
         line.getErr().println("error: " + ex.getMessage());
         return 2;
       }

@@ -15,6 +15,7 @@ import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ import java.util.function.IntConsumer;
  *   <li>Transitions: counts of (last history item to target) over the training samples.</li>
  *   <li>Embedding snapshot: every catalogue title encoded by the encoder, row i = item i.</li>
  *   <li>HNSW index over the snapshot (optional), so that services load it instead of rebuilding.</li>
+ *   <li>With a trained LLM run: its base checkpoint and LoRA adapter, the catalogue embedded by the
+ *       base model (BIGRec's grounding space) and the run's metrics.</li>
  *   <li>Write the files into a draft, seal it (manifest with checksums), then move the channel.</li>
  * </ol>
  */
@@ -47,7 +50,24 @@ public final class ReleaseBuilder {
 
   /** What to publish and where. */
   public record Request(String tenant, String channel, Dataset dataset, String datasetHash, String protocol,
-      List<Sample> train, double gamma, String producer, boolean buildIndex) {}
+      List<Sample> train, double gamma, String producer, boolean buildIndex, LlmRun llm) {
+    public Request(String tenant, String channel, Dataset dataset, String datasetHash, String protocol,
+        List<Sample> train, double gamma, String producer, boolean buildIndex) {
+      this(tenant, channel, dataset, datasetHash, protocol, train, gamma, producer, buildIndex, null);
+    }
+  }
+
+  /**
+   * A trained LLM run to ship in the release: its base checkpoint and adapter are copied under
+   * {@code base/} and {@code adapter/}, the catalogue is embedded with the base model into
+   * {@code llm-embeddings.bin}, and its evaluation becomes the release's metrics (and the gate's).
+   *
+   * @param embedder embeds a title with the run's base model (BIGRec's encoder)
+   * @param encoderId identifies that encoder (the base weights' hash)
+   * @param params    metrics and LLM serving parameters to record (gamma, validation NDCG@10)
+   */
+  public record LlmRun(Path dir, java.util.function.Function<String, float[]> embedder, String encoderId,
+      Map<String, String> params) {}
 
   /**
    * @param progress called with the number of titles encoded so far
@@ -64,6 +84,11 @@ public final class ReleaseBuilder {
       Map<String, String> params = new LinkedHashMap<>();
       params.put("gamma", Double.toString(r.gamma()));
       params.put("generator", "transition-baseline");
+      if (r.llm() != null) {
+        addLlm(r.llm(), catalogue, draft);
+        params.putAll(r.llm().params());
+        params.put("llm.encoder", r.llm().encoderId());
+      }
       if (r.buildIndex()) {
         HnswItemIndex.Params p = HnswItemIndex.Params.defaults();
         HnswItemIndex.build(embeddings, p).save(draft.path(HnswItemIndex.FILE_NAME));
@@ -87,6 +112,23 @@ public final class ReleaseBuilder {
       draft.abandon();
       throw e;
     }
+  }
+
+  public static final String LLM_EMBEDDINGS = "llm-embeddings.bin";
+
+  private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
+    for (String folder : List.of("base", "adapter")) {
+      try (var files = java.nio.file.Files.list(run.dir().resolve(folder))) {
+        for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+          java.nio.file.Files.copy(f, draft.path(folder + "/" + f.getFileName()));
+        }
+      }
+    }
+    float[][] rows = new float[catalogue.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = run.embedder().apply(catalogue.get(i).title());
+    }
+    SnapshotFile.write(EmbeddingMatrix.of(run.encoderId(), rows), draft.path(LLM_EMBEDDINGS));
   }
 
   public static Catalogue catalogue(Dataset d, List<Sample> train) {

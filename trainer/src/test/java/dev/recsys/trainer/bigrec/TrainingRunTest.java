@@ -2,7 +2,14 @@ package dev.recsys.trainer.bigrec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.embedding.EmbeddingMatrix;
+import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.publish.PublishGate;
+import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.llm.LlamaConfig;
 import dev.recsys.trainer.llm.LoraAdapter;
 import dev.recsys.trainer.llm.LoraConfig;
@@ -14,6 +21,7 @@ import dev.recsys.trainer.synthetic.SyntheticDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +64,20 @@ class TrainingRunTest {
       assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
           "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(5);
       assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
+
+      // the run ships in a release: base, adapter, the LLM's embedding snapshot, metrics
+      FileArtifactStore store = new FileArtifactStore(dir.resolve("store"));
+      ReleaseManifest m = new ReleaseBuilder(store, new MiniLmEncoder()).publish(new ReleaseBuilder.Request("default",
+          "stable", d, "h", "bigrec", splits.train(), 0.0, "test", false, new ReleaseBuilder.LlmRun(dir, model::embed,
+          "llm-base-test", Map.of(PublishGate.METRIC, Double.toString(r.validNdcg10())))), n -> { });
+      assertThat(store.verify("default", m.release()).files()).containsKeys("base/config.json", "base/model.safetensors",
+          "base/tokenizer.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors",
+          ReleaseBuilder.LLM_EMBEDDINGS, "embeddings.bin", "catalogue.tsv");
+      EmbeddingMatrix llm = SnapshotFile.read(store.releaseDir("default", m.release()).resolve(ReleaseBuilder.LLM_EMBEDDINGS));
+      assertThat(llm.rows()).isEqualTo(300);
+      assertThat(llm.dimension()).isEqualTo(Profile.quick().hidden());
+      assertThat(llm.encoderId()).isEqualTo("llm-base-test");
+      assertThat(m.params()).containsEntry("llm.encoder", "llm-base-test").containsKey(PublishGate.METRIC);
     }
     assertThat(Files.list(dir.resolve(TrainingRun.ADAPTER)).map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");

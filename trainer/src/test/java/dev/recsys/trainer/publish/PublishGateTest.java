@@ -1,0 +1,32 @@
+package dev.recsys.trainer.publish;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.recsys.common.artifact.ReleaseManifest;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PublishGateTest {
+  static Optional<ReleaseManifest> serving(String ndcg) {
+    return Optional.of(new ReleaseManifest(1, "t", "r1", "now", "p", "e", 2, 1, Map.of(),
+        ndcg == null ? Map.of() : Map.of(PublishGate.METRIC, ndcg), Map.of()));
+  }
+
+  @Test
+  void refusesAWorseRunBeyondTheMargin_unlessForced() {
+    assertThatThrownBy(() -> PublishGate.check(serving("0.0500"), 0.0350, 0.01, false))
+        .isInstanceOf(PublishGate.Refused.class).hasMessageContaining("0.0350").hasMessageContaining("0.0500")
+        .hasMessageContaining("r1").hasMessageContaining("--force");
+    assertThatCode(() -> PublishGate.check(serving("0.0500"), 0.0350, 0.01, true)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void passesWithinTheMargin_whenBetter_orWithNothingToCompare() {
+    assertThatCode(() -> PublishGate.check(serving("0.0500"), 0.0420, 0.01, false)).doesNotThrowAnyException();
+    assertThatCode(() -> PublishGate.check(serving("0.0500"), 0.0600, 0.01, false)).doesNotThrowAnyException();
+    assertThatCode(() -> PublishGate.check(serving(null), 0.0, 0.01, false)).doesNotThrowAnyException();
+    assertThatCode(() -> PublishGate.check(Optional.empty(), 0.0, 0.01, false)).doesNotThrowAnyException();
+  }
+}
