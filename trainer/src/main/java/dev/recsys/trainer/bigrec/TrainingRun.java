@@ -55,6 +55,15 @@ public final class TrainingRun {
 
   public static Summary run(Dataset d, List<Sample> train, Profile p, long seed, Path out, Listener listener)
       throws IOException {
+    return run(d, train, p, seed, out, listener, false);
+  }
+
+  /**
+   * @param resume keep a phase that an earlier run with the same arguments completed (each phase
+   *               writes a marker after its outputs are saved); its result is reported as zero steps
+   */
+  public static Summary run(Dataset d, List<Sample> train, Profile p, long seed, Path out, Listener listener,
+      boolean resume) throws IOException {
     Prompts prompts = Prompts.forDataset(d.name());
     Random rnd = new Random(seed);
     SampleBuilder builder = new SampleBuilder(prompts, d.titles());
@@ -75,7 +84,15 @@ public final class TrainingRun {
     fineTune.forEach(s -> vocabTexts.add(s.text()));
     // every title also in list position (followed by a comma), as prompts show them
     d.titles().values().forEach(t -> vocabTexts.add(prompts.recommend(List.of(t, t))));
-    int vocab = TokenizerTrainer.train(vocabTexts, baseDir.resolve(TOKENIZER));
+    Path pretrainDone = out.resolve(".pretrain.done");
+    Path fineTuneDone = out.resolve(".finetune.done");
+    if (!resume) {
+      Files.deleteIfExists(pretrainDone);
+      Files.deleteIfExists(fineTuneDone);
+    }
+    boolean keepBase = Files.exists(pretrainDone);
+    int vocab = keepBase ? LlamaConfig.read(baseDir.resolve(LlamaCheckpoint.CONFIG)).vocabSize()
+        : TokenizerTrainer.train(vocabTexts, baseDir.resolve(TOKENIZER));
 
     try (Tokenizer tok = Tokenizer.load(baseDir.resolve(TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
@@ -84,15 +101,28 @@ public final class TrainingRun {
       long pad = tok.id(TokenizerTrainer.PAD);
       LlamaConfig config = new LlamaConfig(vocab, p.hidden(), p.ffn(), p.layers(), p.heads(), p.kvHeads(), 1e-6,
           10000.0, p.maxLength(), true, (int) bos, (int) eos);
-      Engine.getInstance().setRandomSeed((int) seed);
-      LlamaModel base = new LlamaModel(config);
-      base.initialize(manager);
-      List<long[]> pre = pretrainTexts.stream().map(t -> ids(tok, t, bos, eos)).toList();
-      listener.phase("pre-train base", steps(pre.size(), p.batchSize(), p.pretrainEpochs()));
-      CausalLmTraining.Result preResult = CausalLmTraining.train(base, pre, pad,
-          new CausalLmTraining.Options(p.pretrainEpochs(), p.batchSize(), p.pretrainLr(), p.maxLength(), seed),
-          (s, t, l, n) -> listener.step(s, l, n));
-      LlamaCheckpoint.save(base, baseDir);
+      LlamaModel base;
+      CausalLmTraining.Result preResult;
+      if (keepBase) {
+        base = LlamaCheckpoint.load(baseDir, manager);
+        preResult = new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0);
+      } else {
+        Engine.getInstance().setRandomSeed((int) seed);
+        base = new LlamaModel(config);
+        base.initialize(manager);
+        List<long[]> pre = pretrainTexts.stream().map(t -> ids(tok, t, bos, eos)).toList();
+        listener.phase("pre-train base", steps(pre.size(), p.batchSize(), p.pretrainEpochs()));
+        preResult = CausalLmTraining.train(base, pre, pad,
+            new CausalLmTraining.Options(p.pretrainEpochs(), p.batchSize(), p.pretrainLr(), p.maxLength(), seed),
+            (s, t, l, n) -> listener.step(s, l, n));
+        LlamaCheckpoint.save(base, baseDir);
+        Files.writeString(pretrainDone, "base saved\n");
+      }
+      if (resume && Files.exists(fineTuneDone)) {
+        long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
+        return new Summary(vocab, params, preResult, new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0),
+            fineTune.size());
+      }
 
       LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
       tuned.freezeBase();
@@ -102,6 +132,7 @@ public final class TrainingRun {
           new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
           (s, t, l, n) -> listener.step(s, l, n));
       LoraAdapter.save(tuned, out.resolve(ADAPTER), BASE);
+      Files.writeString(fineTuneDone, "adapter saved\n");
       long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
       return new Summary(vocab, params, preResult, ftResult, fineTune.size());
     }

@@ -44,6 +44,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--resume", description = "keep the phases (base pre-training, LoRA fine-tuning) that an earlier "
+      + "run into the same --out completed")
+  boolean resume;
+
   @Override
   public Integer call() throws Exception {
     Profile p = Profile.named(profile);
@@ -73,8 +77,10 @@ final class TrainCommand implements Callable<Integer> {
         bar[0].stepTo(step);
         bar[0].setExtraMessage(String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokens / secs));
       }
-    });
-    bar[0].close();
+    }, resume);
+    if (bar[0] != null) {
+      bar[0].close();
+    }
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("train.json").toFile(),
         java.util.Map.of("profile", p, "seed", seed, "summary", s));
     spec.commandLine().getOut().printf(Locale.ROOT,

@@ -59,8 +59,7 @@ public final class CausalLmTraining {
     int total = perEpoch * o.epochs();
     try (Model holder = Model.newInstance("llama", "PyTorch")) {
       holder.setBlock(model);
-      // element-wise gradient clipping keeps one unlucky batch from blowing the weights up
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).optClipGrad(1f).build();
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build();
       try (Trainer trainer = holder.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam))) {
         long tokens = 0;
         float first = Float.NaN;
@@ -87,6 +86,7 @@ public final class CausalLmTraining {
                 }
                 gc.backward(l);
               }
+              clipGradientNorm(model, MAX_GRAD_NORM, m);
               trainer.step();
               tokens += padded.tokens;
               sum += loss;
@@ -102,6 +102,36 @@ public final class CausalLmTraining {
         return new Result(step, tokens, first, epochLoss, (System.nanoTime() - start) / 1e9);
       }
     }
+  }
+
+  /** Global gradient-norm bound, as LLM trainers use (Hugging Face's default max_grad_norm is 1.0). */
+  static final double MAX_GRAD_NORM = 1.0;
+
+  /** Scales all gradients down so that their global L2 norm is at most {@code max}; returns the norm before. */
+  static double clipGradientNorm(LlamaModel model, double max, NDManager step) {
+    // temporaries are closed here and gradient handles handed to the step's manager (closed after
+    // the optimizer ran): ops on a gradient land in the parameters' manager and would otherwise
+    // pile up for the whole run
+    List<NDArray> grads = new ArrayList<>();
+    double sq = 0;
+    for (var p : model.parametersByName().values()) {
+      if (p.requiresGradient()) {
+        NDArray g = p.getArray().getGradient();
+        g.attach(step);
+        grads.add(g);
+        try (NDArray square = g.square(); NDArray sum = square.sum()) {
+          sq += sum.getFloat();
+        }
+      }
+    }
+    double norm = Math.sqrt(sq);
+    if (norm > max) {
+      float scale = (float) (max / (norm + 1e-6));
+      for (NDArray g : grads) {
+        g.muli(scale);
+      }
+    }
+    return norm;
   }
 
   /** Mean cross-entropy of predicting token t+1 from positions <= t, over unmasked targets. */

@@ -81,6 +81,21 @@ class TrainingRunTest {
     }
     assertThat(Files.list(dir.resolve(TrainingRun.ADAPTER)).map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+
+    // resuming a finished run keeps both phases: nothing is trained again, the files are untouched
+    byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
+    TrainingRun.Summary again = TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
+      @Override
+      public void phase(String name, int totalSteps) {
+        throw new AssertionError("phase " + name + " should have been kept");
+      }
+
+      @Override
+      public void step(int step, float loss, long tokens) { }
+    }, true);
+    assertThat(again.pretrain().steps()).isZero();
+    assertThat(again.fineTune().steps()).isZero();
+    assertThat(Files.readAllBytes(base.resolve("model.safetensors"))).isEqualTo(weights);
   }
 
   @Test
