@@ -62,7 +62,7 @@ class TrainingRunTest {
       OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train(), new dev.recsys.common.encoder.MiniLmEncoder())
           .evaluate(model, "bigrec", OfflineEvaluation.sample(splits.valid(), 10, 2), test, n -> { });
       assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
-          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(5);
+          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(6);
       assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
 
       // the run ships in a release: base, adapter, the LLM's embedding snapshot, metrics
