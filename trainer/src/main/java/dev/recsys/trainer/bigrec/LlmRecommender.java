@@ -29,11 +29,13 @@ public final class LlmRecommender implements AutoCloseable {
   private final int maxNewTokens;
 
   public LlmRecommender(Path runDir, Prompts prompts, int beams, int maxNewTokens) {
+    this(runDir.resolve(TrainingRun.BASE), runDir.resolve(TrainingRun.ADAPTER), prompts, beams, maxNewTokens);
+  }
+
+  public LlmRecommender(Path baseDir, Path adapterDir, Prompts prompts, int beams, int maxNewTokens) {
     this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    Path baseDir = runDir.resolve(TrainingRun.BASE);
     this.tokenizer = Tokenizer.load(baseDir.resolve(TrainingRun.TOKENIZER));
     LlamaModel baseModel = LlamaCheckpoint.load(baseDir, manager);
-    Path adapterDir = runDir.resolve(TrainingRun.ADAPTER);
     LlamaModel tunedModel = LlamaCheckpoint.load(baseDir, manager, LoraAdapter.config(adapterDir));
     LoraAdapter.load(tunedModel, adapterDir, manager);
     this.base = new Decoding(baseModel, manager);

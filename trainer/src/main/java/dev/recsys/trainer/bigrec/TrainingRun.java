@@ -124,17 +124,41 @@ public final class TrainingRun {
             fineTune.size());
       }
 
-      LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
-      tuned.freezeBase();
-      List<long[]> ft = fineTune.stream().map(s -> ids(tok, s.text(), bos, eos)).toList();
-      listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
-      CausalLmTraining.Result ftResult = CausalLmTraining.train(tuned, ft, pad,
-          new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
-          (s, t, l, n) -> listener.step(s, l, n));
-      LoraAdapter.save(tuned, out.resolve(ADAPTER), BASE);
+      CausalLmTraining.Result ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ADAPTER),
+          listener);
       Files.writeString(fineTuneDone, "adapter saved\n");
       long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
       return new Summary(vocab, params, preResult, ftResult, fineTune.size());
+    }
+  }
+
+  /** Phase 3 alone: a LoRA adapter on the saved base, trained on {@code samples}, saved to {@code adapterDir}. */
+  static CausalLmTraining.Result fineTune(Path baseDir, Tokenizer tok, NDManager manager, List<InstructionSample> samples,
+      Profile p, long seed, Path adapterDir, Listener listener) throws IOException {
+    long bos = tok.id(TokenizerTrainer.BOS);
+    long eos = tok.id(TokenizerTrainer.EOS);
+    LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
+    tuned.freezeBase();
+    List<long[]> ft = samples.stream().map(s -> ids(tok, s.text(), bos, eos)).toList();
+    listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
+    CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, tok.id(TokenizerTrainer.PAD),
+        new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
+        (s, t, l, n) -> listener.step(s, l, n));
+    LoraAdapter.save(tuned, adapterDir, BASE);
+    return result;
+  }
+
+  /**
+   * Fine-tunes an adapter with {@code n} next-item samples (plus auxiliary ones) on the base of
+   * {@code runDir}: one point of BIGRec's few-shot curve.
+   */
+  public static CausalLmTraining.Result fineTuneOnly(Dataset d, List<Sample> train, Profile p, long seed, Path runDir,
+      int n, Path adapterDir, Listener listener) throws IOException {
+    List<InstructionSample> samples = new SampleBuilder(Prompts.forDataset(d.name()), d.titles())
+        .build(train, n, p.auxRatio(), seed + 1);
+    try (Tokenizer tok = Tokenizer.load(runDir.resolve(BASE).resolve(TOKENIZER));
+         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      return fineTune(runDir.resolve(BASE), tok, manager, samples, p, seed, adapterDir, listener);
     }
   }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "recsys-trainer", mixinStandardHelpOptions = true, version = "recsys-trainer 0.1.0",
     description = "Prepares data, builds evaluation splits and publishes releases to the artifact store.",
     subcommands = {ImportCommand.class, SyntheticCommand.class, PublishCommand.class, TrainCommand.class,
-        EvalCommand.class})
+        EvalCommand.class, CurveCommand.class})
 public final class TrainerCommand {
   public static void main(String[] args) {
     // DJL: never download; one PyTorch thread each for intra- and inter-op on small shared machines

@@ -1,0 +1,118 @@
+package dev.recsys.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.trainer.bigrec.LlmRecommender;
+import dev.recsys.trainer.bigrec.OfflineEvaluation;
+import dev.recsys.trainer.bigrec.Profile;
+import dev.recsys.trainer.bigrec.TrainingRun;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.data.DatasetFiles;
+import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.SplitFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "curve", mixinStandardHelpOptions = true,
+    description = "BIGRec's few-shot curve: fine-tunes one adapter per sample count on the base of a trained run, "
+        + "evaluates each, and writes <run>/curve.json, curve.md and curve.png (NDCG@10 against training samples).")
+final class CurveCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, description = "dataset folder")
+  Path dataset;
+
+  @Option(names = "--run", required = true, description = "run folder written by 'train' (its base is reused)")
+  Path run;
+
+  @Option(names = "--samples", split = ",", defaultValue = "64,256,1024", description = "sample counts (default ${DEFAULT-VALUE})")
+  List<Integer> samples;
+
+  @Option(names = "--profile", defaultValue = "default", description = "quick or default (default ${DEFAULT-VALUE})")
+  String profile;
+
+  @Option(names = "--test-samples", defaultValue = "300", description = "test samples per point (default ${DEFAULT-VALUE})")
+  int testSamples;
+
+  @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Profile p = Profile.named(profile);
+    Dataset d = DatasetFiles.read(dataset);
+    List<Sample> train = SplitFiles.read(dataset, "bigrec", "train");
+    List<Sample> valid = OfflineEvaluation.sample(SplitFiles.read(dataset, "bigrec", "valid"), Math.max(20, testSamples / 4), seed);
+    List<Sample> test = OfflineEvaluation.sample(SplitFiles.read(dataset, "bigrec", "test"), testSamples, seed + 1);
+    OfflineEvaluation evaluation = new OfflineEvaluation(d, train, new MiniLmEncoder());
+    List<Map<String, Object>> points = new ArrayList<>();
+    double popularity = Double.NaN;
+    for (int n : samples) {
+      Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(TrainingRun.ADAPTER);
+      TrainingRun.fineTuneOnly(d, train, p, seed, run, n, adapter, new TrainingRun.Listener() {
+        @Override
+        public void phase(String name, int totalSteps) { }
+
+        @Override
+        public void step(int step, float loss, long tokens) { }
+      });
+      OfflineEvaluation.Report r;
+      try (LlmRecommender model = new LlmRecommender(run.resolve(TrainingRun.BASE), adapter, Prompts.forDataset(d.name()),
+          p.beams(), p.maxNewTokens())) {
+        r = evaluation.evaluate(model, "bigrec", valid, test, x -> { });
+      }
+      popularity = r.rows().get(0).metrics().ndcg().get(10);
+      double bigrec = r.rows().get(2).metrics().ndcg().get(10);
+      Map<String, Object> point = new LinkedHashMap<>();
+      point.put("samples", n);
+      point.put("ndcg10", bigrec);
+      point.put("hr10", r.rows().get(2).metrics().hr().get(10));
+      points.add(point);
+      spec.commandLine().getOut().printf(Locale.ROOT, "%6d samples: BIGRec NDCG@10 %.4f (popularity %.4f)%n", n, bigrec,
+          popularity);
+      spec.commandLine().getOut().flush();
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(run.resolve("curve.json").toFile(),
+        Map.of("testSamples", test.size(), "popularityNdcg10", popularity, "points", points));
+    StringBuilder md = new StringBuilder("| fine-tuning samples | NDCG@10 | HR@10 |\n|---|---|---|\n");
+    points.forEach(pt -> md.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f |%n", pt.get("samples"), pt.get("ndcg10"),
+        pt.get("hr10"))));
+    md.append(String.format(Locale.ROOT, "| popularity baseline | %.4f | |%n", popularity));
+    Files.writeString(run.resolve("curve.md"), md);
+    plot(points, popularity, test.size(), run.resolve("curve.png"));
+    return 0;
+  }
+
+  static void plot(List<Map<String, Object>> points, double popularity, int testSamples, Path png) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(720).height(440)
+        .title("BIGRec few-shot curve (" + testSamples + " test samples)").xAxisTitle("fine-tuning samples")
+        .yAxisTitle("NDCG@10").build();
+    double[] xs = points.stream().mapToDouble(pt -> ((Number) pt.get("samples")).doubleValue()).toArray();
+    double[] ys = points.stream().mapToDouble(pt -> (Double) pt.get("ndcg10")).toArray();
+    chart.addSeries("BIGRec (LLM + L2 grounding)", xs, ys);
+    double[] flat = new double[xs.length];
+    java.util.Arrays.fill(flat, popularity);
+    chart.addSeries("popularity", xs, flat);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisDecimalPattern("0.000");
+    chart.getStyler().setYAxisMin(0.0);
+    String base = png.toString().replaceAll("\\.png$", "");
+    BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+  }
+}
