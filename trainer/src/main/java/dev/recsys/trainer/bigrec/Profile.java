@@ -33,7 +33,7 @@ public record Profile(String name, int hidden, int layers, int heads, int kvHead
 
   /** The documented default run. */
   public static Profile standard() {
-    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 5e-4f, 5e-4f, 192, 1000, 4, 24);
+    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 3e-4f, 5e-4f, 192, 1000, 4, 24);
   }
 
   public static Profile named(String name) {

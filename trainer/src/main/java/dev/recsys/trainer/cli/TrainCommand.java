@@ -84,9 +84,10 @@ final class TrainCommand implements Callable<Integer> {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("train.json").toFile(),
         java.util.Map.of("profile", p, "seed", seed, "summary", s));
     spec.commandLine().getOut().printf(Locale.ROOT,
-        "trained %s: vocab %d, base %.2fM parameters; pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s); "
+        "trained %s: vocab %d, base %.2fM parameters; pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s, %d steps skipped); "
             + "LoRA on %d samples loss %.3f -> %.3f (%.0f tok/s, %.0f s)%n", out, s.vocab(), s.baseParams() / 1e6,
         s.pretrain().firstLoss(), s.pretrain().lastEpochLoss(), s.pretrain().tokensPerSecond(), s.pretrain().seconds(),
+        s.pretrain().skippedSteps(),
         s.fineTuneSamples(), s.fineTune().firstLoss(), s.fineTune().lastEpochLoss(), s.fineTune().tokensPerSecond(),
         s.fineTune().seconds());
     spec.commandLine().getOut().flush();

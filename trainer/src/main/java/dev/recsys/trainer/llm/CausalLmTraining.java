@@ -38,8 +38,12 @@ public final class CausalLmTraining {
     void step(int step, int totalSteps, float loss, long tokens);
   }
 
-  /** What a run did. */
-  public record Result(int steps, long tokens, float firstLoss, float lastEpochLoss, double seconds) {
+  /** What a run did; {@code skippedSteps} batches had a non-finite loss and were not applied. */
+  public record Result(int steps, long tokens, float firstLoss, float lastEpochLoss, double seconds, int skippedSteps) {
+    public Result(int steps, long tokens, float firstLoss, float lastEpochLoss, double seconds) {
+      this(steps, tokens, firstLoss, lastEpochLoss, seconds, 0);
+    }
+
     public double tokensPerSecond() {
       return tokens / seconds;
     }
@@ -62,6 +66,8 @@ public final class CausalLmTraining {
       Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build();
       try (Trainer trainer = holder.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam))) {
         long tokens = 0;
+        int skipped = 0;
+        int skippedInARow = 0;
         float first = Float.NaN;
         float epochLoss = 0;
         int step = 0;
@@ -69,6 +75,7 @@ public final class CausalLmTraining {
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
           Collections.shuffle(order, rnd);
           double sum = 0;
+          int applied = 0;
           for (int b = 0; b < perEpoch; b++) {
             List<long[]> batch = order.subList(b * o.batchSize(), Math.min(order.size(), (b + 1) * o.batchSize()));
             try (NDManager m = holder.getNDManager().newSubManager()) {
@@ -80,32 +87,44 @@ public final class CausalLmTraining {
                 NDList out = trainer.forward(new NDList(ids));
                 NDArray l = nextTokenLoss(out.get(0), ids, mask);
                 loss = l.getFloat();
-                if (!Float.isFinite(loss)) {
-                  throw new IllegalStateException("the loss became " + loss + " at step " + (step + 1)
-                      + "; lower the learning rate (" + o.learningRate() + ")");
+                if (Float.isFinite(loss)) {
+                  gc.backward(l);
                 }
-                gc.backward(l);
               }
+              step++;
+              if (!Float.isFinite(loss)) {
+                // a batch whose loss is not finite is skipped, not applied (as loss-scaling trainers
+                // do); several in a row mean the weights themselves went bad
+                skipped++;
+                if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                  throw new IllegalStateException("the loss was " + loss + " for " + skippedInARow
+                      + " batches in a row up to step " + step + "; lower the learning rate (" + o.learningRate() + ")");
+                }
+                progress.step(step, total, loss, tokens);
+                continue;
+              }
+              skippedInARow = 0;
               clipGradientNorm(model, MAX_GRAD_NORM, m);
               trainer.step();
               tokens += padded.tokens;
               sum += loss;
-              step++;
+              applied++;
               if (Float.isNaN(first)) {
                 first = loss;
               }
               progress.step(step, total, loss, tokens);
             }
           }
-          epochLoss = (float) (sum / perEpoch);
+          epochLoss = (float) (sum / Math.max(1, applied));
         }
-        return new Result(step, tokens, first, epochLoss, (System.nanoTime() - start) / 1e9);
+        return new Result(step, tokens, first, epochLoss, (System.nanoTime() - start) / 1e9, skipped);
       }
     }
   }
 
   /** Global gradient-norm bound, as LLM trainers use (Hugging Face's default max_grad_norm is 1.0). */
   static final double MAX_GRAD_NORM = 1.0;
+  static final int MAX_SKIPPED_IN_A_ROW = 3;
 
   /** Scales all gradients down so that their global L2 norm is at most {@code max}; returns the norm before. */
   static double clipGradientNorm(LlamaModel model, double max, NDManager step) {
