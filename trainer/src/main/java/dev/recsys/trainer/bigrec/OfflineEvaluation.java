@@ -1,5 +1,6 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.llm.LlmRecommender;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.trainer.data.Dataset;

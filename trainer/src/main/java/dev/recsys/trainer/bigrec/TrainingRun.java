@@ -1,19 +1,21 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.llm.ModelFiles;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.llm.CausalLmTraining;
-import dev.recsys.trainer.llm.LlamaCheckpoint;
-import dev.recsys.trainer.llm.LlamaConfig;
-import dev.recsys.trainer.llm.LlamaModel;
-import dev.recsys.trainer.llm.LoraAdapter;
-import dev.recsys.trainer.llm.LoraConfig;
-import dev.recsys.trainer.llm.Tokenizer;
+import dev.recsys.llm.LlamaCheckpoint;
+import dev.recsys.llm.LlamaConfig;
+import dev.recsys.llm.LlamaModel;
+import dev.recsys.llm.LoraAdapter;
+import dev.recsys.llm.LoraConfig;
+import dev.recsys.llm.Tokenizer;
 import dev.recsys.trainer.llm.TokenizerTrainer;
 import dev.recsys.trainer.prompt.InstructionSample;
-import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.prompt.SampleBuilder;
 import dev.recsys.trainer.split.Sample;
 import java.io.IOException;
@@ -36,9 +38,9 @@ import java.util.Random;
  * </ol>
  */
 public final class TrainingRun {
-  public static final String BASE = "base";
-  public static final String ADAPTER = "adapter";
-  public static final String TOKENIZER = "tokenizer.json";
+  public static final String BASE = ModelFiles.BASE;
+  public static final String ADAPTER = ModelFiles.ADAPTER;
+  public static final String TOKENIZER = ModelFiles.TOKENIZER;
 
   /** Reports progress of a phase. */
   public interface Listener {
@@ -163,12 +165,7 @@ public final class TrainingRun {
   }
 
   static long[] ids(Tokenizer tok, String text, long bos, long eos) {
-    long[] body = tok.encode(text);
-    long[] out = new long[body.length + 2];
-    out[0] = bos;
-    System.arraycopy(body, 0, out, 1, body.length);
-    out[out.length - 1] = eos;
-    return out;
+    return ModelFiles.ids(tok, text, bos, eos);
   }
 
   private static int steps(int n, int batch, int epochs) {

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.llm;
 
+import dev.recsys.llm.LlamaModel;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

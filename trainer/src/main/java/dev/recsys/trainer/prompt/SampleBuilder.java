@@ -1,5 +1,6 @@
 package dev.recsys.trainer.prompt;
 
+import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.split.Sample;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -114,7 +114,7 @@ public final class ReleaseBuilder {
     }
   }
 
-  public static final String LLM_EMBEDDINGS = "llm-embeddings.bin";
+  public static final String LLM_EMBEDDINGS = dev.recsys.llm.ModelFiles.LLM_EMBEDDINGS;
 
   private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
     for (String folder : List.of("base", "adapter")) {

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.llm.LlmRecommender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.recsys.common.artifact.FileArtifactStore;
@@ -10,10 +11,10 @@ import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.publish.ReleaseBuilder;
-import dev.recsys.trainer.llm.LlamaConfig;
-import dev.recsys.trainer.llm.LoraAdapter;
-import dev.recsys.trainer.llm.LoraConfig;
-import dev.recsys.trainer.prompt.Prompts;
+import dev.recsys.llm.LlamaConfig;
+import dev.recsys.llm.LoraAdapter;
+import dev.recsys.llm.LoraConfig;
+import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import dev.recsys.trainer.split.Splitter;

@@ -1,5 +1,10 @@
 package dev.recsys.trainer.llm;
 
+import dev.recsys.llm.LlamaCheckpoint;
+import dev.recsys.llm.LoraConfig;
+import dev.recsys.llm.Decoding;
+import dev.recsys.llm.LlamaModel;
+import dev.recsys.llm.LlamaConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.llm;
 
+import dev.recsys.llm.Tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.prompt;
 
+import dev.recsys.llm.Prompts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.recsys.trainer.split.Sample;

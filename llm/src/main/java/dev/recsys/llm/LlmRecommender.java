@@ -1,14 +1,7 @@
-package dev.recsys.trainer.bigrec;
+package dev.recsys.llm;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.recsys.trainer.llm.Decoding;
-import dev.recsys.trainer.llm.LlamaCheckpoint;
-import dev.recsys.trainer.llm.LlamaModel;
-import dev.recsys.trainer.llm.LoraAdapter;
-import dev.recsys.trainer.llm.Tokenizer;
-import dev.recsys.trainer.llm.TokenizerTrainer;
-import dev.recsys.trainer.prompt.Prompts;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,27 +22,27 @@ public final class LlmRecommender implements AutoCloseable {
   private final int maxNewTokens;
 
   public LlmRecommender(Path runDir, Prompts prompts, int beams, int maxNewTokens) {
-    this(runDir.resolve(TrainingRun.BASE), runDir.resolve(TrainingRun.ADAPTER), prompts, beams, maxNewTokens);
+    this(runDir.resolve(ModelFiles.BASE), runDir.resolve(ModelFiles.ADAPTER), prompts, beams, maxNewTokens);
   }
 
   public LlmRecommender(Path baseDir, Path adapterDir, Prompts prompts, int beams, int maxNewTokens) {
     this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    this.tokenizer = Tokenizer.load(baseDir.resolve(TrainingRun.TOKENIZER));
+    this.tokenizer = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
     LlamaModel baseModel = LlamaCheckpoint.load(baseDir, manager);
     LlamaModel tunedModel = LlamaCheckpoint.load(baseDir, manager, LoraAdapter.config(adapterDir));
     LoraAdapter.load(tunedModel, adapterDir, manager);
     this.base = new Decoding(baseModel, manager);
     this.tuned = new Decoding(tunedModel, manager);
     this.prompts = prompts;
-    this.bos = tokenizer.id(TokenizerTrainer.BOS);
-    this.eos = tokenizer.id(TokenizerTrainer.EOS);
+    this.bos = baseModel.config().bosTokenId();
+    this.eos = baseModel.config().eosTokenId();
     this.beams = beams;
     this.maxNewTokens = maxNewTokens;
   }
 
   /** The generated texts (beams, best first) for a history of titles, quotes and eos stripped. */
   public List<String> generate(List<String> historyTitles) {
-    long[] prompt = TrainingRun.ids(tokenizer, prompts.recommend(historyTitles), bos, eos);
+    long[] prompt = ModelFiles.ids(tokenizer, prompts.recommend(historyTitles), bos, eos);
     long[] withoutEos = java.util.Arrays.copyOf(prompt, prompt.length - 1);
     return tuned.beam(withoutEos, beams, maxNewTokens, eos).stream().map(h -> clean(tokenizer.decode(strip(h.tokens()))))
         .toList();
@@ -57,7 +50,7 @@ public final class LlmRecommender implements AutoCloseable {
 
   /** BIGRec's embedding of a title or generated text (written in quotes, as in the prompts). */
   public float[] embed(String title) {
-    long[] ids = TrainingRun.ids(tokenizer, Prompts.response(title).strip(), bos, eos);
+    long[] ids = ModelFiles.ids(tokenizer, Prompts.response(title).strip(), bos, eos);
     return base.embed(java.util.Arrays.copyOf(ids, ids.length - 1));
   }
 

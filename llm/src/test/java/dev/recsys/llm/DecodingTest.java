@@ -1,4 +1,4 @@
-package dev.recsys.trainer.llm;
+package dev.recsys.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.recsys.trainer.prompt;
+package dev.recsys.llm;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package dev.recsys.trainer.llm;
+package dev.recsys.llm;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.recsys.common.artifact.ArtifactException;

@@ -1,4 +1,4 @@
-package dev.recsys.trainer.llm;
+package dev.recsys.llm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

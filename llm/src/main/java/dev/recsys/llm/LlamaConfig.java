@@ -1,4 +1,4 @@
-package dev.recsys.trainer.llm;
+package dev.recsys.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
