@@ -2,6 +2,7 @@ package dev.recsys.common.artifact;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>if step 2 or 3 fails the release is refused, the old value keeps serving, and the refusal
  *       is reported once (until the pointer moves again).</li>
  * </ol>
+ *
+ * <p>Rollouts: the release replaced in step 4 stays loaded as the tenant's <em>previous</em>
+ * release, so that a request pinned to it (a gateway keeping one request on one release while
+ * the stages swap at different moments) is still served. The release before that is retired:
+ * if its value is {@link AutoCloseable} (native model memory) it is closed
+ * {@link #RETIRE_DELAY} later, long after any request that could still hold it has ended.
  */
 public final class ReleaseWatcher<T> implements AutoCloseable {
   /** What the watcher reports; services turn it into logs and metrics. */
@@ -41,11 +48,25 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
   private final String channel;
   private final ReleaseLoader<T> loader;
   private final Listener listener;
-  private final Map<String, LoadedRelease<T>> served = new ConcurrentHashMap<>();
+  /** How long a retired value stays open for requests that may still hold it (deadlines are seconds). */
+  public static final Duration RETIRE_DELAY = Duration.ofSeconds(60);
+
+  /** A tenant's loaded releases: the one the channel points to, and the one it replaced. */
+  private record Served<T>(LoadedRelease<T> current, LoadedRelease<T> previous) {}
+
+  private final Map<String, Served<T>> served = new ConcurrentHashMap<>();
   private final Map<String, String> refused = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
+  private final Duration retireDelay;
 
   public ReleaseWatcher(ArtifactStore store, String channel, ReleaseLoader<T> loader, Listener listener) {
+    this(store, channel, loader, listener, RETIRE_DELAY);
+  }
+
+  /** @param retireDelay how long a retired release's value stays open before it is closed */
+  public ReleaseWatcher(ArtifactStore store, String channel, ReleaseLoader<T> loader, Listener listener,
+      Duration retireDelay) {
+    this.retireDelay = retireDelay;
     this.store = store;
     this.channel = Names.requireSegment("channel", channel);
     this.loader = loader;
@@ -68,7 +89,39 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
 
   /** The release served for a tenant, if one is loaded. Lock-free; safe on the request path. */
   public Optional<LoadedRelease<T>> current(String tenant) {
-    return Optional.ofNullable(served.get(tenant));
+    Served<T> s = served.get(tenant);
+    return s == null ? Optional.empty() : Optional.of(s.current());
+  }
+
+  /**
+   * A loaded release of a tenant by id: the current one or the previous one (kept loaded during a
+   * rollout). Lock-free; safe on the request path.
+   */
+  public Optional<LoadedRelease<T>> release(String tenant, String release) {
+    Served<T> s = served.get(tenant);
+    if (s == null) {
+      return Optional.empty();
+    }
+    if (s.current().release().equals(release)) {
+      return Optional.of(s.current());
+    }
+    return s.previous() != null && s.previous().release().equals(release) ? Optional.of(s.previous()) : Optional.empty();
+  }
+
+  /** Ids of a tenant's loaded releases, current first. */
+  public List<String> loaded(String tenant) {
+    Served<T> s = served.get(tenant);
+    if (s == null) {
+      return List.of();
+    }
+    return s.previous() == null ? List.of(s.current().release())
+        : List.of(s.current().release(), s.previous().release());
+  }
+
+  /** The tenant that has {@code release} loaded, if any (to tell "someone else's" from "unknown"). */
+  public Optional<String> ownerOf(String release) {
+    return served.entrySet().stream().filter(e -> loaded(e.getKey()).contains(release)).map(Map.Entry::getKey)
+        .findFirst();
   }
 
   /** Tenants with a loaded release. */
@@ -102,7 +155,8 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "tenant " + tenant + ": cannot read channel " + channel + ": " + e.getMessage());
       return;
     }
-    LoadedRelease<T> now = served.get(tenant);
+    Served<T> was = served.get(tenant);
+    LoadedRelease<T> now = was == null ? null : was.current();
     if ((now != null && now.release().equals(release)) || release.equals(refused.get(tenant))) {
       return;
     }
@@ -110,12 +164,28 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
     try {
       ReleaseManifest manifest = store.verify(tenant, release);
       T value = loader.load(tenant, store.releaseDir(tenant, release), manifest);
-      served.put(tenant, new LoadedRelease<>(tenant, release, store.releaseDir(tenant, release), manifest, value));
+      served.put(tenant, new Served<>(
+          new LoadedRelease<>(tenant, release, store.releaseDir(tenant, release), manifest, value), now));
+      if (was != null && was.previous() != null) {
+        retire(was.previous());
+      }
       refused.remove(tenant);
       listener.loaded(tenant, release, Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       refused.put(tenant, release);
       listener.refused(tenant, release, e);
+    }
+  }
+
+  private void retire(LoadedRelease<T> old) {
+    if (old.value() instanceof AutoCloseable closeable) {
+      poller.schedule(() -> {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.log(System.Logger.Level.WARNING, "closing retired release " + old.release() + ": " + e.getMessage());
+        }
+      }, retireDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

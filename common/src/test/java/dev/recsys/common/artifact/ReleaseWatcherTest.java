@@ -53,6 +53,45 @@ class ReleaseWatcherTest {
   }
 
   @Test
+  void keepsThePreviousReleaseForPinnedRequests_andClosesTheOneBefore() throws Exception {
+    FileArtifactStore store = new FileArtifactStore(root);
+    List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    record Model(String text, List<String> closed) implements AutoCloseable {
+      @Override
+      public void close() {
+        closed.add(text);
+      }
+    }
+    ReleaseLoader<Model> loader = (tenant, dir, manifest) -> new Model(Files.readString(dir.resolve("a.txt")), closed);
+    try (ReleaseWatcher<Model> w = new ReleaseWatcher<>(store, "stable", loader, listener, Duration.ZERO)) {
+      String r1 = FileArtifactStoreTest.publish(store, "acme", "one");
+      store.promote("acme", "stable", r1);
+      w.pollOnce();
+      String r2 = FileArtifactStoreTest.publish(store, "acme", "two");
+      store.promote("acme", "stable", r2);
+      w.pollOnce();
+      assertThat(w.loaded("acme")).containsExactly(r2, r1);
+      assertThat(w.release("acme", r1).orElseThrow().value().text()).isEqualTo("one");
+      assertThat(w.release("acme", r2).orElseThrow().value().text()).isEqualTo("two");
+      assertThat(w.release("other", r1)).isEmpty();
+      assertThat(w.ownerOf(r1)).contains("acme");
+      assertThat(w.ownerOf("nope")).isEmpty();
+      assertThat(closed).isEmpty();
+
+      String r3 = FileArtifactStoreTest.publish(store, "acme", "three");
+      store.promote("acme", "stable", r3);
+      w.pollOnce();
+      assertThat(w.loaded("acme")).containsExactly(r3, r2);
+      assertThat(w.release("acme", r1)).isEmpty();
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (closed.isEmpty() && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertThat(closed).containsExactly("one");
+    }
+  }
+
+  @Test
   void refusesCorruptRelease_oldOneKeepsServing_andRefusalIsReportedOnce() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
     String r1 = FileArtifactStoreTest.publish(store, "acme", "one");

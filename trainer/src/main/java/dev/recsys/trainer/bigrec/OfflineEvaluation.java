@@ -144,7 +144,7 @@ public final class OfflineEvaluation {
   private List<String> generate(LlmRecommender model, List<Sample> samples, Runnable tick) {
     List<String> out = new ArrayList<>();
     for (Sample s : samples) {
-      out.add(model.generate(s.history().stream().map(dataset.titles()::get).toList()).get(0));
+      out.add(model.generate(s.history().stream().map(dataset.titles()::get).toList()).stream().findFirst().orElse(""));
       tick.run();
     }
     return out;

@@ -2,7 +2,6 @@ package dev.recsys.trainer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.recsys.common.artifact.Checksums;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.encoder.Encoders;
@@ -11,7 +10,6 @@ import dev.recsys.llm.LlmRecommender;
 import dev.recsys.trainer.bigrec.TrainingRun;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetException;
-import dev.recsys.llm.LlamaCheckpoint;
 import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.data.DatasetFiles;
@@ -104,8 +102,7 @@ final class PublishCommand implements Callable<Integer> {
           params.put("metrics.test.hr10", row.path("metrics").path("hr").path("10").asText());
         }
       }
-      String baseHash = Checksums.sha256(run.resolve(TrainingRun.BASE).resolve(LlamaCheckpoint.WEIGHTS));
-      llmRun = new ReleaseBuilder.LlmRun(run, llm::embed, "llm-base-" + baseHash.substring(0, 12), params);
+      llmRun = new ReleaseBuilder.LlmRun(run, llm::embed, llm.encoderId(), params);
     }
     ReleaseManifest m;
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("encode titles").setInitialMax(d.titles().size())

@@ -1,0 +1,104 @@
+package dev.recsys.llm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * BIGRec's generation step: the base model with a LoRA adapter reads the recommendation prompt
+ * for a history of titles and proposes the next title by beam search. Beams that decode to the
+ * same title are merged (the best score is kept). Thread-safe: the weights are read-only and
+ * every call decodes in its own memory scope.
+ */
+public final class TitleGenerator implements AutoCloseable {
+  /** One proposed title and its length-normalised log-probability. */
+  public record Generated(String text, double score) {}
+
+  private final NDManager manager;
+  private final Tokenizer tokenizer;
+  private final Decoding tuned;
+  private final Prompts prompts;
+  private final long bos;
+  private final long eos;
+
+  /**
+   * @param baseDir    Hugging Face checkpoint with its tokenizer.json
+   * @param adapterDir PEFT adapter trained on that base
+   */
+  public TitleGenerator(Path baseDir, Path adapterDir, Prompts prompts) {
+    this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    try {
+      LlamaModel model = LlamaCheckpoint.load(baseDir, manager, LoraAdapter.config(adapterDir));
+      LoraAdapter.load(model, adapterDir, manager);
+      this.tokenizer = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
+      this.tuned = new Decoding(model, manager);
+      this.bos = model.config().bosTokenId();
+      this.eos = model.config().eosTokenId();
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+    this.prompts = prompts;
+  }
+
+  /** The prompt's token ids (bos + prompt text, no eos) that generation continues. */
+  public long[] promptIds(List<String> historyTitles) {
+    long[] ids = ModelFiles.ids(tokenizer, prompts.recommend(historyTitles), bos, eos);
+    return Arrays.copyOf(ids, ids.length - 1);
+  }
+
+  /** The prompt text for a history of titles, as the trainer wrote it (for remote backends). */
+  public String promptText(List<String> historyTitles) {
+    return prompts.recommend(historyTitles);
+  }
+
+  /**
+   * Up to {@code beams} distinct titles, best first.
+   *
+   * @param maxNewTokens generation stops there if the title has not ended (eos) before
+   */
+  public List<Generated> generate(List<String> historyTitles, int beams, int maxNewTokens) {
+    List<Generated> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Decoding.Hypothesis h : tuned.beam(promptIds(historyTitles), beams, maxNewTokens, eos)) {
+      String text = clean(tokenizer.decode(strip(h.tokens())));
+      if (!text.isEmpty() && seen.add(text)) {
+        out.add(new Generated(text, h.score()));
+      }
+    }
+    return out;
+  }
+
+  /** Greedy decoding of the raw continuation (tokens after the prompt, eos removed), for parity tests. */
+  public String greedyText(String promptText, int maxNewTokens) {
+    long[] ids = ModelFiles.ids(tokenizer, promptText, bos, eos);
+    long[] tokens = tuned.greedy(Arrays.copyOf(ids, ids.length - 1), maxNewTokens, eos).tokens();
+    return tokenizer.decode(strip(tokens));
+  }
+
+  private long[] strip(long[] tokens) {
+    int n = tokens.length;
+    return n > 0 && tokens[n - 1] == eos ? Arrays.copyOf(tokens, n - 1) : tokens;
+  }
+
+  /** The title inside the generated text: leading quote removed, cut at the closing quote. */
+  public static String clean(String generated) {
+    String s = generated.strip();
+    if (s.startsWith("\"")) {
+      s = s.substring(1);
+    }
+    int end = s.indexOf('"');
+    return (end >= 0 ? s.substring(0, end) : s).strip();
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    manager.close();
+  }
+}
