@@ -98,7 +98,7 @@ public final class GroundingBench {
     for (int i = 0; i < n; i++) {
       items.add(new Item(Integer.toString(i), titles.get(i), rnd.nextDouble()));
     }
-    GroundingSnapshot snapshot = new GroundingSnapshot(new Catalogue(items), m, hnsw, 0.0);
+    GroundingSnapshot snapshot = new GroundingSnapshot(new Catalogue(items), m, hnsw, 0.0, encoder);
     Grounder grounder = new Grounder(encoder, 100);
     long[] ground = new long[queries / 2];
     for (int warm = 0; warm < 2; warm++) {

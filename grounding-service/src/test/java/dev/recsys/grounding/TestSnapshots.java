@@ -51,6 +51,6 @@ public final class TestSnapshots {
       rows[i] = new float[] {i, 0};
     }
     EmbeddingMatrix m = EmbeddingMatrix.of("lookup", rows);
-    return new GroundingSnapshot(new Catalogue(items), m, new ExactItemIndex(m), 0.0);
+    return new GroundingSnapshot(new Catalogue(items), m, new ExactItemIndex(m), 0.0, lookupEncoder(Map.of()));
   }
 }

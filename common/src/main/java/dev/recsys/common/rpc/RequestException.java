@@ -1,5 +1,8 @@
 package dev.recsys.common.rpc;
 
+import io.grpc.Metadata;
+import java.util.List;
+
 import io.grpc.Status;
 
 /**
@@ -7,15 +10,34 @@ import io.grpc.Status;
  * to fix. The few domain failures of the platform; {@link UnaryCalls} maps them in one place.
  */
 public final class RequestException extends RuntimeException {
+  /** Trailer listing the releases a stage has loaded (comma-separated, current first). */
+  public static final Metadata.Key<String> LOADED_RELEASES =
+      Metadata.Key.of("x-recsys-loaded-releases", Metadata.ASCII_STRING_MARSHALLER);
+
   private final Status.Code code;
+  private final List<String> loadedReleases;
 
   private RequestException(Status.Code code, String message) {
+    this(code, message, List.of());
+  }
+
+  private RequestException(Status.Code code, String message, List<String> loadedReleases) {
     super(message);
     this.code = code;
+    this.loadedReleases = List.copyOf(loadedReleases);
   }
 
   public Status.Code code() {
     return code;
+  }
+
+  /** Trailers that go with the status (the loaded releases, for a release that is not loaded). */
+  public Metadata trailers() {
+    Metadata m = new Metadata();
+    if (!loadedReleases.isEmpty()) {
+      m.put(LOADED_RELEASES, String.join(",", loadedReleases));
+    }
+    return m;
   }
 
   /** INVALID_ARGUMENT: names the field and the rule it breaks. Not retryable. */
@@ -36,6 +58,20 @@ public final class RequestException extends RuntimeException {
   /** UNAVAILABLE: not ready yet or a dependency is down. Retryable with backoff. */
   public static RequestException unavailable(String message) {
     return new RequestException(Status.Code.UNAVAILABLE, message);
+  }
+
+  /**
+   * FAILED_PRECONDITION: the release a request is pinned to is not loaded by this stage (a rollout
+   * in progress, or a release it never had). The trailer {@link #LOADED_RELEASES} says which are,
+   * so that the caller can re-pin the whole request to one of them.
+   */
+  public static RequestException releaseNotLoaded(String message, List<String> loaded) {
+    return new RequestException(Status.Code.FAILED_PRECONDITION, message, loaded);
+  }
+
+  /** DEADLINE_EXCEEDED: the work did not finish within the caller's deadline. Retryable. */
+  public static RequestException deadline(String message) {
+    return new RequestException(Status.Code.DEADLINE_EXCEEDED, message);
   }
 
   /** RESOURCE_EXHAUSTED: overloaded. Retryable with backoff. */

@@ -20,7 +20,8 @@ public final class UnaryCalls {
     try {
       response = handler.get();
     } catch (RuntimeException e) {
-      observer.onError(toStatus(e).asRuntimeException());
+      observer.onError(e instanceof RequestException r ? toStatus(e).asRuntimeException(r.trailers())
+          : toStatus(e).asRuntimeException());
       return;
     }
     observer.onNext(response);

@@ -8,6 +8,7 @@ import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.stages.Generated;
 import dev.recsys.gateway.stages.GeneratorStage;
 import dev.recsys.gateway.stages.Grounded;
+import dev.recsys.gateway.stages.StageException;
 import dev.recsys.gateway.stages.GroundingStage;
 import dev.recsys.proto.generator.v1.HistoryItem;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
@@ -25,7 +26,11 @@ import java.util.OptionalDouble;
  * <ol>
  *   <li>validate the request; resolve the tenant's catalogue (unknown tenant: NOT_FOUND);</li>
  *   <li>generate texts from the last 10 history items (fallback: the recent titles);</li>
- *   <li>ground them to catalogue items, excluding the history if asked (fallback: popularity);</li>
+ *   <li>ground them to catalogue items, excluding the history if asked (fallback: popularity),
+ *       pinned to the release that generated them, so that one request never mixes an adapter
+ *       with another release's snapshot. During a rollout the generator may already serve a
+ *       release the grounding service has not loaded yet: then the request is generated again,
+ *       pinned to the grounding service's current release (both keep the previous one loaded);</li>
  *   <li>answer with ranks, the versions that served, and whether a fallback was used.</li>
  * </ol>
  */
@@ -62,14 +67,21 @@ public class RecommendHandler {
       recent.add(HistoryItem.newBuilder().setItemId(id).setTitle(catalogue.find(id).orElseThrow().title()).build());
     }
     int n = req.hasNumCandidates() ? req.getNumCandidates() : config.defaultNumCandidates();
-    Generated generated = generator.generate(req.getTenant(), recent, n);
-
     boolean excludeSeen = !req.hasExcludeSeen() || req.getExcludeSeen();
     List<String> excluded = excludeSeen ? List.copyOf(new LinkedHashSet<>(req.getHistoryList())) : List.of();
     OptionalDouble gamma = req.hasPopularityWeight() ? OptionalDouble.of(req.getPopularityWeight()) : OptionalDouble.empty();
-    Grounded grounded = generated.texts().isEmpty()
-        ? grounding.ground(req.getTenant(), recent.stream().map(HistoryItem::getTitle).toList(), req.getK(), excluded, gamma)
-        : grounding.ground(req.getTenant(), generated.texts(), req.getK(), excluded, gamma);
+
+    Generated generated = generator.generate(req.getTenant(), recent, n, "");
+    Grounded grounded;
+    try {
+      grounded = ground(req, recent, generated, excluded, gamma);
+    } catch (StageException.ReleaseNotLoaded behind) {
+      if (behind.loaded().isEmpty()) {
+        throw behind;
+      }
+      generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0));
+      grounded = ground(req, recent, generated, excluded, gamma);
+    }
 
     RecommendResponse.Builder out = RecommendResponse.newBuilder()
         .addAllGeneratedTexts(generated.texts())
@@ -84,5 +96,13 @@ public class RecommendHandler {
     String reason = String.join("; ", java.util.stream.Stream.of(generated.degradedReason(), grounded.degradedReason())
         .filter(s -> !s.isEmpty()).toList());
     return out.setDegraded(!reason.isEmpty()).setDegradedReason(reason).build();
+  }
+
+  /** Grounds the generated texts (the recent titles if there are none) in the release that generated them. */
+  private Grounded ground(RecommendRequest req, List<HistoryItem> recent, Generated generated, List<String> excluded,
+      OptionalDouble gamma) {
+    List<String> texts = generated.texts().isEmpty() ? recent.stream().map(HistoryItem::getTitle).toList()
+        : generated.texts();
+    return grounding.ground(req.getTenant(), texts, req.getK(), excluded, gamma, generated.modelVersion());
   }
 }

@@ -16,7 +16,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Calls the generator with a per-call deadline; retries UNAVAILABLE twice with jittered backoff;
- * if it still fails, {@link GeneratorFallback} grounds the user's recent history instead.
+ * if it still fails, {@link GeneratorFallback} grounds the user's recent history instead. A request
+ * pinned to a release the generator has not loaded raises {@link StageException.ReleaseNotLoaded}.
  */
 @ApplicationScoped
 public class GeneratorStage {
@@ -31,18 +32,19 @@ public class GeneratorStage {
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
   @Fallback(value = GeneratorFallback.class, applyOn = StageException.class)
-  public Generated generate(String tenant, List<HistoryItem> history, int n) {
+  public Generated generate(String tenant, List<HistoryItem> history, int n, String release) {
     GenerateRequest req = GenerateRequest.newBuilder().setTenant(tenant).addAllHistory(history).setNumCandidates(n)
-        .build();
+        .setRelease(release).build();
     GenerateResponse resp;
     try {
       resp = stub.withDeadlineAfter(config.generatorDeadline().toMillis(), TimeUnit.MILLISECONDS)
           .withInterceptors(TenantHeader.of(tenant))
           .generate(req);
     } catch (StatusRuntimeException e) {
-      throw StageException.of("generator", e);
+      StageException.ReleaseNotLoaded notLoaded = StageException.releaseNotLoaded("generator", e);
+      throw notLoaded != null ? notLoaded : StageException.of("generator", e);
     }
     return new Generated(resp.getTextsList().stream().map(GeneratedText::getText).toList(), resp.getBackend(),
-        resp.getModelVersion(), "");
+        resp.getModelVersion(), resp.getDegraded() ? "generator: " + resp.getDegradedReason() : "");
   }
 }

@@ -16,7 +16,9 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Calls the grounding service with a per-call deadline; retries UNAVAILABLE twice with jittered
- * backoff; if it still fails, {@link GroundingFallback} serves the most popular unseen items.
+ * backoff; if it still fails, {@link GroundingFallback} serves the most popular unseen items. A
+ * request pinned to a release the grounding service has not loaded raises
+ * {@link StageException.ReleaseNotLoaded}.
  */
 @ApplicationScoped
 public class GroundingStage {
@@ -31,9 +33,10 @@ public class GroundingStage {
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
   @Fallback(value = GroundingFallback.class, applyOn = StageException.class)
-  public Grounded ground(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma) {
+  public Grounded ground(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma,
+      String release) {
     GroundRequest.Builder req = GroundRequest.newBuilder().setTenant(tenant).addAllTexts(texts).setK(k)
-        .addAllExcludeItemIds(excluded);
+        .addAllExcludeItemIds(excluded).setRelease(release);
     gamma.ifPresent(req::setPopularityWeight);
     GroundResponse resp;
     try {
@@ -41,7 +44,8 @@ public class GroundingStage {
           .withInterceptors(TenantHeader.of(tenant))
           .ground(req.build());
     } catch (StatusRuntimeException e) {
-      throw StageException.of("grounding", e);
+      StageException.ReleaseNotLoaded notLoaded = StageException.releaseNotLoaded("grounding", e);
+      throw notLoaded != null ? notLoaded : StageException.of("grounding", e);
     }
     return new Grounded(resp.getItemsList().stream()
         .map(i -> new Grounded.Item(i.getItemId(), i.getTitle(), i.getScore())).toList(),

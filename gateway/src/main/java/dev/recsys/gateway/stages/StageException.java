@@ -1,5 +1,9 @@
 package dev.recsys.gateway.stages;
 
+import dev.recsys.common.rpc.RequestException;
+import io.grpc.Metadata;
+import java.util.List;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -20,8 +24,34 @@ public class StageException extends RuntimeException {
     return code;
   }
 
+  /** A pinned release the stage has not loaded, or null for any other failure. */
+  static ReleaseNotLoaded releaseNotLoaded(String stage, StatusRuntimeException e) {
+    return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION ? new ReleaseNotLoaded(stage, e) : null;
+  }
+
   static StageException of(String stage, StatusRuntimeException e) {
     return e.getStatus().getCode() == Status.Code.UNAVAILABLE ? new Retryable(stage, e) : new StageException(stage, e);
+  }
+
+  /**
+   * FAILED_PRECONDITION with the stage's loaded releases: the release the request was pinned to is
+   * not loaded there (a rollout in progress). Not a stage failure: neither retried as is nor
+   * answered by a fallback; the gateway re-pins the whole request to a release the stage has.
+   */
+  public static final class ReleaseNotLoaded extends RuntimeException {
+    private final List<String> loaded;
+
+    ReleaseNotLoaded(String stage, StatusRuntimeException e) {
+      super(stage + ": " + e.getStatus().getDescription(), e);
+      Metadata trailers = e.getTrailers();
+      String list = trailers == null ? null : trailers.get(RequestException.LOADED_RELEASES);
+      this.loaded = list == null || list.isEmpty() ? List.of() : List.of(list.split(","));
+    }
+
+    /** The stage's loaded releases, current first. */
+    public List<String> loaded() {
+      return loaded;
+    }
   }
 
   /** UNAVAILABLE: retried with backoff before the fallback answers. */

@@ -1,30 +1,33 @@
 package dev.recsys.generator.backend;
 
+import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.generator.model.GeneratorModels;
 import java.util.List;
 
 /**
- * Proposes texts for the item a user should see next. Implementations: the collaborative
- * {@code TransitionBaselineBackend} (always available; the degraded-mode fallback) and, in later
- * releases, the LLM backends (Triton over gRPC, in-process DJL).
+ * Proposes texts for the item a user should see next, with the models of one release (the
+ * request's release is resolved before a backend is called, so a backend never mixes releases).
+ * Implementations: the fine-tuned LLM in-process ({@code InProcessLlmBackend}) or on Triton
+ * ({@code TritonLlmBackend}), and the collaborative {@code TransitionBaselineBackend} (always
+ * available; the degraded-mode fallback).
  */
 public interface GenerationBackend {
   /** Name reported in responses, e.g. {@code transition-baseline}. */
   String name();
 
   /**
-   * @param tenant  tenant whose model serves the request
-   * @param history the user's history, oldest first (ids already validated against the catalogue)
+   * @param release the release whose models serve the request
+   * @param history the user's history, oldest first (ids already validated)
    * @param n       number of texts wanted, >= 1
-   * @return up to {@code n} texts, most likely first, and the model version that made them
-   * @throws dev.recsys.common.rpc.RequestException NOT_FOUND / UNAVAILABLE when no model is loaded
+   * @return up to {@code n} texts, most likely first
+   * @throws dev.recsys.common.rpc.RequestException UNAVAILABLE when the model cannot serve,
+   *     RESOURCE_EXHAUSTED when the queue is full, DEADLINE_EXCEEDED past the caller's deadline
    */
-  Generation generate(String tenant, List<String> history, int n);
+  List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n);
 
-  /** Whether the backend has a model loaded for the tenant. */
-  boolean serves(String tenant);
+  /** A history item: its catalogue id and title. */
+  record HistoryEntry(String itemId, String title) {}
 
-  /** Texts with scores (higher = more likely) and the version of the model that produced them. */
-  record Generation(List<Candidate> texts, String modelVersion) {}
-
+  /** A text and its backend score (higher = more likely). */
   record Candidate(String text, double score) {}
 }

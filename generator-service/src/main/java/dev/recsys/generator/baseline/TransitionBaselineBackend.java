@@ -1,10 +1,9 @@
 package dev.recsys.generator.baseline;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.baseline.TransitionModel;
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.backend.GenerationBackend;
+import dev.recsys.generator.model.GeneratorModels;
 import java.util.List;
 
 /**
@@ -15,31 +14,16 @@ import java.util.List;
 public final class TransitionBaselineBackend implements GenerationBackend {
   public static final String NAME = "transition-baseline";
 
-  private final ReleaseWatcher<TransitionModel> models;
-
-  public TransitionBaselineBackend(ReleaseWatcher<TransitionModel> models) {
-    this.models = models;
-  }
-
   @Override
   public String name() {
     return NAME;
   }
 
   @Override
-  public boolean serves(String tenant) {
-    return models.current(tenant).isPresent();
-  }
-
-  @Override
-  public Generation generate(String tenant, List<String> history, int n) {
-    LoadedRelease<TransitionModel> release = models.current(tenant).orElseThrow(() -> models.tenants().isEmpty()
-        ? RequestException.unavailable("no generator model is loaded yet; retry shortly")
-        : RequestException.notFound("tenant '" + tenant + "' has no published generator model"));
-    TransitionModel model = release.value();
-    List<Candidate> texts = model.next(history, n).stream()
+  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
+    TransitionModel model = release.value().baseline();
+    return model.next(history.stream().map(HistoryEntry::itemId).toList(), n).stream()
         .map(s -> new Candidate(model.catalogue().get(s.row()).title(), s.score()))
         .toList();
-    return new Generation(texts, release.release());
   }
 }

@@ -1,16 +1,25 @@
 package dev.recsys.generator.service;
 
+import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.Names;
+import dev.recsys.common.artifact.ReleaseResolver;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.Item;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.backend.GenerationBackend;
+import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratedText;
 import dev.recsys.proto.generator.v1.HistoryItem;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Validates a Generate request and runs it on the configured backend. */
+/**
+ * Validates a Generate request, resolves the release that serves it (current, or the pinned one)
+ * and runs it through the {@link BackendRouter}.
+ */
 @ApplicationScoped
 public class GenerateHandler {
   private final GeneratorRuntime runtime;
@@ -23,19 +32,32 @@ public class GenerateHandler {
 
   public GenerateResponse generate(GenerateRequest req) {
     validate(req);
-    GenerationBackend backend = runtime.backend();
-    List<String> history = req.getHistoryList().stream().map(HistoryItem::getItemId).toList();
-    GenerationBackend.Generation g = backend.generate(req.getTenant(), history, req.getNumCandidates());
-    if (!req.getRelease().isEmpty() && !req.getRelease().equals(g.modelVersion())) {
-      throw RequestException.notFound("release '" + req.getRelease() + "' is not loaded for tenant '"
-          + req.getTenant() + "' (serving '" + g.modelVersion() + "')");
-    }
-    GenerateResponse.Builder out = GenerateResponse.newBuilder().setBackend(backend.name())
-        .setModelVersion(g.modelVersion());
-    for (GenerationBackend.Candidate c : g.texts()) {
+    LoadedRelease<GeneratorModels> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
+        req.getRelease(), "generator model");
+    List<GenerationBackend.HistoryEntry> history = history(req, release.value().baseline().catalogue());
+    BackendRouter.Routed r = runtime.router().generate(release, history, req.getNumCandidates());
+    GenerateResponse.Builder out = GenerateResponse.newBuilder().setBackend(r.backend())
+        .setModelVersion(release.release()).setDegraded(r.degraded()).setDegradedReason(r.reason());
+    for (GenerationBackend.Candidate c : r.texts()) {
       out.addTexts(GeneratedText.newBuilder().setText(c.text()).setScore(c.score()));
     }
     return out.build();
+  }
+
+  /** History with titles: as sent, or looked up in the release's catalogue when a caller sent ids only. */
+  private static List<GenerationBackend.HistoryEntry> history(GenerateRequest req, Catalogue catalogue) {
+    List<GenerationBackend.HistoryEntry> out = new ArrayList<>(req.getHistoryCount());
+    for (int i = 0; i < req.getHistoryCount(); i++) {
+      HistoryItem h = req.getHistory(i);
+      String title = h.getTitle();
+      if (title.isEmpty()) {
+        final int pos = i;
+        title = catalogue.find(h.getItemId()).map(Item::title).orElseThrow(() -> RequestException.invalid(
+            "history[" + pos + "].item_id", "'" + h.getItemId() + "' is not in the catalogue of this release"));
+      }
+      out.add(new GenerationBackend.HistoryEntry(h.getItemId(), title));
+    }
+    return out;
   }
 
   private void validate(GenerateRequest req) {

@@ -11,6 +11,20 @@ public interface GeneratorConfig {
   /** The artifact store and channel this service serves from. */
   StoreConfig store();
 
+  /** Where a release's LLM runs. */
+  enum Backend {
+    /** on this JVM's CPU through DJL (the embedded default) */
+    IN_PROCESS,
+    /** on an NVIDIA Triton server over the KServe v2 gRPC protocol (production, GPUs) */
+    TRITON,
+    /** no LLM: the transition baseline serves every release */
+    BASELINE
+  }
+
+  /** in-process, triton or baseline. */
+  @WithDefault("in-process")
+  Backend backend();
+
   /** Most texts one request may ask for. */
   @WithDefault("32")
   int maxCandidates();
@@ -18,4 +32,29 @@ public interface GeneratorConfig {
   /** Most history items one request may carry. */
   @WithDefault("200")
   int maxHistory();
+
+  Llm llm();
+
+  /** Generation settings shared by the LLM backends. */
+  interface Llm {
+    /** Generations run at once in-process (CPU-bound: about the number of cores). */
+    @WithDefault("2")
+    int workers();
+
+    /** Requests that may wait for a worker; beyond that RESOURCE_EXHAUSTED. */
+    @WithDefault("16")
+    int queueCapacity();
+
+    /** Generation stops here if the title has not ended. */
+    @WithDefault("32")
+    int maxNewTokens();
+
+    /** Most recent history titles put into the prompt (BIGRec trains with 10). */
+    @WithDefault("10")
+    int historyWindow();
+
+    /** How long a request without a gRPC deadline may wait for its generation. */
+    @WithDefault("30s")
+    Duration timeout();
+  }
 }

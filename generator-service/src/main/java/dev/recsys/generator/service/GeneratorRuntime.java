@@ -2,12 +2,16 @@ package dev.recsys.generator.service;
 
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
-import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
-import dev.recsys.generator.baseline.TransitionModelLoader;
+import dev.recsys.generator.llm.GenerationQueue;
+import dev.recsys.generator.llm.InProcessLlmBackend;
+import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.model.GeneratorModelsLoader;
+import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,16 +20,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Owns the generation backend and the watcher that hot-reloads its models; gRPC health turns
- * SERVING once a model is loaded.
+ * Owns the release watcher that hot-reloads the generator's models and the backends that run
+ * them; gRPC health turns SERVING once a release is loaded.
  */
 @ApplicationScoped
 public class GeneratorRuntime {
   private final GeneratorConfig config;
   private final MeterRegistry registry;
   private final GrpcHealthStorage health;
-  private ReleaseWatcher<TransitionModel> watcher;
-  private GenerationBackend backend;
+  private ReleaseWatcher<GeneratorModels> watcher;
+  private GenerationQueue queue;
+  private BackendRouter router;
 
   public GeneratorRuntime(GeneratorConfig config, MeterRegistry registry, GrpcHealthStorage health) {
     this.config = config;
@@ -35,18 +40,39 @@ public class GeneratorRuntime {
 
   void onStart(@Observes StartupEvent event) {
     GrpcReadiness.set(health, false, GeneratorServiceGrpc.SERVICE_NAME);
-    watcher = ServiceReleases.watch("generator", config.store(), new TransitionModelLoader(), registry,
+    DjlDefaults.apply();
+    GenerationBackend baseline = new TransitionBaselineBackend();
+    GenerationBackend primary = switch (config.backend()) {
+      case IN_PROCESS -> {
+        GeneratorConfig.Llm llm = config.llm();
+        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.timeout().toMillis());
+        Gauge.builder("recsys.generator.queue.waiting", queue, GenerationQueue::waiting).register(registry);
+        Gauge.builder("recsys.generator.queue.running", queue, GenerationQueue::running).register(registry);
+        yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
+      }
+      case TRITON -> throw new IllegalStateException("the Triton backend is not wired yet");
+      case BASELINE -> baseline;
+    };
+    router = new BackendRouter(primary, baseline);
+    watcher = ServiceReleases.watch("generator", config.store(),
+        new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
-    backend = new TransitionBaselineBackend(watcher);
   }
 
   void onStop(@Observes ShutdownEvent event) {
     if (watcher != null) {
       watcher.close();
     }
+    if (queue != null) {
+      queue.close();
+    }
   }
 
-  public GenerationBackend backend() {
-    return backend;
+  public ReleaseWatcher<GeneratorModels> releases() {
+    return watcher;
+  }
+
+  public BackendRouter router() {
+    return router;
   }
 }

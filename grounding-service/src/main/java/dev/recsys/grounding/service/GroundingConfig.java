@@ -27,6 +27,14 @@ public interface GroundingConfig {
   @WithDefault("512")
   int maxTextLength();
 
+  /**
+   * Ground a release that carries a trained LLM as BIGRec does, in the base model's embedding
+   * space (its {@code llm-embeddings.bin}, texts embedded by its base model); off = always the
+   * sentence-encoder snapshot.
+   */
+  @WithDefault("true")
+  boolean llmEmbeddings();
+
   Hnsw hnsw();
 
   interface Hnsw {

@@ -1,6 +1,7 @@
 package dev.recsys.grounding.service;
 
 import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.grounding.ranking.GroundedCandidate;
@@ -22,7 +23,6 @@ public class GroundingHandler {
 
   private final GroundingRuntime runtime;
   private final GroundingConfig config;
-  private Grounder grounder;
 
   public GroundingHandler(GroundingRuntime runtime, GroundingConfig config) {
     this.runtime = runtime;
@@ -31,7 +31,8 @@ public class GroundingHandler {
 
   public GroundResponse ground(GroundRequest req) {
     validate(req);
-    LoadedRelease<GroundingSnapshot> release = resolve(req.getTenant(), req.getRelease());
+    LoadedRelease<GroundingSnapshot> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
+        req.getRelease(), "embedding snapshot");
     GroundingSnapshot snapshot = release.value();
     Set<Integer> excluded = new HashSet<>();
     for (String id : req.getExcludeItemIdsList()) {
@@ -41,23 +42,16 @@ public class GroundingHandler {
       }
     }
     double gamma = req.hasPopularityWeight() ? req.getPopularityWeight() : snapshot.gamma();
-    List<GroundedCandidate> ranked = grounder().ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
+    List<GroundedCandidate> ranked = new Grounder(snapshot.encoder(), config.candidatePool()).ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
     GroundResponse.Builder out = GroundResponse.newBuilder()
         .setSnapshotVersion(release.release())
-        .setEncoder(runtime.encoder().id());
+        .setEncoder(snapshot.encoder().id());
     for (GroundedCandidate c : ranked) {
       var item = snapshot.catalogue().get(c.row());
       out.addItems(GroundedItem.newBuilder().setItemId(item.id()).setTitle(item.title()).setScore(c.score())
           .setSourceText(c.sourceText()));
     }
     return out.build();
-  }
-
-  private Grounder grounder() {
-    if (grounder == null) {
-      grounder = new Grounder(runtime.encoder(), config.candidatePool());
-    }
-    return grounder;
   }
 
   private void validate(GroundRequest req) {
@@ -90,20 +84,5 @@ public class GroundingHandler {
       throw RequestException.invalid("popularity_weight", "must be in [0, " + MAX_GAMMA + "], got "
           + req.getPopularityWeight());
     }
-  }
-
-  private LoadedRelease<GroundingSnapshot> resolve(String tenant, String wanted) {
-    LoadedRelease<GroundingSnapshot> release = runtime.current(tenant).orElse(null);
-    if (release == null) {
-      if (runtime.tenants().isEmpty()) {
-        throw RequestException.unavailable("no embedding snapshot is loaded yet; retry shortly");
-      }
-      throw RequestException.notFound("tenant '" + tenant + "' has no published snapshot");
-    }
-    if (!wanted.isEmpty() && !wanted.equals(release.release())) {
-      throw RequestException.notFound("release '" + wanted + "' is not loaded for tenant '" + tenant
-          + "' (serving '" + release.release() + "')");
-    }
-    return release;
   }
 }

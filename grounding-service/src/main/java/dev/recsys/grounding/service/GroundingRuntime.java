@@ -5,6 +5,7 @@ import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.health.GrpcReadiness;
+import dev.recsys.llm.DjlDefaults;
 import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.common.index.HnswItemIndex;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
@@ -40,12 +41,13 @@ public class GroundingRuntime {
 
   void onStart(@Observes StartupEvent event) {
     GrpcReadiness.set(health, false, GroundingServiceGrpc.SERVICE_NAME);
+    DjlDefaults.apply();
     encoder = new MiniLmEncoder();
     HnswItemIndex.Params params = new HnswItemIndex.Params(config.hnsw().m(), config.hnsw().efConstruction(),
         config.hnsw().ef(), Runtime.getRuntime().availableProcessors());
     Gauge.builder("recsys.grounding.index.items", this, r -> r.indexedItems()).register(registry);
     watcher = ServiceReleases.watch("grounding", config.store(),
-        new SnapshotLoader(encoder.id(), encoder.dimension(), params, config.defaultGamma()), registry,
+        new SnapshotLoader(encoder, params, config.defaultGamma(), config.llmEmbeddings()), registry,
         () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));
   }
 
@@ -55,16 +57,8 @@ public class GroundingRuntime {
     }
   }
 
-  public Encoder encoder() {
-    return encoder;
-  }
-
-  public Optional<LoadedRelease<GroundingSnapshot>> current(String tenant) {
-    return watcher.current(tenant);
-  }
-
-  public Set<String> tenants() {
-    return watcher.tenants();
+  public ReleaseWatcher<GroundingSnapshot> releases() {
+    return watcher;
   }
 
   private double indexedItems() {

@@ -12,6 +12,7 @@ import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.index.HnswItemIndex;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,23 @@ class SnapshotLoaderTest {
 
   GroundingSnapshot load(String release) throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
-    return new SnapshotLoader("enc", 4, HnswItemIndex.Params.defaults(), 0.0)
+    Encoder enc = new Encoder() {
+      @Override
+      public String id() {
+        return "enc";
+      }
+
+      @Override
+      public int dimension() {
+        return 4;
+      }
+
+      @Override
+      public float[][] encode(java.util.List<String> texts) {
+        throw new UnsupportedOperationException("not used by the loader");
+      }
+    };
+    return new SnapshotLoader(enc, HnswItemIndex.Params.defaults(), 0.0, true)
         .load("t", store.releaseDir("t", release), store.verify("t", release));
   }
 

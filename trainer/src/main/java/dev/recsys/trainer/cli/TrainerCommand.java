@@ -12,10 +12,7 @@ import picocli.CommandLine.Command;
         EvalCommand.class, CurveCommand.class})
 public final class TrainerCommand {
   public static void main(String[] args) {
-    // DJL: never download; one PyTorch thread each for intra- and inter-op on small shared machines
-    System.setProperty("ai.djl.offline", "true");
-    System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
-    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    dev.recsys.llm.DjlDefaults.apply();
     System.exit(commandLine().execute(args));
   }
 

@@ -1,0 +1,27 @@
+package dev.recsys.generator.model;
+
+import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.llm.TitleGenerator;
+import java.util.Optional;
+
+/**
+ * Everything one release gives the generator: the transition baseline (always) and, when the
+ * release carries a trained LLM and this service runs it in-process, its title generator (base
+ * checkpoint + the tenant's LoRA adapter). Closing it frees the model's native memory.
+ *
+ * @param baseline the collaborative baseline and the release's catalogue
+ * @param llm      the fine-tuned LLM, or null when the release has none or it runs elsewhere (Triton)
+ * @param hasLlm   whether the release carries an adapter (served in-process or by Triton)
+ */
+public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm) implements AutoCloseable {
+  public Optional<TitleGenerator> inProcessLlm() {
+    return Optional.ofNullable(llm);
+  }
+
+  @Override
+  public void close() {
+    if (llm != null) {
+      llm.close();
+    }
+  }
+}

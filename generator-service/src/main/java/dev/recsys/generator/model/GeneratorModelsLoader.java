@@ -1,0 +1,52 @@
+package dev.recsys.generator.model;
+
+import dev.recsys.common.artifact.ArtifactException;
+import dev.recsys.common.artifact.ReleaseLoader;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.CatalogueFile;
+import dev.recsys.common.interactions.TransitionsFile;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.Prompts;
+import dev.recsys.llm.TitleGenerator;
+import java.nio.file.Path;
+
+/**
+ * Builds a release's {@link GeneratorModels}: the catalogue and transition counts, and, when the
+ * release ships a base checkpoint and adapter and {@code loadLlm} is set, the in-process LLM.
+ * A release whose manifest lists an adapter that cannot be loaded (config/weights mismatch,
+ * corrupt safetensors) is refused, and the previous release keeps serving.
+ */
+public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModels> {
+  static final String ADAPTER_CONFIG = ModelFiles.ADAPTER + "/adapter_config.json";
+
+  private final boolean loadLlm;
+
+  public GeneratorModelsLoader(boolean loadLlm) {
+    this.loadLlm = loadLlm;
+  }
+
+  /** Whether a release carries a fine-tuned LLM (base checkpoint + PEFT adapter). */
+  public static boolean hasLlm(ReleaseManifest manifest) {
+    return manifest.files().containsKey(ADAPTER_CONFIG);
+  }
+
+  @Override
+  public GeneratorModels load(String tenant, Path dir, ReleaseManifest manifest) {
+    Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
+    TransitionModel baseline = new TransitionModel(catalogue, TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME)));
+    boolean hasLlm = hasLlm(manifest);
+    if (!hasLlm || !loadLlm) {
+      return new GeneratorModels(baseline, null, hasLlm);
+    }
+    String dataset = manifest.dataset() == null ? "" : manifest.dataset().getOrDefault("name", "");
+    try {
+      TitleGenerator llm = new TitleGenerator(dir.resolve(ModelFiles.BASE), dir.resolve(ModelFiles.ADAPTER),
+          Prompts.forDataset(dataset));
+      return new GeneratorModels(baseline, llm, true);
+    } catch (RuntimeException e) {
+      throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot load the LLM: " + e.getMessage());
+    }
+  }
+}
