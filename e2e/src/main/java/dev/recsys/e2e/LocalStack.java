@@ -48,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, Service> services = new LinkedHashMap<>();
   /** JVM options of the services: tests favour start-up time (C1 only, serial GC). */
   private List<String> jvmOptions = List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  private final Map<String, List<String>> properties = new LinkedHashMap<>();
 
   public LocalStack(Path repo, Path store, Path logs, Duration pollInterval) throws IOException {
     this.repo = repo;
@@ -73,6 +74,12 @@ public final class LocalStack implements AutoCloseable {
     return this;
   }
 
+  /** Extra {@code -D} settings of one service, e.g. {@code recsys.generator.backend=triton}. */
+  public LocalStack set(String service, String... keyValues) {
+    properties.computeIfAbsent(service, k -> new ArrayList<>()).addAll(List.of(keyValues));
+    return this;
+  }
+
   public LocalStack start() throws IOException, InterruptedException {
     for (String name : services.keySet()) {
       start(name);
@@ -94,6 +101,7 @@ public final class LocalStack implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"));
     cmd.addAll(jvmOptions);
+    properties.getOrDefault(name, List.of()).forEach(kv -> cmd.add("-D" + kv));
     String poll = pollInterval.toMillis() + "ms";
     cmd.addAll(List.of("-Drecsys.grounding.store.poll-interval=" + poll, "-Drecsys.generator.store.poll-interval=" + poll,
         "-Drecsys.gateway.store.poll-interval=" + poll, "-jar", jar.toString()));

@@ -1,5 +1,12 @@
 package dev.recsys.e2e;
 
+import dev.recsys.llm.DjlDefaults;
+import dev.recsys.llm.LlmEncoder;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.trainer.bigrec.Profile;
+import dev.recsys.trainer.bigrec.TrainingRun;
+import java.util.Map;
+
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.encoder.Encoder;
@@ -30,6 +37,32 @@ public final class Releases {
   public ReleaseManifest publish(String tenant, Dataset d, Splits splits, double gamma) throws IOException {
     return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
         gamma, "e2e", true), n -> { });
+  }
+
+  /**
+   * Publishes a release with a trained LLM run (base checkpoint, adapter, the catalogue embedded
+   * by the base model), as {@code recsys-trainer publish --run} does.
+   */
+  public ReleaseManifest publishLlm(String tenant, Dataset d, Splits splits, Path runDir) throws IOException {
+    try (LlmEncoder encoder = new LlmEncoder(runDir.resolve(ModelFiles.BASE))) {
+      ReleaseBuilder.LlmRun run = new ReleaseBuilder.LlmRun(runDir, encoder::embed, encoder.id(),
+          Map.of("llm.gamma", "0.0"));
+      return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
+          0.0, "e2e", false, run), n -> { });
+    }
+  }
+
+  /** Trains the trainer's quick profile (seconds on the synthetic set, about a minute on ml-100k). */
+  public static Path trainQuick(Dataset d, Splits splits, Path dir) throws IOException {
+    DjlDefaults.apply();
+    TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
+      @Override
+      public void phase(String name, int totalSteps) { }
+
+      @Override
+      public void step(int step, float loss, long tokens) { }
+    });
+    return dir;
   }
 
   /** The MovieLens-100K copy beside the checkout, or null when it is absent. */

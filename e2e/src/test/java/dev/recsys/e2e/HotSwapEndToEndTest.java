@@ -47,6 +47,8 @@ class HotSwapEndToEndTest {
     volatile String lastSnapshot = "";
     final List<Thread> threads;
 
+    final Set<String> backends = ConcurrentHashMap.newKeySet();
+
     Load(StackFixture fx, List<Sample> samples, int clients) {
       threads = java.util.stream.IntStream.range(0, clients).mapToObj(c -> Thread.ofPlatform().start(() -> {
         int i = c;
@@ -57,11 +59,15 @@ class HotSwapEndToEndTest {
           try {
             RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
                 .addAllHistory(s.history()).setK(10).build());
+            String adapter = r.getServedBy().getAdapterVersion();
             if (r.getDegraded() || r.getItemsCount() != 10) {
               failures.add("degraded or short: " + r.getDegradedReason() + " items=" + r.getItemsCount());
+            } else if (!adapter.equals(r.getServedBy().getSnapshotVersion())) {
+              failures.add("mixed releases: adapter " + adapter + " with snapshot " + r.getServedBy().getSnapshotVersion());
             } else {
               ok.incrementAndGet();
               snapshots.add(r.getServedBy().getSnapshotVersion());
+              backends.add(r.getServedBy().getGeneratorBackend());
               lastSnapshot = r.getServedBy().getSnapshotVersion();
             }
           } catch (StatusRuntimeException e) {

@@ -41,7 +41,12 @@ class InternalStagesEndToEndTest {
   void internalApis_answerAndRejectBadInput_andReportHealth() throws Exception {
     Dataset d = Releases.synthetic();
     Splits splits = Releases.bigrec(d);
-    try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> r.publish("default", d, splits, 0.0))) {
+    String[] published = new String[1];
+    try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
+      published[0] = r.publish("default", d, splits, 0.0).release();
+      r.publish("second", d, splits, 0.0);
+    })) {
+      String defaultRelease = published[0];
       ManagedChannel g = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("grounding")).usePlaintext().build();
       ManagedChannel gen = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("generator")).usePlaintext().build();
       try {
@@ -58,15 +63,26 @@ class InternalStagesEndToEndTest {
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(1000).build()),
             Status.Code.INVALID_ARGUMENT, "k: must be in 1..100");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("other").addTexts("x").setK(3).build()),
-            Status.Code.NOT_FOUND, "tenant 'other' has no published snapshot");
+            Status.Code.NOT_FOUND, "tenant 'other' has no published embedding snapshot");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(3)
-            .setRelease("r-old").build()), Status.Code.NOT_FOUND, "release 'r-old' is not loaded");
+            .setRelease("r-old").build()), Status.Code.FAILED_PRECONDITION, "release 'r-old' is not loaded");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("second").addTexts("x").setK(3)
+            .setRelease(defaultRelease).build()), Status.Code.PERMISSION_DENIED, "belongs to another tenant");
 
         var generator = GeneratorServiceGrpc.newBlockingStub(gen);
         GenerateResponse texts = generator.generate(GenerateRequest.newBuilder().setTenant("default")
             .addAllHistory(List.of(HistoryItem.newBuilder().setItemId("1").build())).setNumCandidates(5).build());
         assertThat(texts.getTextsCount()).isEqualTo(5);
         assertThat(texts.getBackend()).isEqualTo("transition-baseline");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("second").setRelease(defaultRelease)
+            .addHistory(HistoryItem.newBuilder().setItemId("1")).setNumCandidates(5).build()),
+            Status.Code.PERMISSION_DENIED, "belongs to another tenant");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default").setRelease("r-new")
+            .addHistory(HistoryItem.newBuilder().setItemId("1")).setNumCandidates(5).build()),
+            Status.Code.FAILED_PRECONDITION, "release 'r-new' is not loaded");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default")
+            .addHistory(HistoryItem.newBuilder().setItemId("no-such-item")).setNumCandidates(5).build()),
+            Status.Code.INVALID_ARGUMENT, "history[0].item_id: 'no-such-item' is not in the catalogue");
         status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default").setNumCandidates(5).build()),
             Status.Code.INVALID_ARGUMENT, "history: at least one item is required");
         status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default")

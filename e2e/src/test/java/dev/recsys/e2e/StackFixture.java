@@ -26,11 +26,18 @@ final class StackFixture implements AutoCloseable {
 
   /** Starts the stack on a store that {@code publish} has filled. */
   static StackFixture start(Path dir, Duration poll, ThrowingConsumer<Releases> publish) throws Exception {
+    return start(dir, poll, publish, stack -> { });
+  }
+
+  /** As above, with the services configured first (e.g. {@code stack.set("generator", "k=v")}). */
+  static StackFixture start(Path dir, Duration poll, ThrowingConsumer<Releases> publish,
+      java.util.function.Consumer<LocalStack> configure) throws Exception {
     Path store = dir.resolve("store");
     Releases releases = new Releases(store, ENCODER);
     publish.accept(releases);
-    LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs"), poll).start();
-    return new StackFixture(releases, stack);
+    LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs"), poll);
+    configure.accept(stack);
+    return new StackFixture(releases, stack.start());
   }
 
   RecommendServiceGrpc.RecommendServiceBlockingStub gateway() {

@@ -14,6 +14,14 @@ public final class ModelFiles {
 
   private ModelFiles() {}
 
+  /**
+   * The name a release's adapter is served under on Triton ({@code multi_lora.json}, the request's
+   * {@code lora_name}): tenant and release, so that names never collide across tenants.
+   */
+  public static String loraName(String tenant, String release) {
+    return tenant + "--" + release;
+  }
+
   /** Token ids of {@code text} framed as the model was trained: bos, the text's tokens, eos. */
   public static long[] ids(Tokenizer tok, String text, long bos, long eos) {
     long[] body = tok.encode(text);

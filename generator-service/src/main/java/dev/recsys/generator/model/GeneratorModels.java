@@ -1,6 +1,7 @@
 package dev.recsys.generator.model;
 
 import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import java.util.Optional;
 
@@ -12,8 +13,10 @@ import java.util.Optional;
  * @param baseline the collaborative baseline and the release's catalogue
  * @param llm      the fine-tuned LLM, or null when the release has none or it runs elsewhere (Triton)
  * @param hasLlm   whether the release carries an adapter (served in-process or by Triton)
+ * @param prompts  the release's prompt wording (its dataset's nouns), as the trainer wrote it
  */
-public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm) implements AutoCloseable {
+public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts)
+    implements AutoCloseable {
   public Optional<TitleGenerator> inProcessLlm() {
     return Optional.ofNullable(llm);
   }

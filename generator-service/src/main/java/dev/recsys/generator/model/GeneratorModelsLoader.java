@@ -37,14 +37,13 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
     Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
     TransitionModel baseline = new TransitionModel(catalogue, TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME)));
     boolean hasLlm = hasLlm(manifest);
+    Prompts prompts = Prompts.forDataset(manifest.dataset().getOrDefault("name", ""));
     if (!hasLlm || !loadLlm) {
-      return new GeneratorModels(baseline, null, hasLlm);
+      return new GeneratorModels(baseline, null, hasLlm, prompts);
     }
-    String dataset = manifest.dataset() == null ? "" : manifest.dataset().getOrDefault("name", "");
     try {
-      TitleGenerator llm = new TitleGenerator(dir.resolve(ModelFiles.BASE), dir.resolve(ModelFiles.ADAPTER),
-          Prompts.forDataset(dataset));
-      return new GeneratorModels(baseline, llm, true);
+      TitleGenerator llm = new TitleGenerator(dir.resolve(ModelFiles.BASE), dir.resolve(ModelFiles.ADAPTER), prompts);
+      return new GeneratorModels(baseline, llm, true, prompts);
     } catch (RuntimeException e) {
       throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot load the LLM: " + e.getMessage());
     }

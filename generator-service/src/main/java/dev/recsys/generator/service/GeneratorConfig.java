@@ -35,6 +35,23 @@ public interface GeneratorConfig {
 
   Llm llm();
 
+  Triton triton();
+
+  /** Where Triton serves the LLMs (backend = triton). */
+  interface Triton {
+    /** gRPC target, host:port. */
+    @WithDefault("localhost:8001")
+    String target();
+
+    /** Model name in Triton's repository (see the trainer's triton-repo command). */
+    @WithDefault("recsys-llm")
+    String model();
+
+    /** Sampling temperature when more than one candidate is asked (one candidate: greedy). */
+    @WithDefault("0.8")
+    double temperature();
+  }
+
   /** Generation settings shared by the LLM backends. */
   interface Llm {
     /** Generations run at once in-process (CPU-bound: about the number of cores). */

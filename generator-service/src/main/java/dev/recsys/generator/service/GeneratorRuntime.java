@@ -9,6 +9,8 @@ import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.generator.model.GeneratorModelsLoader;
+import dev.recsys.generator.triton.TritonClient;
+import dev.recsys.generator.triton.TritonLlmBackend;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import io.micrometer.core.instrument.Gauge;
@@ -30,6 +32,7 @@ public class GeneratorRuntime {
   private final GrpcHealthStorage health;
   private ReleaseWatcher<GeneratorModels> watcher;
   private GenerationQueue queue;
+  private TritonClient triton;
   private BackendRouter router;
 
   public GeneratorRuntime(GeneratorConfig config, MeterRegistry registry, GrpcHealthStorage health) {
@@ -50,7 +53,11 @@ public class GeneratorRuntime {
         Gauge.builder("recsys.generator.queue.running", queue, GenerationQueue::running).register(registry);
         yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
       }
-      case TRITON -> throw new IllegalStateException("the Triton backend is not wired yet");
+      case TRITON -> {
+        triton = new TritonClient(config.triton().target(), config.triton().model(), config.llm().timeout().toMillis());
+        yield new TritonLlmBackend(triton, config.llm().maxNewTokens(), config.llm().historyWindow(),
+            config.triton().temperature());
+      }
       case BASELINE -> baseline;
     };
     router = new BackendRouter(primary, baseline);
@@ -65,6 +72,9 @@ public class GeneratorRuntime {
     }
     if (queue != null) {
       queue.close();
+    }
+    if (triton != null) {
+      triton.close();
     }
   }
 

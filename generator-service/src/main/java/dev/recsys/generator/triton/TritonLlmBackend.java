@@ -1,0 +1,65 @@
+package dev.recsys.generator.triton;
+
+import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.generator.backend.GenerationBackend;
+import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.TitleGenerator;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Runs the release's fine-tuned LLM on NVIDIA Triton: the same prompt as training, the tenant's
+ * adapter chosen per request by its LoRA name ({@link #loraName}: the model repository generated
+ * from the release registers the adapter under that name), {@code n} sequences, titles cleaned
+ * as in-process. With one candidate decoding is greedy (temperature 0); with more, sampled at
+ * {@code temperature} with a fixed seed, since the vLLM backend has no beam search.
+ */
+public final class TritonLlmBackend implements GenerationBackend {
+  public static final String NAME = "llm-triton";
+
+  private final TritonClient client;
+  private final int maxNewTokens;
+  private final int historyWindow;
+  private final double temperature;
+
+  public TritonLlmBackend(TritonClient client, int maxNewTokens, int historyWindow, double temperature) {
+    this.client = client;
+    this.maxNewTokens = maxNewTokens;
+    this.historyWindow = historyWindow;
+    this.temperature = temperature;
+  }
+
+  /** The adapter's name on Triton: tenant and release, so that a tenant's request can only name its own. */
+  public static String loraName(String tenant, String release) {
+    return ModelFiles.loraName(tenant, release);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
+    List<String> titles = history.subList(Math.max(0, history.size() - historyWindow), history.size()).stream()
+        .map(HistoryEntry::title).toList();
+    String prompt = release.value().prompts().recommend(titles);
+    List<String> texts = client.generate(new TritonClient.Generation(prompt, n, maxNewTokens,
+        n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release())));
+    LinkedHashSet<String> distinct = new LinkedHashSet<>();
+    for (String t : texts) {
+      String title = TitleGenerator.clean(t);
+      if (!title.isEmpty()) {
+        distinct.add(title);
+      }
+    }
+    List<Candidate> out = new ArrayList<>();
+    int rank = 0;
+    for (String t : distinct) {
+      out.add(new Candidate(t, -rank++)); // Triton returns no scores: keep its order
+    }
+    return out;
+  }
+}

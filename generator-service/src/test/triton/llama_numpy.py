@@ -1,0 +1,105 @@
+"""An independent numpy implementation of the Llama forward pass with a PEFT LoRA adapter, and
+greedy / seeded-sampling generation, for the Triton integration test. It reads the trainer's
+Hugging Face checkpoint (config.json, model.safetensors, tokenizer.json) and PEFT adapter
+(adapter_config.json, adapter_model.safetensors) and shares no code with the Java model.
+
+Definition followed: Hugging Face's LlamaForCausalLM (RMSNorm, rotary embeddings with
+rotate_half, grouped-query attention, causal softmax attention scaled by 1/sqrt(head_dim),
+SwiGLU MLP, lm_head tied to embed_tokens when tie_word_embeddings); LoRA as PEFT computes it:
+y = W x + (lora_alpha / r) * B (A x) on the target modules.
+"""
+import json
+import os
+
+import numpy as np
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+
+class LlamaNumpy:
+    def __init__(self, base_dir):
+        with open(os.path.join(base_dir, "config.json")) as f:
+            self.cfg = json.load(f)
+        self.w = {k: v.astype(np.float64) for k, v in load_file(os.path.join(base_dir, "model.safetensors")).items()}
+        if "lm_head.weight" not in self.w:
+            self.w["lm_head.weight"] = self.w["model.embed_tokens.weight"]
+        self.tokenizer = Tokenizer.from_file(os.path.join(base_dir, "tokenizer.json"))
+        self.adapters = {}
+
+    def add_adapter(self, name, adapter_dir):
+        with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
+            acfg = json.load(f)
+        tensors = load_file(os.path.join(adapter_dir, "adapter_model.safetensors"))
+        self.adapters[name] = (acfg["lora_alpha"] / acfg["r"], set(acfg["target_modules"]),
+                               {k: v.astype(np.float64) for k, v in tensors.items()})
+
+    def _proj(self, h, layer, group, mod, lora):
+        y = h @ self.w[f"model.layers.{layer}.{group}.{mod}.weight"].T
+        if lora is not None and mod in lora[1]:
+            key = f"base_model.model.model.layers.{layer}.{group}.{mod}"
+            y = y + lora[0] * (h @ lora[2][key + ".lora_A.weight"].T) @ lora[2][key + ".lora_B.weight"].T
+        return y
+
+    def logits(self, ids, lora=None):
+        c = self.cfg
+        H, NH = c["hidden_size"], c["num_attention_heads"]
+        KV = c.get("num_key_value_heads", NH)
+        HD = H // NH
+        eps = c["rms_norm_eps"]
+        T = len(ids)
+
+        def norm(x, g):
+            return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * g
+
+        def rot(x):
+            half = x.shape[-1] // 2
+            return np.concatenate([-x[..., half:], x[..., :half]], axis=-1)
+
+        x = self.w["model.embed_tokens.weight"][np.array(ids)]
+        inv = 1.0 / (c.get("rope_theta", 10000.0) ** (np.arange(0, HD, 2) / HD))
+        emb = np.concatenate([np.arange(T)[:, None] * inv[None, :]] * 2, axis=-1)
+        cos, sin = np.cos(emb), np.sin(emb)
+        mask = np.triu(np.full((T, T), -np.inf), k=1)
+        for l in range(c["num_hidden_layers"]):
+            p = f"model.layers.{l}."
+            h = norm(x, self.w[p + "input_layernorm.weight"])
+            q = self._proj(h, l, "self_attn", "q_proj", lora).reshape(T, NH, HD).transpose(1, 0, 2)
+            k = self._proj(h, l, "self_attn", "k_proj", lora).reshape(T, KV, HD).transpose(1, 0, 2)
+            v = self._proj(h, l, "self_attn", "v_proj", lora).reshape(T, KV, HD).transpose(1, 0, 2)
+            q = q * cos + rot(q) * sin
+            k = k * cos + rot(k) * sin
+            k = np.repeat(k, NH // KV, axis=0)
+            v = np.repeat(v, NH // KV, axis=0)
+            s = q @ k.transpose(0, 2, 1) / np.sqrt(HD) + mask
+            s = np.exp(s - s.max(axis=-1, keepdims=True))
+            a = (s / s.sum(axis=-1, keepdims=True)) @ v
+            x = x + self._proj(a.transpose(1, 0, 2).reshape(T, NH * HD), l, "self_attn", "o_proj", lora)
+            h = norm(x, self.w[p + "post_attention_layernorm.weight"])
+            g = self._proj(h, l, "mlp", "gate_proj", lora)
+            u = self._proj(h, l, "mlp", "up_proj", lora)
+            x = x + self._proj((g / (1 + np.exp(-g))) * u, l, "mlp", "down_proj", lora)
+        return norm(x, self.w["model.norm.weight"]) @ self.w["lm_head.weight"].T
+
+    def generate(self, prompt, lora_name=None, n=1, max_tokens=32, temperature=0.0, seed=0):
+        """n continuations of prompt (bos + prompt tokens), each until eos or max_tokens, as text."""
+        lora = self.adapters[lora_name] if lora_name else None
+        bos, eos = self.cfg["bos_token_id"], self.cfg["eos_token_id"]
+        prompt_ids = [bos] + self.tokenizer.encode(prompt, add_special_tokens=False).ids
+        rng = np.random.default_rng(seed)
+        out = []
+        for _ in range(n if temperature > 0 else 1):
+            ids = list(prompt_ids)
+            new = []
+            for _ in range(max_tokens):
+                last = self.logits(ids, lora)[-1]
+                if temperature > 0:
+                    p = np.exp((last - last.max()) / temperature)
+                    tok = int(rng.choice(len(p), p=p / p.sum()))
+                else:
+                    tok = int(np.argmax(last))
+                if tok == eos:
+                    break
+                new.append(tok)
+                ids.append(tok)
+            out.append(self.tokenizer.decode(new))
+        return out

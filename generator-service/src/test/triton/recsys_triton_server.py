@@ -1,0 +1,92 @@
+"""A real Triton server (PyTriton's bundled tritonserver) serving the trainer's checkpoint the
+way the production vLLM-backend model repository describes it, for the generator's integration
+test. It reads <repo>/<model>/1/model.json ("model": base checkpoint folder) and
+<repo>/<model>/1/multi_lora.json (LoRA name -> PEFT adapter folder), exactly the files the
+trainer's `triton-repo` command writes, and binds:
+
+  <model>        decoupled (answers on ModelStreamInfer only, like the vLLM backend)
+  <model>-unary  not decoupled (ModelInfer)
+
+with the vLLM backend's tensors: text_input, stream, sampling_parameters (JSON with n,
+max_tokens, temperature, seed, lora_name), exclude_input_in_output in; text_output out.
+
+    python recsys_triton_server.py --repo DIR --model recsys-llm --grpc-port 18001 --http-port 18000 --metrics-port 18002
+"""
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+
+import numpy as np
+from pytriton.model_config import ModelConfig, Tensor
+from pytriton.triton import Triton, TritonConfig
+
+from llama_numpy import LlamaNumpy
+
+
+def load(repo, model):
+    folder = os.path.join(repo, model, "1")
+    with open(os.path.join(folder, "model.json")) as f:
+        engine = json.load(f)
+    llm = LlamaNumpy(engine["model"])
+    lora_file = os.path.join(folder, "multi_lora.json")
+    if engine.get("enable_lora") == "true" and os.path.exists(lora_file):
+        with open(lora_file) as f:
+            for name, path in json.load(f).items():
+                llm.add_adapter(name, path)
+    return llm
+
+
+def make_infer(llm):
+    def one(request):
+        prompt = request["text_input"].reshape(-1)[0].decode("utf-8")
+        params = json.loads(request["sampling_parameters"].reshape(-1)[0].decode("utf-8"))
+        lora = params.get("lora_name")
+        if lora is not None and lora not in llm.adapters:
+            raise ValueError(f"unknown lora_name '{lora}'; this model serves {sorted(llm.adapters)}")
+        texts = llm.generate(prompt, lora, int(params.get("n", 1)), int(params.get("max_tokens", 32)),
+                             float(params.get("temperature", 0.0)), int(params.get("seed", 0)))
+        return {"text_output": np.array([t.encode("utf-8") for t in texts], dtype=np.object_)}
+
+    def infer(requests):
+        return [one(r) for r in requests]
+
+    def infer_stream(requests):
+        yield [one(r) for r in requests]
+
+    return infer, infer_stream
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--model", default="recsys-llm")
+    ap.add_argument("--grpc-port", type=int, default=8001)
+    ap.add_argument("--http-port", type=int, default=8000)
+    ap.add_argument("--metrics-port", type=int, default=8002)
+    a = ap.parse_args()
+    logging.basicConfig(level=logging.INFO)
+    llm = load(a.repo, a.model)
+    infer, infer_stream = make_infer(llm)
+    inputs = [Tensor(name="text_input", dtype=bytes, shape=(1,)), Tensor(name="stream", dtype=np.bool_, shape=(1,)),
+              Tensor(name="sampling_parameters", dtype=bytes, shape=(1,)),
+              Tensor(name="exclude_input_in_output", dtype=np.bool_, shape=(1,))]
+    outputs = [Tensor(name="text_output", dtype=bytes, shape=(-1,))]
+    config = TritonConfig(grpc_address="127.0.0.1", http_address="127.0.0.1", grpc_port=a.grpc_port,
+                          http_port=a.http_port, metrics_port=a.metrics_port)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with Triton(config=config) as triton:
+        triton.bind(model_name=a.model, infer_func=infer_stream, inputs=inputs, outputs=outputs,
+                    config=ModelConfig(batching=False, decoupled=True))
+        triton.bind(model_name=a.model + "-unary", infer_func=infer, inputs=inputs, outputs=outputs,
+                    config=ModelConfig(batching=False))
+        triton.run()
+        print("RECSYS-TRITON-READY", flush=True)
+        stop.wait()
+
+
+if __name__ == "__main__":
+    main()
