@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests of each module, then the end-to-end tests that start the three
-# services as processes. Needs only a JDK 21+ (found automatically) and network access to
-# Maven Central the first time. Tests that need ../shared/datasets/ml-100k skip without it.
+# services as processes, and the Triton integration test against a real Triton server (PyPI's
+# nvidia-pytriton, installed into .venv-triton by scripts/setup-triton.sh; RECSYS_SKIP_TRITON=1
+# skips the install and that test). Needs a JDK 21+ (found automatically), a CPython 3.8-3.12
+# with its shared library, and access to Maven Central and PyPI the first time. Tests that need
+# ../shared/datasets/ml-100k skip without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+if [ "${RECSYS_SKIP_TRITON:-0}" != "1" ]; then
+  bash scripts/setup-triton.sh
+fi
 exec ./mvnw -B --no-transfer-progress verify "$@"

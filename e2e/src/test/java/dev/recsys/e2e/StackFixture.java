@@ -40,6 +40,11 @@ final class StackFixture implements AutoCloseable {
     return new StackFixture(releases, stack.start());
   }
 
+  /** Wraps a started stack (its store published by the caller). */
+  static StackFixture attach(LocalStack stack) {
+    return new StackFixture(null, stack);
+  }
+
   RecommendServiceGrpc.RecommendServiceBlockingStub gateway() {
     return RecommendServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
