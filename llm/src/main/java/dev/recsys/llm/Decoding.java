@@ -24,6 +24,12 @@ public final class Decoding {
     this.ps = new ParameterStore(manager, false);
   }
 
+  /** Restricts generation: the tokens allowed after a continuation (empty = none: the beam dies). */
+  @FunctionalInterface
+  public interface Constraint {
+    long[] allowed(long[] generated);
+  }
+
   /** A generated continuation: its tokens (without the prompt) and its length-normalised log-probability. */
   public record Hypothesis(long[] tokens, double score) {
     @Override
@@ -45,6 +51,14 @@ public final class Decoding {
    * @return up to {@code width} hypotheses, best first
    */
   public List<Hypothesis> beam(long[] prompt, int width, int maxNewTokens, long eos) {
+    return beam(prompt, width, maxNewTokens, eos, null);
+  }
+
+  /**
+   * Beam search restricted by {@code constraint} (null = free): at each step a beam may only
+   * continue with the tokens the constraint allows after its tokens so far.
+   */
+  public List<Hypothesis> beam(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint) {
     if (prompt.length == 0 || width < 1 || maxNewTokens < 1) {
       throw new IllegalArgumentException("need a non-empty prompt, width >= 1 and maxNewTokens >= 1");
     }
@@ -52,11 +66,17 @@ public final class Decoding {
       KvCache cache = new KvCache(model.config().numHiddenLayers());
       NDArray ids = m.create(prompt, new Shape(1, prompt.length));
       float[] first = lastLogProbs(model.forward(ps, ids, cache, false).get(0))[0];
+      if (constraint != null) {
+        mask(first, constraint.allowed(new long[0]));
+      }
 
       List<long[]> beams = new ArrayList<>();
       List<Double> sums = new ArrayList<>();
       List<Hypothesis> done = new ArrayList<>();
       for (int v : topK(first, width)) {
+        if (first[v] == Float.NEGATIVE_INFINITY) {
+          continue;
+        }
         if (v == eos || maxNewTokens == 1) {
           done.add(new Hypothesis(new long[] {v}, first[v]));
         } else {
@@ -69,6 +89,11 @@ public final class Decoding {
         long[] last = beams.stream().mapToLong(b -> b[b.length - 1]).toArray();
         float[][] logp = lastLogProbs(model.forward(ps, m.create(last, new Shape(last.length, 1)), cache, false).get(0));
         int vocab = logp[0].length;
+        if (constraint != null) {
+          for (int b = 0; b < beams.size(); b++) {
+            mask(logp[b], constraint.allowed(beams.get(b)));
+          }
+        }
         float[] flat = new float[beams.size() * vocab];
         for (int b = 0; b < beams.size(); b++) {
           for (int v = 0; v < vocab; v++) {
@@ -80,6 +105,9 @@ public final class Decoding {
         List<Long> parents = new ArrayList<>();
         boolean lastStep = step == maxNewTokens - 1;
         for (int idx : topK(flat, 2 * width)) {
+          if (flat[idx] == Float.NEGATIVE_INFINITY) {
+            continue;
+          }
           int b = idx / vocab;
           int v = idx % vocab;
           long[] tokens = Arrays.copyOf(beams.get(b), beams.get(b).length + 1);
@@ -117,6 +145,18 @@ public final class Decoding {
     try (NDManager m = ps.getManager().newSubManager()) {
       NDArray hidden = model.forward(ps, m.create(ids, new Shape(1, ids.length)), null, false).get(1);
       return hidden.get(new NDIndex("0, -1, :")).toFloatArray();
+    }
+  }
+
+  /** Sets every token outside {@code allowed} to -infinity. */
+  private static void mask(float[] logp, long[] allowed) {
+    float[] keep = new float[allowed.length];
+    for (int i = 0; i < allowed.length; i++) {
+      keep[i] = logp[(int) allowed[i]];
+    }
+    Arrays.fill(logp, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < allowed.length; i++) {
+      logp[(int) allowed[i]] = keep[i];
     }
   }
 

@@ -35,6 +35,17 @@ public final class LlmRecommender implements AutoCloseable {
     return generator.generate(historyTitles, beams, maxNewTokens).stream().map(TitleGenerator.Generated::text).toList();
   }
 
+  /** The generated titles restricted to the catalogue's (D3-style constrained beam search). */
+  public List<String> generate(List<String> historyTitles, TitleTrie trie) {
+    return generator.generate(historyTitles, beams, maxNewTokens, trie).stream().map(TitleGenerator.Generated::text)
+        .toList();
+  }
+
+  /** A trie of the catalogue's titles for {@link #generate(List, TitleTrie)}. */
+  public TitleTrie trie(List<String> catalogueTitles) {
+    return generator.trie(catalogueTitles);
+  }
+
   /** BIGRec's embedding of a title or generated text. */
   public float[] embed(String title) {
     return encoder.embed(title);

@@ -58,14 +58,31 @@ public final class TitleGenerator implements AutoCloseable {
   }
 
   /**
+   * A trie of these catalogue titles for {@link #generate(List, int, int, TitleTrie)}: build once
+   * per catalogue.
+   */
+  public TitleTrie trie(List<String> catalogueTitles) {
+    return TitleTrie.build(tokenizer, prompts, catalogueTitles, eos);
+  }
+
+  /**
    * Up to {@code beams} distinct titles, best first.
    *
    * @param maxNewTokens generation stops there if the title has not ended (eos) before
    */
   public List<Generated> generate(List<String> historyTitles, int beams, int maxNewTokens) {
+    return generate(historyTitles, beams, maxNewTokens, null);
+  }
+
+  /**
+   * As {@link #generate(List, int, int)}, restricted to the titles of {@code trie} when it is not
+   * null: every result is then a catalogue title (and generation runs to the trie's depth).
+   */
+  public List<Generated> generate(List<String> historyTitles, int beams, int maxNewTokens, TitleTrie trie) {
     List<Generated> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (Decoding.Hypothesis h : tuned.beam(promptIds(historyTitles), beams, maxNewTokens, eos)) {
+    int limit = trie == null ? maxNewTokens : Math.max(maxNewTokens, trie.depth());
+    for (Decoding.Hypothesis h : tuned.beam(promptIds(historyTitles), beams, limit, eos, trie)) {
       String text = clean(tokenizer.decode(strip(h.tokens())));
       if (!text.isEmpty() && seen.add(text)) {
         out.add(new Generated(text, h.score()));

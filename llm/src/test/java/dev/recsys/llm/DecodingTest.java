@@ -87,6 +87,29 @@ class DecodingTest {
   }
 
   @Test
+  void constrainedBeams_followOnlyAllowedPaths_andEndOnThem() {
+    // three "titles" as token paths, each ending with eos; the unconstrained model prefers others
+    List<long[]> paths = List.of(new long[] {5, 6, EOS}, new long[] {5, 7, 8, EOS}, new long[] {9, EOS});
+    Decoding.Constraint trie = generated -> {
+      java.util.Set<Long> next = new java.util.TreeSet<>();
+      for (long[] p : paths) {
+        if (generated.length < p.length && java.util.Arrays.equals(java.util.Arrays.copyOf(p, generated.length),
+            generated)) {
+          next.add(p[generated.length]);
+        }
+      }
+      return next.stream().mapToLong(Long::longValue).toArray();
+    };
+    List<Decoding.Hypothesis> beams = decoding.beam(PROMPT, 3, 8, EOS, trie);
+    assertThat(beams).hasSize(3);
+    assertThat(beams).allSatisfy(h -> assertThat(paths).anySatisfy(p -> assertThat(h.tokens()).containsExactly(p)));
+    assertThat(beams.stream().map(h -> java.util.Arrays.toString(h.tokens())).distinct()).hasSize(3);
+    // with one beam it is the best allowed path, and a path the trie forbids never appears
+    long[] best = decoding.beam(PROMPT, 1, 8, EOS, trie).get(0).tokens();
+    assertThat(paths).anySatisfy(p -> assertThat(best).containsExactly(p));
+  }
+
+  @Test
   void beamOfWidthOne_isGreedy() {
     assertThat(decoding.beam(PROMPT, 1, 8, EOS).get(0).tokens()).containsExactly(decoding.greedy(PROMPT, 8, EOS).tokens());
   }

@@ -1,6 +1,7 @@
 package dev.recsys.trainer.bigrec;
 
 import dev.recsys.llm.LlmRecommender;
+import dev.recsys.llm.TitleTrie;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.trainer.data.Dataset;
@@ -25,8 +26,11 @@ import java.util.function.IntConsumer;
  *   <li>BIGRec + popularity: {@code D~ = D^ (1 + W)^-gamma} with D^ min-max over the catalogue,
  *       W min-max scaled popularity, gamma tuned on validation samples (NDCG@10) and applied to test;</li>
  *   <li>BIGRec + collaborative: the same with W = the transition model's scores, min-max per sample;</li>
- *   <li>the same generated texts grounded with the foundation's sentence encoder instead of the LLM.</li>
+ *   <li>the same generated texts grounded with the foundation's sentence encoder instead of the LLM;</li>
+ *   <li>BIGRec with catalogue-constrained beam search (a prefix trie of the tokenized titles, as
+ *       in D3): every generated text is a catalogue title, then grounded by L2 as above.</li>
  * </ul>
+ * Generation time per sample (median, one thread) is reported for free and constrained decoding.
  * Ties in a score are broken by catalogue order.
  */
 public final class OfflineEvaluation {
@@ -40,7 +44,8 @@ public final class OfflineEvaluation {
    * Results: rows on the test samples, the gamma tuned on validation and the validation NDCG@10
    * it reached (what the publishing gate compares).
    */
-  public record Report(String protocol, List<Row> rows, double gamma, int validSamples, double validNdcg10) {}
+  public record Report(String protocol, List<Row> rows, double gamma, int validSamples, double validNdcg10,
+      Map<String, Double> medianMsPerSample) {}
 
   private final Dataset dataset;
   private final Encoder sentenceEncoder;
@@ -86,8 +91,12 @@ public final class OfflineEvaluation {
   public Report evaluate(LlmRecommender model, String protocol, List<Sample> valid, List<Sample> test,
       IntConsumer progress) {
     int[] done = {0};
-    List<String> validTexts = generate(model, valid, () -> progress.accept(++done[0]));
-    List<String> testTexts = generate(model, test, () -> progress.accept(++done[0]));
+    List<String> validTexts = generate(model, valid, null, () -> progress.accept(++done[0]), new ArrayList<>());
+    List<Long> freeNanos = new ArrayList<>();
+    List<String> testTexts = generate(model, test, null, () -> progress.accept(++done[0]), freeNanos);
+    TitleTrie trie = model.trie(ids.stream().map(dataset.titles()::get).toList());
+    List<Long> constrainedNanos = new ArrayList<>();
+    List<String> constrainedTexts = generate(model, test, trie, () -> progress.accept(++done[0]), constrainedNanos);
 
     float[][] llmItems = new float[ids.size()][];
     for (int i = 0; i < ids.size(); i++) {
@@ -95,6 +104,7 @@ public final class OfflineEvaluation {
     }
     List<double[]> validDist = distances(validTexts.stream().map(model::embed).toList(), llmItems);
     List<double[]> testDist = distances(testTexts.stream().map(model::embed).toList(), llmItems);
+    List<double[]> constrainedDist = distances(constrainedTexts.stream().map(model::embed).toList(), llmItems);
     double bestGamma = 0;
     double best = -1;
     for (double g : GAMMAS) {
@@ -137,17 +147,37 @@ public final class OfflineEvaluation {
         new Row("BIGRec + collaborative (transitions, gamma=" + fmt(ciGamma) + ")",
             RankingMetrics.of(ranks(testDist, test, ciGamma, testCi))),
         new Row("LLM + sentence-encoder grounding (" + sentenceEncoder.id() + ")",
-            RankingMetrics.of(ranks(sentenceDist, test, 0))));
-    return new Report(protocol, rows, bestGamma, valid.size(), best);
+            RankingMetrics.of(ranks(sentenceDist, test, 0))),
+        new Row("BIGRec, catalogue-constrained beams (title trie) + L2 grounding",
+            RankingMetrics.of(ranks(constrainedDist, test, 0))),
+        new Row("BIGRec, catalogue-constrained + collaborative (gamma=" + fmt(ciGamma) + ")",
+            RankingMetrics.of(ranks(constrainedDist, test, ciGamma, testCi))));
+    Map<String, Double> ms = new LinkedHashMap<>();
+    ms.put("free", medianMillis(freeNanos));
+    ms.put("constrained", medianMillis(constrainedNanos));
+    return new Report(protocol, rows, bestGamma, valid.size(), best, ms);
   }
 
-  private List<String> generate(LlmRecommender model, List<Sample> samples, Runnable tick) {
+  private List<String> generate(LlmRecommender model, List<Sample> samples, TitleTrie trie, Runnable tick,
+      List<Long> nanos) {
     List<String> out = new ArrayList<>();
     for (Sample s : samples) {
-      out.add(model.generate(s.history().stream().map(dataset.titles()::get).toList()).stream().findFirst().orElse(""));
+      List<String> history = s.history().stream().map(dataset.titles()::get).toList();
+      long t0 = System.nanoTime();
+      List<String> texts = trie == null ? model.generate(history) : model.generate(history, trie);
+      nanos.add(System.nanoTime() - t0);
+      out.add(texts.stream().findFirst().orElse(""));
       tick.run();
     }
     return out;
+  }
+
+  private static double medianMillis(List<Long> nanos) {
+    if (nanos.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2) / 1e6;
   }
 
   private static List<double[]> distances(List<float[]> queries, float[][] items) {
@@ -261,6 +291,10 @@ public final class OfflineEvaluation {
       }
       sb.append('\n');
     }
+    sb.append('\n').append("Generation time per sample (median, ").append(r.rows().get(0).metrics().samples())
+        .append(" samples, 1 thread):");
+    r.medianMsPerSample().forEach((k, v) -> sb.append(String.format(java.util.Locale.ROOT, " %s %.1f ms;", k, v)));
+    sb.append('\n');
     return sb.toString();
   }
 
@@ -272,6 +306,7 @@ public final class OfflineEvaluation {
     m.put("validSamples", r.validSamples());
     m.put("validNdcg10", r.validNdcg10());
     m.put("rows", r.rows());
+    m.put("medianMsPerSample", r.medianMsPerSample());
     return m;
   }
 }

@@ -56,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
     var test = OfflineEvaluation.sample(SplitFiles.read(dataset, protocol, "test"), n, seed + 1);
     OfflineEvaluation.Report report;
     try (LlmRecommender model = new LlmRecommender(run, Prompts.forDataset(d.name()), p.beams(), p.maxNewTokens());
-         ProgressBar bar = new ProgressBarBuilder().setTaskName("generate + ground").setInitialMax(valid.size() + test.size())
+         ProgressBar bar = new ProgressBarBuilder().setTaskName("generate + ground").setInitialMax(valid.size() + 2L * test.size())
              .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
       report = new OfflineEvaluation(d, train, new MiniLmEncoder()).evaluate(model, protocol, valid, test, bar::stepTo);
     }

@@ -1,5 +1,7 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.llm.TitleTrie;
+
 import dev.recsys.llm.LlmRecommender;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,10 +62,19 @@ class TrainingRunTest {
       // a quick model has learned the shape of a title (words, then the year in brackets); whether
       // it names the right item is what the evaluation below and the default run measure
       assertThat(real).as("top beams shaped like a catalogue title").isGreaterThanOrEqualTo(test.size() / 2);
+      // constrained beams (title trie) only ever produce catalogue titles
+      var titles = java.util.Set.copyOf(d.titles().values());
+      TitleTrie trie = model.trie(List.copyOf(d.titles().values()));
+      assertThat(trie.titles()).isEqualTo(d.titles().size());
+      for (Sample t : test.subList(0, 5)) {
+        assertThat(model.generate(t.history().stream().map(d.titles()::get).toList(), trie)).isNotEmpty()
+            .allSatisfy(title -> assertThat(titles).contains(title));
+      }
       OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train(), new dev.recsys.common.encoder.MiniLmEncoder())
           .evaluate(model, "bigrec", OfflineEvaluation.sample(splits.valid(), 10, 2), test, n -> { });
       assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
-          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(6);
+          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(8);
+      assertThat(r.medianMsPerSample()).containsKeys("free", "constrained");
       assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
 
       // the run ships in a release: base, adapter, the LLM's embedding snapshot, metrics
