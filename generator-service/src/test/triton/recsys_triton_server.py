@@ -6,6 +6,8 @@ trainer's `triton-repo` command writes, and binds:
 
   <model>        decoupled (answers on ModelStreamInfer only, like the vLLM backend)
   <model>-unary  not decoupled (ModelInfer)
+  <model>-echo   decoupled, returns text_input without running the model (measures the
+                 client + Triton overhead of a call)
 
 with the vLLM backend's tensors: text_input, stream, sampling_parameters (JSON with n,
 max_tokens, temperature, seed, lora_name), exclude_input_in_output in; text_output out.
@@ -56,7 +58,10 @@ def make_infer(llm):
     def infer_stream(requests):
         yield [one(r) for r in requests]
 
-    return infer, infer_stream
+    def echo(requests):
+        yield [{"text_output": r["text_input"].reshape(-1)} for r in requests]
+
+    return infer, infer_stream, echo
 
 
 def main():
@@ -69,7 +74,7 @@ def main():
     a = ap.parse_args()
     logging.basicConfig(level=logging.INFO)
     llm = load(a.repo, a.model)
-    infer, infer_stream = make_infer(llm)
+    infer, infer_stream, echo = make_infer(llm)
     inputs = [Tensor(name="text_input", dtype=bytes, shape=(1,)), Tensor(name="stream", dtype=np.bool_, shape=(1,)),
               Tensor(name="sampling_parameters", dtype=bytes, shape=(1,)),
               Tensor(name="exclude_input_in_output", dtype=np.bool_, shape=(1,))]
@@ -83,6 +88,8 @@ def main():
                     config=ModelConfig(batching=False, decoupled=True))
         triton.bind(model_name=a.model + "-unary", infer_func=infer, inputs=inputs, outputs=outputs,
                     config=ModelConfig(batching=False))
+        triton.bind(model_name=a.model + "-echo", infer_func=echo, inputs=inputs, outputs=outputs,
+                    config=ModelConfig(batching=False, decoupled=True))
         triton.run()
         print("RECSYS-TRITON-READY", flush=True)
         stop.wait()

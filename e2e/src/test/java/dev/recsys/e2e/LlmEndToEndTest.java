@@ -51,7 +51,8 @@ class LlmEndToEndTest {
         assertThat(r.getServedBy().getSnapshotVersion()).isEqualTo(release);
         assertThat(r.getServedBy().getEncoder()).isEqualTo(published[0].params().get("llm.encoder"))
             .startsWith("llm-base-");
-        assertThat(r.getGeneratedTextsList()).isNotEmpty();
+        // constrained decoding (the default): every generated text is a catalogue title
+        assertThat(r.getGeneratedTextsList()).isNotEmpty().allSatisfy(t -> assertThat(d.titles()).containsValue(t));
         List<String> ids = r.getItemsList().stream().map(i -> i.getItemId()).toList();
         assertThat(ids).hasSize(10).doesNotHaveDuplicates().doesNotContainAnyElementsOf(s.history())
             .allSatisfy(id -> assertThat(d.titles()).containsKey(id));

@@ -18,9 +18,6 @@ import dev.recsys.trainer.publish.TritonRepository;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import io.grpc.Status;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,64 +37,9 @@ class TritonIntegrationTest {
 
   @TempDir Path dir;
 
-  /** A running Triton server process; stopped (with its tritonserver child) on close. */
-  static final class TritonProcess implements AutoCloseable {
-    final Process process;
-    final Path log;
-    final int grpcPort;
-
-    TritonProcess(Path repo, Path log) throws Exception {
-      this.log = log;
-      this.grpcPort = freePort();
-      Path script = LocalStack.repoRoot().resolve("scripts/triton-server.sh");
-      process = new ProcessBuilder("bash", script.toString(), "--repo", repo.toString(), "--model", MODEL,
-          "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(freePort()),
-          "--metrics-port", Integer.toString(freePort())).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
-      long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-      while (System.nanoTime() < end) {
-        if (Files.exists(log) && Files.readString(log).contains("RECSYS-TRITON-READY")) {
-          return;
-        }
-        if (!process.isAlive()) {
-          throw new IllegalStateException("Triton exited with " + process.exitValue() + ":\n" + tail());
-        }
-        Thread.sleep(250);
-      }
-      close();
-      throw new IllegalStateException("Triton not ready within 180 s:\n" + tail());
-    }
-
-    String target() {
-      return "127.0.0.1:" + grpcPort;
-    }
-
-    String tail() throws IOException {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    @Override
-    public void close() throws Exception {
-      List<ProcessHandle> children = process.descendants().toList();
-      process.destroy();
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-      children.forEach(ProcessHandle::destroyForcibly);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void javaClientThroughRealTriton_matchesTheInProcessModel_andServesRecommend() throws Exception {
-    Path python = LocalStack.repoRoot().resolve(".venv-triton/bin/python");
-    assumeTrue(Files.isExecutable(python), "no Triton installed: run scripts/setup-triton.sh (.ci/run does)");
+    assumeTrue(TritonServer.installed(), "no Triton installed: run scripts/setup-triton.sh (scripts/test.sh does)");
     Dataset d = Releases.synthetic();
     Splits splits = Releases.bigrec(d);
     Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
@@ -109,7 +51,7 @@ class TritonIntegrationTest {
     assertThat(repo.adapters()).containsOnlyKeys(lora);
 
     Path releaseDir = new FileArtifactStore(store).releaseDir("default", release.release());
-    try (TritonProcess triton = new TritonProcess(repo.modelDir().getParent(), dir.resolve("triton.log"));
+    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), MODEL, dir.resolve("triton.log"));
          TitleGenerator inProcess = new TitleGenerator(releaseDir.resolve(ModelFiles.BASE),
              releaseDir.resolve(ModelFiles.ADAPTER), Prompts.forDataset(d.name()));
          TritonClient decoupled = new TritonClient(triton.target(), MODEL, 60_000);

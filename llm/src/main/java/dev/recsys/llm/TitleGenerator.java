@@ -16,8 +16,8 @@ import java.util.Set;
  * every call decodes in its own memory scope.
  */
 public final class TitleGenerator implements AutoCloseable {
-  /** One proposed title and its length-normalised log-probability. */
-  public record Generated(String text, double score) {}
+  /** One proposed title, its length-normalised log-probability and how many tokens were generated for it. */
+  public record Generated(String text, double score, int tokens) {}
 
   private final NDManager manager;
   private final Tokenizer tokenizer;
@@ -85,7 +85,7 @@ public final class TitleGenerator implements AutoCloseable {
     for (Decoding.Hypothesis h : tuned.beam(promptIds(historyTitles), beams, limit, eos, trie)) {
       String text = clean(tokenizer.decode(strip(h.tokens())));
       if (!text.isEmpty() && seen.add(text)) {
-        out.add(new Generated(text, h.score()));
+        out.add(new Generated(text, h.score(), h.tokens().length));
       }
     }
     return out;

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Runs the release's fine-tuned LLM (base checkpoint + the tenant's LoRA adapter) on this JVM's
  * CPU through DJL: beam search with one beam per candidate asked, stopped at the end of the title
- * (eos) or after {@code maxNewTokens}; concurrency bounded by a {@link GenerationQueue}.
+ * (eos) or after {@code maxNewTokens}, restricted to the catalogue's titles when the release was
+ * loaded with a title trie; concurrency bounded by a {@link GenerationQueue}.
  */
 public final class InProcessLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-in-process";
@@ -39,7 +40,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
         "release '" + release.release() + "' has no in-process LLM loaded"));
     List<String> titles = history.subList(Math.max(0, history.size() - historyWindow), history.size()).stream()
         .map(HistoryEntry::title).toList();
-    return queue.run(() -> llm.generate(titles, n, maxNewTokens)).stream()
+    return queue.run(() -> llm.generate(titles, n, maxNewTokens, release.value().trie())).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

@@ -3,6 +3,7 @@ package dev.recsys.generator.model;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
 import java.util.Optional;
 
 /**
@@ -14,9 +15,10 @@ import java.util.Optional;
  * @param llm      the fine-tuned LLM, or null when the release has none or it runs elsewhere (Triton)
  * @param hasLlm   whether the release carries an adapter (served in-process or by Triton)
  * @param prompts  the release's prompt wording (its dataset's nouns), as the trainer wrote it
+ * @param trie     the catalogue's titles in token space for constrained decoding, or null (free generation)
  */
-public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts)
-    implements AutoCloseable {
+public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
+    TitleTrie trie) implements AutoCloseable {
   public Optional<TitleGenerator> inProcessLlm() {
     return Optional.ofNullable(llm);
   }

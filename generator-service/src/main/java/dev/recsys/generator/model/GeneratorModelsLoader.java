@@ -10,6 +10,7 @@ import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
 import java.nio.file.Path;
 
 /**
@@ -22,9 +23,15 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
   static final String ADAPTER_CONFIG = ModelFiles.ADAPTER + "/adapter_config.json";
 
   private final boolean loadLlm;
+  private final boolean constrained;
 
-  public GeneratorModelsLoader(boolean loadLlm) {
+  /**
+   * @param loadLlm     load the release's LLM into this JVM (the in-process backend)
+   * @param constrained build the catalogue's title trie for constrained decoding
+   */
+  public GeneratorModelsLoader(boolean loadLlm, boolean constrained) {
     this.loadLlm = loadLlm;
+    this.constrained = constrained;
   }
 
   /** Whether a release carries a fine-tuned LLM (base checkpoint + PEFT adapter). */
@@ -39,11 +46,18 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
     boolean hasLlm = hasLlm(manifest);
     Prompts prompts = Prompts.forDataset(manifest.dataset().getOrDefault("name", ""));
     if (!hasLlm || !loadLlm) {
-      return new GeneratorModels(baseline, null, hasLlm, prompts);
+      return new GeneratorModels(baseline, null, hasLlm, prompts, null);
     }
     try {
       TitleGenerator llm = new TitleGenerator(dir.resolve(ModelFiles.BASE), dir.resolve(ModelFiles.ADAPTER), prompts);
-      return new GeneratorModels(baseline, llm, true, prompts);
+      try {
+        TitleTrie trie = constrained
+            ? llm.trie(catalogue.items().stream().map(dev.recsys.common.catalog.Item::title).toList()) : null;
+        return new GeneratorModels(baseline, llm, true, prompts, trie);
+      } catch (RuntimeException e) {
+        llm.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot load the LLM: " + e.getMessage());
     }

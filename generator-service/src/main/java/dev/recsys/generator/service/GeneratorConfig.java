@@ -70,6 +70,13 @@ public interface GeneratorConfig {
     @WithDefault("10")
     int historyWindow();
 
+    /**
+     * Catalogue-constrained beam search (a prefix trie of the release's tokenized titles): every
+     * generated text is a real item. Off: free generation, grounded by nearest neighbours.
+     */
+    @WithDefault("true")
+    boolean constrained();
+
     /** How long a request without a gRPC deadline may wait for its generation. */
     @WithDefault("30s")
     Duration timeout();

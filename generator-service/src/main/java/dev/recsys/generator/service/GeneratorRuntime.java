@@ -62,7 +62,8 @@ public class GeneratorRuntime {
     };
     router = new BackendRouter(primary, baseline);
     watcher = ServiceReleases.watch("generator", config.store(),
-        new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS), registry,
+        new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS,
+            config.llm().constrained()), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
   }
 

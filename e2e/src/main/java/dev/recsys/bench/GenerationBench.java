@@ -1,0 +1,149 @@
+package dev.recsys.bench;
+
+import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.e2e.Releases;
+import dev.recsys.e2e.TritonServer;
+import dev.recsys.generator.triton.TritonClient;
+import dev.recsys.llm.DjlDefaults;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.Prompts;
+import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.publish.TritonRepository;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.Splits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Generation latency and throughput of the in-process backend (the trainer's model on DJL, CPU)
+ * for N candidates (= beams), free and catalogue-constrained; then, when Triton is installed
+ * (scripts/setup-triton.sh), the client overhead of the Triton path: a call to an echo model
+ * (no model work) on the decoupled stream and on unary ModelInfer.
+ *
+ * <p>Usage: {@code scripts/bench.sh generation [run folder] [requests per row]}. Without a run
+ * folder the quick profile is trained first (MovieLens-100K, or the synthetic set without it).
+ */
+public final class GenerationBench {
+  public static void main(String[] args) throws Exception {
+    DjlDefaults.apply();
+    Path ml = Releases.ml100k();
+    Dataset d = ml != null ? Releases.movieLens(ml) : Releases.synthetic();
+    Splits splits = Releases.bigrec(d);
+    Path run = args.length > 0 ? Path.of(args[0]).toAbsolutePath()
+        : Releases.trainQuick(d, splits, Files.createTempDirectory("recsys-gen-bench").resolve("run"));
+    int requests = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+    List<Sample> samples = splits.test();
+    System.out.printf("run %s, %s (%d items), %d requests per row, 1 PyTorch thread per call, %d cores%n%n", run,
+        d.name(), d.titles().size(), requests, Runtime.getRuntime().availableProcessors());
+
+    try (TitleGenerator gen = new TitleGenerator(run.resolve(ModelFiles.BASE), run.resolve(ModelFiles.ADAPTER),
+        Prompts.forDataset(d.name()))) {
+      long t0 = System.nanoTime();
+      TitleTrie trie = gen.trie(List.copyOf(d.titles().values()));
+      System.out.printf("title trie: %d titles, depth %d tokens, built in %.0f ms%n%n", trie.titles(), trie.depth(),
+          (System.nanoTime() - t0) / 1e6);
+      for (int i = 0; i < 10; i++) { // warm-up
+        gen.generate(titles(d, samples.get(i)), 4, 32, i % 2 == 0 ? trie : null);
+      }
+      System.out.println("| decoding | N | p50 (ms) | p95 (ms) | candidate tokens/s | req/s, 1 worker | req/s, 2 workers |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      for (TitleTrie t : new TitleTrie[] {null, trie}) {
+        for (int n : new int[] {1, 4, 10}) {
+          long[] nanos = new long[requests];
+          long tokens = 0;
+          long start = System.nanoTime();
+          for (int i = 0; i < requests; i++) {
+            long s = System.nanoTime();
+            tokens += gen.generate(titles(d, samples.get((i * 7) % samples.size())), n, 32, t).stream()
+                .mapToInt(TitleGenerator.Generated::tokens).sum();
+            nanos[i] = System.nanoTime() - s;
+          }
+          double wall = (System.nanoTime() - start) / 1e9;
+          double parallel = parallel(gen, d, samples, n, t, requests);
+          Stats st = new Stats(nanos);
+          System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.0f | %.2f | %.2f |%n",
+              t == null ? "free" : "constrained", n, st.p(50), st.p(95), tokens / wall, requests / wall, parallel);
+        }
+      }
+    }
+    if (TritonServer.installed()) {
+      tritonOverhead(d, splits, run, requests);
+    } else {
+      System.out.println("\nTriton not installed (scripts/setup-triton.sh): Triton client overhead not measured");
+    }
+  }
+
+  private static double parallel(TitleGenerator gen, Dataset d, List<Sample> samples, int n, TitleTrie t, int requests)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      AtomicLong next = new AtomicLong();
+      long start = System.nanoTime();
+      List<Future<?>> fs = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        fs.add(pool.submit(() -> {
+          for (long i; (i = next.getAndIncrement()) < requests; ) {
+            gen.generate(titles(d, samples.get((int) ((i * 11) % samples.size()))), n, 32, t);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      return requests / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<String> titles(Dataset d, Sample s) {
+    List<String> h = s.history();
+    return h.subList(Math.max(0, h.size() - 10), h.size()).stream().map(d.titles()::get).toList();
+  }
+
+  private static void tritonOverhead(Dataset d, Splits splits, Path run, int requests) throws Exception {
+    Path work = Files.createTempDirectory("recsys-triton-bench");
+    ReleaseManifest release = new Releases(work.resolve("store"), new MiniLmEncoder())
+        .publishLlm("default", d, splits, run);
+    TritonRepository.Written repo = TritonRepository.write(new FileArtifactStore(work.resolve("store")), "stable",
+        List.of("default"), "recsys-llm", 1, work.resolve("repo"));
+    String prompt = Prompts.forDataset(d.name()).recommend(titles(d, splits.test().get(0)));
+    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), "recsys-llm", work.resolve("triton.log"));
+         TritonClient echo = new TritonClient(triton.target(), "recsys-llm-echo", 30_000);
+         TritonClient llm = new TritonClient(triton.target(), "recsys-llm", 120_000)) {
+      TritonClient.Generation g = new TritonClient.Generation(prompt, 1, 32, 0.0, 0,
+          ModelFiles.loraName("default", release.release()));
+      for (int i = 0; i < 50; i++) {
+        echo.generate(g);
+      }
+      long[] nanos = new long[Math.max(requests, 200)];
+      for (int i = 0; i < nanos.length; i++) {
+        long s = System.nanoTime();
+        echo.generate(g);
+        nanos[i] = System.nanoTime() - s;
+      }
+      System.out.println("\nTriton path (PyTriton's tritonserver 2.51 on this machine, loopback):");
+      System.out.println(Stats.header());
+      System.out.println(new Stats(nanos).row("echo model, ModelStreamInfer (client overhead)"));
+      long[] full = new long[5];
+      for (int i = 0; i < full.length; i++) {
+        long s = System.nanoTime();
+        llm.generate(g);
+        full[i] = System.nanoTime() - s;
+      }
+      System.out.println(new Stats(full).row("greedy title, numpy model (reference impl.)"));
+    }
+  }
+}

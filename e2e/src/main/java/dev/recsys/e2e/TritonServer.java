@@ -1,0 +1,72 @@
+package dev.recsys.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Triton server (PyTriton's tritonserver, installed by scripts/setup-triton.sh) started
+ * with scripts/triton-server.sh on loopback ports, serving a model repository written by the
+ * trainer's triton-repo command. Stopped, with its tritonserver child, on close.
+ */
+public final class TritonServer implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final int grpcPort;
+
+  /** Whether scripts/setup-triton.sh has installed the server beside the checkout. */
+  public static boolean installed() {
+    return Files.isExecutable(LocalStack.repoRoot().resolve(".venv-triton/bin/python"));
+  }
+
+  public TritonServer(Path repo, String model, Path log) throws Exception {
+    this.log = log;
+    this.grpcPort = freePort();
+    Path script = LocalStack.repoRoot().resolve("scripts/triton-server.sh");
+    process = new ProcessBuilder("bash", script.toString(), "--repo", repo.toString(), "--model", model,
+        "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(freePort()),
+        "--metrics-port", Integer.toString(freePort())).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < end) {
+      if (Files.exists(log) && Files.readString(log).contains("RECSYS-TRITON-READY")) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Triton exited with " + process.exitValue() + ":\n" + tail());
+      }
+      Thread.sleep(250);
+    }
+    close();
+    throw new IllegalStateException("Triton not ready within 180 s:\n" + tail());
+  }
+
+  /** host:port of its gRPC endpoint. */
+  public String target() {
+    return "127.0.0.1:" + grpcPort;
+  }
+
+  public String tail() throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+}
