@@ -4,11 +4,14 @@
 # nvidia-pytriton, installed into .venv-triton by scripts/setup-triton.sh; RECSYS_SKIP_TRITON=1
 # skips the install and that test). Needs a JDK 21+ (found automatically), a CPython 3.8-3.12
 # with its shared library, and access to Maven Central and PyPI the first time. Tests that need
-# ../shared/datasets/ml-100k skip without it.
+# ../shared/datasets/ml-100k skip without it. Then the Kubernetes manifests are rendered and
+# validated (k8s/validate.sh: kustomize from the Go module proxy, schemas from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 if [ "${RECSYS_SKIP_TRITON:-0}" != "1" ]; then
   bash scripts/setup-triton.sh
 fi
-exec ./mvnw -B --no-transfer-progress verify "$@"
+./mvnw -B --no-transfer-progress verify "$@"
+# Kubernetes manifests: rendered (kustomize) and validated offline against the schemas and rules
+bash k8s/validate.sh

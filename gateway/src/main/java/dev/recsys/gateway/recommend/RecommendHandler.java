@@ -15,6 +15,7 @@ import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendedItem;
 import dev.recsys.proto.recommend.v1.ServedBy;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -83,6 +84,9 @@ public class RecommendHandler {
       grounded = ground(req, recent, generated, excluded, gamma);
     }
 
+    Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.k", req.getK())
+        .setAttribute("recsys.candidates", n).setAttribute("recsys.release", generated.modelVersion())
+        .setAttribute("recsys.snapshot", grounded.snapshotVersion()).setAttribute("recsys.generator", generated.backend());
     RecommendResponse.Builder out = RecommendResponse.newBuilder()
         .addAllGeneratedTexts(generated.texts())
         .setServedBy(ServedBy.newBuilder().setGeneratorBackend(generated.backend())

@@ -12,6 +12,10 @@ import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratedText;
 import dev.recsys.proto.generator.v1.HistoryItem;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +29,12 @@ public class GenerateHandler {
   private final GeneratorRuntime runtime;
   private final GeneratorConfig config;
 
-  public GenerateHandler(GeneratorRuntime runtime, GeneratorConfig config) {
+  private final Tracer tracer;
+
+  public GenerateHandler(GeneratorRuntime runtime, GeneratorConfig config, Tracer tracer) {
     this.runtime = runtime;
     this.config = config;
+    this.tracer = tracer;
   }
 
   public GenerateResponse generate(GenerateRequest req) {
@@ -35,7 +42,23 @@ public class GenerateHandler {
     LoadedRelease<GeneratorModels> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
         req.getRelease(), "generator model");
     List<GenerationBackend.HistoryEntry> history = history(req, release.value().baseline().catalogue());
-    BackendRouter.Routed r = runtime.router().generate(release, history, req.getNumCandidates());
+    Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.release", release.release())
+        .setAttribute("recsys.candidates", req.getNumCandidates());
+    Span span = tracer.spanBuilder("generate").setAttribute("recsys.release", release.release())
+        .setAttribute("recsys.candidates", req.getNumCandidates())
+        .setAttribute("recsys.constrained", release.value().trie() != null).startSpan();
+    BackendRouter.Routed r;
+    try (Scope ignored = span.makeCurrent()) {
+      r = runtime.router().generate(release, history, req.getNumCandidates());
+      span.setAttribute("recsys.backend", r.backend()).setAttribute("recsys.degraded", r.degraded())
+          .setAttribute("recsys.texts", r.texts().size());
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getMessage());
+      throw e;
+    } finally {
+      span.end();
+    }
     GenerateResponse.Builder out = GenerateResponse.newBuilder().setBackend(r.backend())
         .setModelVersion(release.release()).setDegraded(r.degraded()).setDegradedReason(r.reason());
     for (GenerationBackend.Candidate c : r.texts()) {

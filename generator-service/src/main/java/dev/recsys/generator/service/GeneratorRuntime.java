@@ -14,6 +14,7 @@ import dev.recsys.generator.triton.TritonLlmBackend;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,7 +36,10 @@ public class GeneratorRuntime {
   private TritonClient triton;
   private BackendRouter router;
 
-  public GeneratorRuntime(GeneratorConfig config, MeterRegistry registry, GrpcHealthStorage health) {
+  private final OpenTelemetry otel;
+
+  public GeneratorRuntime(GeneratorConfig config, MeterRegistry registry, GrpcHealthStorage health, OpenTelemetry otel) {
+    this.otel = otel;
     this.config = config;
     this.registry = registry;
     this.health = health;
@@ -54,7 +58,8 @@ public class GeneratorRuntime {
         yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
       }
       case TRITON -> {
-        triton = new TritonClient(config.triton().target(), config.triton().model(), config.llm().timeout().toMillis());
+        triton = new TritonClient(config.triton().target(), config.triton().model(), config.llm().timeout().toMillis(),
+            otel);
         yield new TritonLlmBackend(triton, config.llm().maxNewTokens(), config.llm().historyWindow(),
             config.triton().temperature());
       }

@@ -9,8 +9,22 @@ import dev.recsys.proto.inference.ModelInferResponse;
 import dev.recsys.proto.inference.ModelReadyRequest;
 import dev.recsys.proto.inference.ModelStreamInferResponse;
 import dev.recsys.proto.inference.ServerReadyRequest;
-import io.grpc.Context;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -51,16 +65,40 @@ public final class TritonClient implements AutoCloseable {
   private final String model;
   private final long defaultTimeoutMillis;
   private final Map<String, Boolean> decoupled = new ConcurrentHashMap<>();
+  private final OpenTelemetry otel;
+  private final Tracer tracer;
 
-  public TritonClient(String target, String model, long defaultTimeoutMillis) {
-    this(ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build(), model,
-        defaultTimeoutMillis);
+  /** Puts the current trace context into every call's headers. */
+  private final class TraceContextInterceptor implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          otel.getPropagators().getTextMapPropagator().inject(Context.current(), headers,
+              (h, k, v) -> h.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+          super.start(listener, headers);
+        }
+      };
+    }
   }
 
-  TritonClient(ManagedChannel channel, String model, long defaultTimeoutMillis) {
-    this.channel = channel;
-    this.blocking = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-    this.async = GRPCInferenceServiceGrpc.newStub(channel);
+  public TritonClient(String target, String model, long defaultTimeoutMillis) {
+    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop());
+  }
+
+  /**
+   * @param target "host:port", or "dns:///name:port" to balance over every address (round robin)
+   * @param otel   a client span per inference, with the trace context sent to Triton (W3C traceparent)
+   */
+  public TritonClient(String target, String model, long defaultTimeoutMillis, OpenTelemetry otel) {
+    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
+        .defaultLoadBalancingPolicy("round_robin").build();
+    this.otel = otel;
+    this.tracer = otel.getTracer("recsys-triton-client");
+    Channel traced = ClientInterceptors.intercept(channel, new TraceContextInterceptor());
+    this.blocking = GRPCInferenceServiceGrpc.newBlockingStub(traced);
+    this.async = GRPCInferenceServiceGrpc.newStub(traced);
     this.model = model;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
   }
@@ -100,6 +138,21 @@ public final class TritonClient implements AutoCloseable {
 
   /** The generated texts (continuations only, prompt excluded), one per sequence. */
   public List<String> generate(Generation g) {
+    Span span = tracer.spanBuilder("triton.infer").setSpanKind(SpanKind.CLIENT).setAttribute("rpc.system", "grpc")
+        .setAttribute("recsys.triton.model", model).setAttribute("recsys.candidates", g.n())
+        .setAttribute("recsys.lora", g.loraName() == null ? "" : g.loraName()).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return infer(g);
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getMessage());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private List<String> infer(Generation g) {
     boolean isDecoupled = checkReady();
     ModelInferRequest request = request(g, UUID.randomUUID().toString());
     long timeout = timeoutMillis();
@@ -211,7 +264,7 @@ public final class TritonClient implements AutoCloseable {
   }
 
   private long timeoutMillis() {
-    Deadline d = Context.current().getDeadline();
+    Deadline d = io.grpc.Context.current().getDeadline();
     return d == null ? defaultTimeoutMillis : Math.max(1, d.timeRemaining(TimeUnit.MILLISECONDS));
   }
 

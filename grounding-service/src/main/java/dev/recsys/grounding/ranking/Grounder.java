@@ -1,5 +1,10 @@
 package dev.recsys.grounding.ranking;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.index.Neighbour;
 import dev.recsys.common.index.SquaredL2;
@@ -31,6 +36,7 @@ import java.util.Set;
 public final class Grounder {
   private final Encoder encoder;
   private final int pool;
+  private final Tracer tracer;
 
   /**
    * @param encoder the encoder the snapshot was made with
@@ -38,21 +44,55 @@ public final class Grounder {
    *                here a fixed ANN top-N)
    */
   public Grounder(Encoder encoder, int pool) {
+    this(encoder, pool, OpenTelemetry.noop().getTracer("recsys-grounding"));
+  }
+
+  /** @param tracer spans for the three phases: {@code encode}, {@code ann-search}, {@code rerank} */
+  public Grounder(Encoder encoder, int pool, Tracer tracer) {
     if (pool < 1) {
       throw new IllegalArgumentException("candidate pool must be >= 1, got " + pool);
     }
     this.encoder = encoder;
     this.pool = pool;
+    this.tracer = tracer;
   }
 
   public List<GroundedCandidate> ground(GroundingSnapshot snapshot, List<String> texts, int k, Set<Integer> excludedRows,
       double gamma) {
-    float[][] queries = encoder.encode(texts);
+    Span encode = tracer.spanBuilder("encode").setAttribute("recsys.encoder", encoder.id())
+        .setAttribute("recsys.texts", texts.size()).startSpan();
+    float[][] queries;
+    try (Scope ignored = encode.makeCurrent()) {
+      queries = encoder.encode(texts);
+    } finally {
+      encode.end();
+    }
     int keep = Math.max(pool, k);
     int ask = Math.min(snapshot.index().size(), keep + excludedRows.size());
+    Span search = tracer.spanBuilder("ann-search").setAttribute("recsys.index.items", snapshot.index().size())
+        .setAttribute("recsys.neighbours", ask).startSpan();
+    List<List<Neighbour>> allHits = new ArrayList<>(queries.length);
+    try (Scope ignored = search.makeCurrent()) {
+      for (float[] q : queries) {
+        allHits.add(snapshot.index().nearest(q, ask));
+      }
+    } finally {
+      search.end();
+    }
+    Span rerank = tracer.spanBuilder("rerank").setAttribute("recsys.gamma", gamma).setAttribute("recsys.k", k)
+        .startSpan();
+    try (Scope ignored = rerank.makeCurrent()) {
+      return rerank(snapshot, queries, allHits, keep, k, excludedRows, gamma);
+    } finally {
+      rerank.end();
+    }
+  }
+
+  private List<GroundedCandidate> rerank(GroundingSnapshot snapshot, float[][] queries, List<List<Neighbour>> allHits,
+      int keep, int k, Set<Integer> excludedRows, double gamma) {
     Map<Integer, GroundedCandidate> best = new HashMap<>();
     for (int j = 0; j < queries.length; j++) {
-      List<Neighbour> hits = snapshot.index().nearest(queries[j], ask);
+      List<Neighbour> hits = allHits.get(j);
       List<Neighbour> eligible = new ArrayList<>(keep);
       for (Neighbour n : hits) {
         if (!excludedRows.contains(n.row())) {

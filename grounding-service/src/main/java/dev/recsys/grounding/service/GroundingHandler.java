@@ -1,6 +1,8 @@
 package dev.recsys.grounding.service;
 
 import dev.recsys.common.artifact.LoadedRelease;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.rpc.RequestException;
@@ -23,10 +25,12 @@ public class GroundingHandler {
 
   private final GroundingRuntime runtime;
   private final GroundingConfig config;
+  private final Tracer tracer;
 
-  public GroundingHandler(GroundingRuntime runtime, GroundingConfig config) {
+  public GroundingHandler(GroundingRuntime runtime, GroundingConfig config, Tracer tracer) {
     this.runtime = runtime;
     this.config = config;
+    this.tracer = tracer;
   }
 
   public GroundResponse ground(GroundRequest req) {
@@ -34,6 +38,8 @@ public class GroundingHandler {
     LoadedRelease<GroundingSnapshot> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
         req.getRelease(), "embedding snapshot");
     GroundingSnapshot snapshot = release.value();
+    Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.release", release.release())
+        .setAttribute("recsys.k", req.getK()).setAttribute("recsys.texts", req.getTextsCount());
     Set<Integer> excluded = new HashSet<>();
     for (String id : req.getExcludeItemIdsList()) {
       int row = snapshot.catalogue().indexOf(id);
@@ -42,7 +48,7 @@ public class GroundingHandler {
       }
     }
     double gamma = req.hasPopularityWeight() ? req.getPopularityWeight() : snapshot.gamma();
-    List<GroundedCandidate> ranked = new Grounder(snapshot.encoder(), config.candidatePool()).ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
+    List<GroundedCandidate> ranked = new Grounder(snapshot.encoder(), config.candidatePool(), tracer).ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
     GroundResponse.Builder out = GroundResponse.newBuilder()
         .setSnapshotVersion(release.release())
         .setEncoder(snapshot.encoder().id());

@@ -1,0 +1,190 @@
+"""Checks every manifest that the overlays render, offline:
+
+1. against the Kubernetes OpenAPI schemas (kubernetes-validate ships them; strict: unknown
+   fields fail), for the Kubernetes version in K8S_VERSION;
+2. against this platform's rules: every container has resource requests and limits, probes
+   (Deployments: startup, readiness, liveness), a non-root, read-only, no-privilege security
+   context; every Deployment has a PodDisruptionBudget and a HorizontalPodAutoscaler; only the
+   gateway accepts traffic from outside the namespace; prod runs Triton on GPUs.
+
+The rule functions return the problems they find; tests at the bottom show that they do find
+a missing probe, limit or PDB in an otherwise valid rendering.
+
+    k8s/validate.sh   (renders with kustomize, then runs this file with pytest)
+"""
+import copy
+import os
+import subprocess
+
+import kubernetes_validate
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+K8S = os.path.dirname(HERE)
+KUSTOMIZE = os.environ.get("KUSTOMIZE", "kustomize")
+K8S_VERSION = os.environ.get("K8S_VERSION", "1.33.0")
+OVERLAYS = ["dev", "prod"]
+
+
+def render(overlay):
+    out = subprocess.run([KUSTOMIZE, "build", os.path.join(K8S, "overlays", overlay)], check=True,
+                         capture_output=True, text=True).stdout
+    return [d for d in yaml.safe_load_all(out) if d]
+
+
+def pod_spec(doc):
+    if doc["kind"] == "Deployment":
+        return doc["spec"]["template"]["spec"]
+    if doc["kind"] == "CronJob":
+        return doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    return None
+
+
+def container_problems(docs):
+    problems = []
+    for doc in docs:
+        spec = pod_spec(doc)
+        if spec is None:
+            continue
+        name = f'{doc["kind"]}/{doc["metadata"]["name"]}'
+        if not spec.get("securityContext", {}).get("runAsNonRoot"):
+            problems.append(f"{name}: pod securityContext.runAsNonRoot is not true")
+        if spec.get("automountServiceAccountToken") is not False:
+            problems.append(f"{name}: automountServiceAccountToken is not false")
+        for c in spec["containers"]:
+            where = f'{name} container {c["name"]}'
+            res = c.get("resources", {})
+            for kind in ("requests", "limits"):
+                for r in ("cpu", "memory"):
+                    if r not in res.get(kind, {}):
+                        problems.append(f"{where}: no {kind}.{r}")
+            sc = c.get("securityContext", {})
+            if sc.get("allowPrivilegeEscalation") is not False:
+                problems.append(f"{where}: allowPrivilegeEscalation is not false")
+            if sc.get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{where}: readOnlyRootFilesystem is not true")
+            if "ALL" not in sc.get("capabilities", {}).get("drop", []):
+                problems.append(f"{where}: capabilities are not all dropped")
+            if doc["kind"] == "Deployment":
+                for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                    if probe not in c:
+                        problems.append(f"{where}: no {probe}")
+                if "preStop" not in c.get("lifecycle", {}):
+                    problems.append(f"{where}: no preStop hook (graceful drain)")
+    return problems
+
+
+def selects(selector, labels):
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items()) and all(
+        (labels.get(e["key"]) in e["values"]) == (e["operator"] == "In") for e in selector.get("matchExpressions", []))
+
+
+def deployment_problems(docs):
+    problems = []
+    pdbs = [d for d in docs if d["kind"] == "PodDisruptionBudget"]
+    hpas = [d for d in docs if d["kind"] == "HorizontalPodAutoscaler"]
+    for d in (d for d in docs if d["kind"] == "Deployment"):
+        name = d["metadata"]["name"]
+        labels = d["spec"]["template"]["metadata"]["labels"]
+        if not any(selects(p["spec"]["selector"], labels) for p in pdbs):
+            problems.append(f"Deployment/{name}: no PodDisruptionBudget selects its pods")
+        if not any(h["spec"]["scaleTargetRef"]["kind"] == "Deployment" and h["spec"]["scaleTargetRef"]["name"] == name
+                   for h in hpas):
+            problems.append(f"Deployment/{name}: no HorizontalPodAutoscaler")
+    for h in hpas:
+        if h["apiVersion"] != "autoscaling/v2":
+            problems.append(f'HPA/{h["metadata"]["name"]}: not autoscaling/v2')
+    return problems
+
+
+def network_problems(docs):
+    """Only the gateway may accept ingress from anywhere; a default deny must exist."""
+    problems = []
+    policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    if not any(p["spec"]["podSelector"] == {} and "Ingress" in p["spec"]["policyTypes"] and not p["spec"].get("ingress")
+               for p in policies):
+        problems.append("no default-deny ingress NetworkPolicy")
+    for p in policies:
+        for rule in p["spec"].get("ingress", []):
+            if not rule.get("from"):
+                sel = p["spec"]["podSelector"].get("matchLabels", {})
+                if sel != {"app.kubernetes.io/name": "gateway"}:
+                    problems.append(f'NetworkPolicy/{p["metadata"]["name"]}: open ingress for pods other than the gateway')
+    return problems
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def rendered(request):
+    return request.param, render(request.param)
+
+
+def test_every_manifest_matches_the_kubernetes_schema(rendered):
+    overlay, docs = rendered
+    errors = []
+    for doc in docs:
+        try:
+            kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as e:
+            errors.append(f'{overlay} {doc["kind"]}/{doc["metadata"]["name"]}: {e.message} at {list(e.path)}')
+    assert not errors, "\n".join(errors)
+
+
+def test_containers_have_limits_probes_and_a_locked_down_security_context(rendered):
+    assert container_problems(rendered[1]) == []
+
+
+def test_every_deployment_has_a_pdb_and_an_hpa(rendered):
+    assert deployment_problems(rendered[1]) == []
+
+
+def test_only_the_gateway_is_reachable_from_outside(rendered):
+    assert network_problems(rendered[1]) == []
+
+
+def test_generator_backend_per_overlay(rendered):
+    overlay, docs = rendered
+    gen = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "generator")
+    env = {e["name"]: e.get("value") for e in gen["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["RECSYS_GENERATOR_BACKEND"] == ("in-process" if overlay == "dev" else "triton")
+
+
+def test_prod_runs_triton_on_gpu_nodes():
+    docs = render("prod")
+    triton = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "triton")
+    spec = triton["spec"]["template"]["spec"]
+    c = spec["containers"][0]
+    assert c["resources"]["limits"]["nvidia.com/gpu"] == "1"
+    assert spec["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
+    assert any(t["key"] == "nvidia.com/gpu" for t in spec["tolerations"])
+    assert "--model-repository=/artifacts/triton-repo" in c["args"]
+    assert all(d["metadata"].get("namespace") in (None, "recsys") for d in docs)
+
+
+# The rules catch what they are meant to catch: break one thing in a valid rendering.
+
+def test_rules_catch_a_missing_probe_a_missing_limit_and_a_missing_pdb():
+    docs = copy.deepcopy(render("dev"))
+    gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    del gateway["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]
+    del gateway["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
+    docs = [d for d in docs if not (d["kind"] == "PodDisruptionBudget" and d["metadata"]["name"] == "grounding")]
+    assert "Deployment/gateway container gateway: no readinessProbe" in container_problems(docs)
+    assert "Deployment/gateway container gateway: no limits.memory" in container_problems(docs)
+    assert deployment_problems(docs) == ["Deployment/grounding: no PodDisruptionBudget selects its pods"]
+
+
+def test_schema_check_catches_a_misspelt_field():
+    docs = copy.deepcopy(render("dev"))
+    gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    gateway["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {"grpc": {"port": 9080}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(gateway, K8S_VERSION, strict=True)
+
+
+def test_network_rule_catches_an_open_internal_stage():
+    docs = copy.deepcopy(render("dev"))
+    docs.append({"kind": "NetworkPolicy", "metadata": {"name": "oops"}, "spec": {
+        "podSelector": {"matchLabels": {"app.kubernetes.io/name": "grounding"}}, "policyTypes": ["Ingress"],
+        "ingress": [{"ports": [{"port": 9082}]}]}})
+    assert network_problems(docs) == ["NetworkPolicy/oops: open ingress for pods other than the gateway"]

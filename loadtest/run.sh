@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# One command: start the stack on loopback, run a ghz scenario against the gateway's Recommend,
+# write the ghz report (JSON + HTML) and print a summary row (RPS, p50/p95/p99, errors by status).
+#
+#   loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR]
+#
+#   steady      fixed 40 req/s for 60 s, 8 workers
+#   step        open loop from 10 to 200 req/s in steps of 10 every 10 s (finds saturation)
+#   soak        fixed 30 req/s for $SOAK_DURATION (default 10m)
+#   hot-reload  steady load for 90 s while two new releases are published (at 20 s and 50 s);
+#               every request must succeed
+#
+# --llm-run DIR publishes a trained run (recsys-trainer train/eval) so that the generator serves
+# the fine-tuned LLM in-process; without it the release has the transition baseline only.
+# Everything targets 127.0.0.1; every loop is bounded in time. Reports go to loadtest/reports/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+. scripts/env.sh
+scenario=${1:?usage: loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR]}; shift
+LLM_RUN=""
+if [ "${1:-}" = "--llm-run" ]; then LLM_RUN=$(cd "${2:?--llm-run needs a folder}" && pwd); shift 2; fi
+case "$scenario" in steady|step|soak|hot-reload) ;; *) echo "unknown scenario '$scenario'" >&2; exit 2 ;; esac
+
+TOOLS=$ROOT/loadtest/.tools; WORK=$ROOT/loadtest/.work; REPORTS=$ROOT/loadtest/reports
+mkdir -p "$TOOLS/bin" "$REPORTS"
+if [ ! -x "$TOOLS/bin/ghz" ]; then
+  echo "== installing ghz"; GOBIN="$TOOLS/bin" go install github.com/bojand/ghz/cmd/ghz@v0.120.0
+fi
+if [ ! -f gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f trainer/target/recsys-trainer.jar ]; then
+  echo "== build"; ./mvnw -B -q --no-transfer-progress -DskipTests package
+fi
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+trainer() { java "${JAVA_OPTS[@]}" -jar trainer/target/recsys-trainer.jar "$@"; }
+
+rm -rf "$WORK"; mkdir -p "$WORK/logs"
+ML100K=${ML100K:-../shared/datasets/ml-100k}
+if [ -f "$ML100K/u.data" ]; then
+  DATA=$WORK/data/ml-100k; trainer import --format movielens --input "$ML100K" --name ml-100k --out "$DATA" > /dev/null
+else
+  DATA=$WORK/data/synthetic; trainer synthetic --out "$DATA" > /dev/null
+fi
+python3 loadtest/make_requests.py "$DATA/splits/bigrec/test.jsonl" "$WORK/requests.json" --count 500
+publish() {
+  if [ -n "$LLM_RUN" ]; then
+    trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable --run "$LLM_RUN" --force
+  else
+    trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable
+  fi
+}
+echo "== publish"; publish 2>/dev/null
+
+export RECSYS_STORE=$WORK/store RECSYS_BIND_HOST=127.0.0.1 GENERATOR_HOST=127.0.0.1 GROUNDING_HOST=127.0.0.1
+export GATEWAY_PORT=${GATEWAY_PORT:-19080} GENERATOR_PORT=${GENERATOR_PORT:-19081} GROUNDING_PORT=${GROUNDING_PORT:-19082}
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+for svc in grounding-service generator-service gateway; do
+  java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.store.poll-interval=1s -Drecsys.generator.store.poll-interval=1s \
+    -Drecsys.grounding.store.poll-interval=1s -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
+  PIDS+=($!)
+done
+for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
+  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null && break; sleep 0.5; done
+  curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null || { echo "service on :$port not ready ($WORK/logs)" >&2; exit 1; }
+done
+
+ghz_run() {
+  "$TOOLS/bin/ghz" --insecure --proto proto/src/main/proto/recsys/recommend/v1/recommend.proto \
+    --import-paths proto/src/main/proto --call recsys.recommend.v1.RecommendService/Recommend \
+    --data-file "$WORK/requests.json" --timeout 10s --connections 4 -O json -o "$REPORT" "$@" "127.0.0.1:$GATEWAY_PORT"
+}
+echo "== warm-up (15 s, not reported)"
+REPORT=$WORK/warmup.json ghz_run --concurrency 4 --rps 20 --duration 15s > /dev/null || true
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+name=$scenario${LLM_RUN:+-llm}
+REPORT=$REPORTS/$name-$stamp.json
+echo "== $scenario"
+case "$scenario" in
+  steady) ghz_run --concurrency 8 --rps 40 --duration 60s ;;
+  step) ghz_run --concurrency 64 --load-schedule step --load-start 10 --load-step 10 --load-step-duration 10s \
+          --load-end 200 --duration 200s ;;
+  soak) ghz_run --concurrency 8 --rps 30 --duration "${SOAK_DURATION:-10m}" ;;
+  hot-reload)
+    ( sleep 20; echo "   publishing a new release"; publish > /dev/null 2>&1
+      sleep 30; echo "   publishing a new release"; publish > /dev/null 2>&1 ) &
+    publisher=$!
+    ghz_run --concurrency 8 --rps 30 --duration 90s
+    wait "$publisher"
+    echo "   releases: $(ls "$WORK/store/tenants/default/releases" | wc -l), serving $(cat "$WORK/store/tenants/default/channels/stable")"
+    ;;
+esac
+python3 loadtest/summarize.py "$REPORT" "$name" --html "${REPORT%.json}.html" --header | tee "$WORK/summary.md"
+echo "report: $REPORT (and .html); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
