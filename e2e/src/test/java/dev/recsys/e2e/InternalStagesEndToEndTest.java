@@ -37,6 +37,12 @@ class InternalStagesEndToEndTest {
     });
   }
 
+  static String metrics(int port) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   @Test
   void internalApis_answerAndRejectBadInput_andReportHealth() throws Exception {
     Dataset d = Releases.synthetic();
@@ -93,6 +99,27 @@ class InternalStagesEndToEndTest {
           assertThat(HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.newBuilder().build()).getStatus())
               .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         }
+
+        // Prometheus metrics of each stage: latency histograms by method and status, loaded
+        // releases, reload counts, queue depth / in-flight, index size
+        String groundingMetrics = metrics(fx.stack.port("grounding"));
+        assertThat(groundingMetrics)
+            .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Ground\"[^}]*statusCode=\"OK\",le=\"0\\.05\"")
+            .containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*statusCode=\"INVALID_ARGUMENT\"")
+            .containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*statusCode=\"PERMISSION_DENIED\"")
+            .containsPattern("recsys_release_serving\\{[^}]*release=\"" + defaultRelease + "\"[^}]*\\} 1")
+            .containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"")
+            .containsPattern("recsys_grounding_index_items(\\{[^}]*\\})? " + (2 * d.titles().size()) + "\\.0");
+        assertThat(metrics(fx.stack.port("generator")))
+            .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Generate\"")
+            .contains("recsys_generator_queue_waiting").contains("recsys_generator_queue_running")
+            .containsPattern("recsys_release_serving\\{[^}]*stage=\"generator\"");
+        fx.recommend(dev.recsys.proto.recommend.v1.RecommendRequest.newBuilder().setTenant("default")
+            .addAllHistory(splits.test().get(0).history()).setK(5).build());
+        assertThat(metrics(fx.stack.port("gateway")))
+            .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Recommend\"")
+            .containsPattern("grpc_client_processing_duration_seconds_bucket\\{[^}]*method=\"Ground\"")
+            .contains("recsys_gateway_inflight");
       } finally {
         g.shutdownNow();
         gen.shutdownNow();

@@ -1,5 +1,7 @@
 package dev.recsys.common.artifact;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
@@ -12,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * to serve (readiness).
  *
  * <p>Metrics: {@code recsys_release_reloads_total{stage,tenant,outcome=loaded|refused}},
- * {@code recsys_release_load_seconds{stage,tenant}} (timer) and
- * {@code recsys_release_loaded_timestamp_seconds{stage,tenant}} (when the served release was loaded).
+ * {@code recsys_release_load_seconds{stage,tenant}} (timer),
+ * {@code recsys_release_loaded_timestamp_seconds{stage,tenant}} (when the served release was loaded)
+ * and {@code recsys_release_serving{stage,tenant,release} 1} for the release each tenant serves
+ * (an info metric: the series of the replaced release is removed).
  */
 public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
   private static final System.Logger LOG = System.getLogger(MeteredReleaseListener.class.getName());
@@ -22,6 +26,7 @@ public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
   private final MeterRegistry registry;
   private final Runnable onFirstLoad;
   private final Map<String, AtomicLong> loadedAt = new ConcurrentHashMap<>();
+  private final Map<String, Meter.Id> serving = new ConcurrentHashMap<>();
   private volatile boolean ready;
 
   public MeteredReleaseListener(String stage, MeterRegistry registry, Runnable onFirstLoad) {
@@ -39,6 +44,12 @@ public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
     registry.timer("recsys.release.load", tags).record(took);
     loadedAt.computeIfAbsent(tenant, t -> registry.gauge("recsys.release.loaded.timestamp.seconds", tags,
         new AtomicLong(), AtomicLong::get)).set(System.currentTimeMillis() / 1000);
+    Meter.Id now = Gauge.builder("recsys.release.serving", () -> 1).tags(tags.and("release", release))
+        .description("1 for the release a tenant is served from").register(registry).getId();
+    Meter.Id before = serving.put(tenant, now);
+    if (before != null && !before.equals(now)) {
+      registry.remove(before);
+    }
     if (!ready) {
       ready = true;
       onFirstLoad.run();
