@@ -116,10 +116,22 @@ class InternalStagesEndToEndTest {
             .containsPattern("recsys_release_serving\\{[^}]*stage=\"generator\"");
         fx.recommend(dev.recsys.proto.recommend.v1.RecommendRequest.newBuilder().setTenant("default")
             .addAllHistory(splits.test().get(0).history()).setK(5).build());
-        assertThat(metrics(fx.stack.port("gateway")))
+        String gatewayMetrics = metrics(fx.stack.port("gateway"));
+        assertThat(gatewayMetrics)
             .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Recommend\"")
             .containsPattern("grpc_client_processing_duration_seconds_bucket\\{[^}]*method=\"Ground\"")
-            .contains("recsys_gateway_inflight");
+            .contains("recsys_gateway_inflight").contains("recsys_gateway_degraded_total{stage=\"generator\"}");
+        // every metric the Grafana dashboard queries is one the services expose
+        String all = groundingMetrics + metrics(fx.stack.port("generator")) + gatewayMetrics;
+        String dashboard = java.nio.file.Files.readString(LocalStack.repoRoot()
+            .resolve("k8s/base/grafana/recsys-dashboard.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_]+)\\{namespace").matcher(dashboard);
+        int queried = 0;
+        while (m.find()) {
+          assertThat(all).as("dashboard metric " + m.group(1)).contains(m.group(1));
+          queried++;
+        }
+        assertThat(queried).isGreaterThan(10);
       } finally {
         g.shutdownNow();
         gen.shutdownNow();

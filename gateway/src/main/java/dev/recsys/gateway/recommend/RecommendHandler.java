@@ -15,6 +15,8 @@ import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendedItem;
 import dev.recsys.proto.recommend.v1.ServedBy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -45,8 +47,14 @@ public class RecommendHandler {
   private final GatewayConfig config;
   private final RecommendValidator validator;
 
+  /** Answers that used a fallback because that stage could not serve (recsys_gateway_degraded_total). */
+  private final Counter generatorDegraded;
+  private final Counter groundingDegraded;
+
   public RecommendHandler(CatalogueRegistry catalogues, GeneratorStage generator, GroundingStage grounding,
-      GatewayConfig config) {
+      GatewayConfig config, MeterRegistry registry) {
+    this.generatorDegraded = registry.counter("recsys.gateway.degraded", "stage", "generator");
+    this.groundingDegraded = registry.counter("recsys.gateway.degraded", "stage", "grounding");
     this.catalogues = catalogues;
     this.generator = generator;
     this.grounding = grounding;
@@ -99,6 +107,12 @@ public class RecommendHandler {
     }
     String reason = String.join("; ", java.util.stream.Stream.of(generated.degradedReason(), grounded.degradedReason())
         .filter(s -> !s.isEmpty()).toList());
+    if (!generated.degradedReason().isEmpty()) {
+      generatorDegraded.increment();
+    }
+    if (!grounded.degradedReason().isEmpty()) {
+      groundingDegraded.increment();
+    }
     return out.setDegraded(!reason.isEmpty()).setDegradedReason(reason).build();
   }
 
