@@ -2,7 +2,7 @@
 # Benchmarks that print tables (not part of the tests):
 #   scripts/bench.sh grounding [items=100000] [queries=500]   HNSW build, recall@10 vs exact, latency
 #   scripts/bench.sh recommend [requests=1000] [clients=4]     end-to-end Recommend latency through the gateway
-#   scripts/bench.sh generation [run folder] [requests=40]     in-process LLM generation (free / constrained, N
+#   scripts/bench.sh generation [run folder (absolute)] [n=40] in-process LLM generation (free / constrained, N
 #                                                              candidates) and the Triton client overhead
 set -euo pipefail
 cd "$(dirname "$0")/.."
