@@ -68,10 +68,11 @@ done
 ghz_run() {
   "$TOOLS/bin/ghz" --insecure --proto proto/src/main/proto/recsys/recommend/v1/recommend.proto \
     --import-paths proto/src/main/proto --call recsys.recommend.v1.RecommendService/Recommend \
-    --data-file "$WORK/requests.json" --timeout 10s --connections 4 -O json -o "$REPORT" "$@" "127.0.0.1:$GATEWAY_PORT"
+    --data-file "$WORK/requests.json" --timeout 10s --connections 4 --duration-stop wait -O json -o "$REPORT" "$@" \
+    "127.0.0.1:$GATEWAY_PORT"
 }
-echo "== warm-up (15 s, not reported)"
-REPORT=$WORK/warmup.json ghz_run --concurrency 4 --rps 20 --duration 15s > /dev/null || true
+echo "== warm-up (45 s, not reported: lets the JIT compile the hot paths)"
+REPORT=$WORK/warmup.json ghz_run --concurrency 8 --rps 40 --duration 45s > /dev/null || true
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name=$scenario${LLM_RUN:+-llm}
@@ -91,5 +92,6 @@ case "$scenario" in
     echo "   releases: $(ls "$WORK/store/tenants/default/releases" | wc -l), serving $(cat "$WORK/store/tenants/default/channels/stable")"
     ;;
 esac
-python3 loadtest/summarize.py "$REPORT" "$name" --html "${REPORT%.json}.html" --header | tee "$WORK/summary.md"
+python3 loadtest/summarize.py "$REPORT" "$name" --html "${REPORT%.json}.html" --header \
+  $([ "$scenario" = step ] && echo --windows 10) | tee "$WORK/summary.md"
 echo "report: $REPORT (and .html); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"

@@ -20,6 +20,7 @@ ap.add_argument("report")
 ap.add_argument("scenario")
 ap.add_argument("--html")
 ap.add_argument("--header", action="store_true")
+ap.add_argument("--windows", type=int, default=0, help="also print achieved RPS and latency per N-second window")
 a = ap.parse_args()
 with open(a.report) as f:
     r = json.load(f)
@@ -32,6 +33,26 @@ if a.header:
     print("| scenario | requests | RPS | p50 (ms) | p95 (ms) | p99 (ms) | OK | errors by status |")
     print("|---|---|---|---|---|---|---|---|")
 print(row)
+if a.windows:
+    from datetime import datetime
+    details = r.get("details") or []
+
+    def ts(x):
+        return datetime.fromisoformat(x["timestamp"][:26].rstrip("Z")).timestamp()
+
+    if details:
+        t0 = min(ts(x) for x in details)
+        buckets = {}
+        for x in details:
+            buckets.setdefault(int((ts(x) - t0) // a.windows), []).append(x)
+        print(f"\n| window (s) | sent/s | p50 (ms) | p99 (ms) | errors |")
+        print("|---|---|---|---|---|")
+        for w in sorted(buckets):
+            xs = buckets[w]
+            lat = sorted(x["latency"] / 1e6 for x in xs)
+            errs = sum(1 for x in xs if x["status"] != "OK")
+            print(f"| {w * a.windows}-{(w + 1) * a.windows} | {len(xs) / a.windows:.1f} | {lat[len(lat) // 2]:.1f} "
+                  f"| {lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.1f} | {errs} |")
 if a.html:
     hist = r.get("histogram") or []
     top = max((b["count"] for b in hist), default=1) or 1

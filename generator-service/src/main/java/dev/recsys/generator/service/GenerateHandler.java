@@ -6,6 +6,7 @@ import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.rpc.RequestException;
+import dev.recsys.common.tracing.Spans;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.proto.generator.v1.GenerateRequest;
@@ -13,9 +14,7 @@ import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratedText;
 import dev.recsys.proto.generator.v1.HistoryItem;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,18 +46,12 @@ public class GenerateHandler {
     Span span = tracer.spanBuilder("generate").setAttribute("recsys.release", release.release())
         .setAttribute("recsys.candidates", req.getNumCandidates())
         .setAttribute("recsys.constrained", release.value().trie() != null).startSpan();
-    BackendRouter.Routed r;
-    try (Scope ignored = span.makeCurrent()) {
-      r = runtime.router().generate(release, history, req.getNumCandidates());
-      span.setAttribute("recsys.backend", r.backend()).setAttribute("recsys.degraded", r.degraded())
-          .setAttribute("recsys.texts", r.texts().size());
-    } catch (RuntimeException e) {
-      span.recordException(e);
-      span.setStatus(StatusCode.ERROR, e.getMessage());
-      throw e;
-    } finally {
-      span.end();
-    }
+    BackendRouter.Routed r = Spans.in(span, () -> {
+      BackendRouter.Routed routed = runtime.router().generate(release, history, req.getNumCandidates());
+      span.setAttribute("recsys.backend", routed.backend()).setAttribute("recsys.degraded", routed.degraded())
+          .setAttribute("recsys.texts", routed.texts().size());
+      return routed;
+    });
     GenerateResponse.Builder out = GenerateResponse.newBuilder().setBackend(r.backend())
         .setModelVersion(release.release()).setDegraded(r.degraded()).setDegradedReason(r.reason());
     for (GenerationBackend.Candidate c : r.texts()) {

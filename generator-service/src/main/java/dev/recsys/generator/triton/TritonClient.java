@@ -1,6 +1,7 @@
 package dev.recsys.generator.triton;
 
 import dev.recsys.common.rpc.RequestException;
+import dev.recsys.common.tracing.Spans;
 import dev.recsys.proto.inference.GRPCInferenceServiceGrpc;
 import dev.recsys.proto.inference.InferParameter;
 import dev.recsys.proto.inference.ModelConfigRequest;
@@ -21,10 +22,8 @@ import io.grpc.MethodDescriptor;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -141,15 +140,7 @@ public final class TritonClient implements AutoCloseable {
     Span span = tracer.spanBuilder("triton.infer").setSpanKind(SpanKind.CLIENT).setAttribute("rpc.system", "grpc")
         .setAttribute("recsys.triton.model", model).setAttribute("recsys.candidates", g.n())
         .setAttribute("recsys.lora", g.loraName() == null ? "" : g.loraName()).startSpan();
-    try (Scope ignored = span.makeCurrent()) {
-      return infer(g);
-    } catch (RuntimeException e) {
-      span.recordException(e);
-      span.setStatus(StatusCode.ERROR, e.getMessage());
-      throw e;
-    } finally {
-      span.end();
-    }
+    return Spans.in(span, () -> infer(g));
   }
 
   private List<String> infer(Generation g) {

@@ -1,9 +1,9 @@
 package dev.recsys.grounding.ranking;
 
+import dev.recsys.common.tracing.Spans;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.index.Neighbour;
@@ -61,31 +61,21 @@ public final class Grounder {
       double gamma) {
     Span encode = tracer.spanBuilder("encode").setAttribute("recsys.encoder", encoder.id())
         .setAttribute("recsys.texts", texts.size()).startSpan();
-    float[][] queries;
-    try (Scope ignored = encode.makeCurrent()) {
-      queries = encoder.encode(texts);
-    } finally {
-      encode.end();
-    }
+    float[][] queries = Spans.in(encode, () -> encoder.encode(texts));
     int keep = Math.max(pool, k);
     int ask = Math.min(snapshot.index().size(), keep + excludedRows.size());
     Span search = tracer.spanBuilder("ann-search").setAttribute("recsys.index.items", snapshot.index().size())
         .setAttribute("recsys.neighbours", ask).startSpan();
-    List<List<Neighbour>> allHits = new ArrayList<>(queries.length);
-    try (Scope ignored = search.makeCurrent()) {
+    List<List<Neighbour>> allHits = Spans.in(search, () -> {
+      List<List<Neighbour>> hits = new ArrayList<>(queries.length);
       for (float[] q : queries) {
-        allHits.add(snapshot.index().nearest(q, ask));
+        hits.add(snapshot.index().nearest(q, ask));
       }
-    } finally {
-      search.end();
-    }
+      return hits;
+    });
     Span rerank = tracer.spanBuilder("rerank").setAttribute("recsys.gamma", gamma).setAttribute("recsys.k", k)
         .startSpan();
-    try (Scope ignored = rerank.makeCurrent()) {
-      return rerank(snapshot, queries, allHits, keep, k, excludedRows, gamma);
-    } finally {
-      rerank.end();
-    }
+    return Spans.in(rerank, () -> rerank(snapshot, queries, allHits, keep, k, excludedRows, gamma));
   }
 
   private List<GroundedCandidate> rerank(GroundingSnapshot snapshot, float[][] queries, List<List<Neighbour>> allHits,
