@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: prepares the data set, publishes a release (catalogue,
-# transition counts, MiniLM embedding snapshot) to a local artifact store, starts the three
-# services (grounding, generator, gateway) on loopback, sends real Recommend calls through the
-# gateway with the CLI and prints the recommendations, then stops the services.
+# The main job on the embedded default: prepares the data set, trains the LLM (the trainer's
+# quick profile: a small Llama-architecture base + a LoRA adapter, a few minutes on CPU),
+# evaluates it, publishes a release (catalogue, transition counts, embedding snapshots, base
+# checkpoint + adapter) to a local artifact store, starts the three services (grounding,
+# generator running the LLM in-process, gateway) on loopback, sends real Recommend calls through
+# the gateway with the CLI and prints the recommendations, then stops the services.
 #
 # Data: MovieLens-100K from $ML100K (default ../shared/datasets/ml-100k). Without it, a small
 # synthetic catalogue made by the trainer. No GPU and no Triton are needed.
@@ -34,8 +36,12 @@ else
   trainer synthetic --out "$DATA"
 fi
 
+echo "== train the LLM (quick profile) and evaluate it"
+trainer train --dataset "$DATA" --out "$WORK/run" --profile quick
+trainer eval --dataset "$DATA" --run "$WORK/run" --profile quick
+
 echo "== publish a release to $RECSYS_STORE"
-trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable
+trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
 echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :$GATEWAY_PORT"
 PIDS=()
