@@ -56,10 +56,6 @@ public final class LlmRecommender implements AutoCloseable {
     return encoder.id();
   }
 
-  static String clean(String generated) {
-    return TitleGenerator.clean(generated);
-  }
-
   @Override
   public void close() {
     generator.close();

@@ -1,6 +1,7 @@
 package dev.recsys.common.artifact;
 
 import dev.recsys.common.rpc.RequestException;
+import java.util.List;
 
 /**
  * The request-path rule every stage applies to find the release that serves a request: the
@@ -34,9 +35,9 @@ public final class ReleaseResolver {
         return RequestException.denied("release '" + pinned + "' belongs to another tenant; tenant '" + tenant
             + "' may only use its own releases");
       }
+      List<String> loaded = watcher.loaded(tenant);
       return RequestException.releaseNotLoaded("release '" + pinned + "' is not loaded for tenant '" + tenant
-          + "' (loaded: " + String.join(", ", watcher.loaded(tenant)) + "); pin the request to a loaded release",
-          watcher.loaded(tenant));
+          + "' (loaded: " + String.join(", ", loaded) + "); pin the request to a loaded release", loaded);
     });
   }
 }

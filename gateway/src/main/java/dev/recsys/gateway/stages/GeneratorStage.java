@@ -41,8 +41,7 @@ public class GeneratorStage {
           .withInterceptors(TenantHeader.of(tenant))
           .generate(req);
     } catch (StatusRuntimeException e) {
-      StageException.ReleaseNotLoaded notLoaded = StageException.releaseNotLoaded("generator", e);
-      throw notLoaded != null ? notLoaded : StageException.of("generator", e);
+      throw StageException.failure("generator", e);
     }
     return new Generated(resp.getTextsList().stream().map(GeneratedText::getText).toList(), resp.getBackend(),
         resp.getModelVersion(), resp.getDegraded() ? "generator: " + resp.getDegradedReason() : "");

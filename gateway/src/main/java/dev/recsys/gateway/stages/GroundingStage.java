@@ -44,8 +44,7 @@ public class GroundingStage {
           .withInterceptors(TenantHeader.of(tenant))
           .ground(req.build());
     } catch (StatusRuntimeException e) {
-      StageException.ReleaseNotLoaded notLoaded = StageException.releaseNotLoaded("grounding", e);
-      throw notLoaded != null ? notLoaded : StageException.of("grounding", e);
+      throw StageException.failure("grounding", e);
     }
     return new Grounded(resp.getItemsList().stream()
         .map(i -> new Grounded.Item(i.getItemId(), i.getTitle(), i.getScore())).toList(),

@@ -24,9 +24,12 @@ public class StageException extends RuntimeException {
     return code;
   }
 
-  /** A pinned release the stage has not loaded, or null for any other failure. */
-  static ReleaseNotLoaded releaseNotLoaded(String stage, StatusRuntimeException e) {
-    return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION ? new ReleaseNotLoaded(stage, e) : null;
+  /**
+   * What a failed call to a stage raises: {@link ReleaseNotLoaded} for a pinned release the stage
+   * has not loaded (FAILED_PRECONDITION), else a {@link StageException} (see {@link #of}).
+   */
+  static RuntimeException failure(String stage, StatusRuntimeException e) {
+    return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION ? new ReleaseNotLoaded(stage, e) : of(stage, e);
   }
 
   static StageException of(String stage, StatusRuntimeException e) {

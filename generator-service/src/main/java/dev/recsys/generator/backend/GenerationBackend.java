@@ -26,7 +26,13 @@ public interface GenerationBackend {
   List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n);
 
   /** A history item: its catalogue id and title. */
-  record HistoryEntry(String itemId, String title) {}
+  record HistoryEntry(String itemId, String title) {
+    /** The titles of the last {@code window} items, oldest first: what an LLM prompt lists. */
+    public static List<String> recentTitles(List<HistoryEntry> history, int window) {
+      return history.subList(Math.max(0, history.size() - window), history.size()).stream()
+          .map(HistoryEntry::title).toList();
+    }
+  }
 
   /** A text and its backend score (higher = more likely). */
   record Candidate(String text, double score) {}

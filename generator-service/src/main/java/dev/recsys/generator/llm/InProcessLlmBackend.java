@@ -38,8 +38,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
   public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
     TitleGenerator llm = release.value().inProcessLlm().orElseThrow(() -> RequestException.unavailable(
         "release '" + release.release() + "' has no in-process LLM loaded"));
-    List<String> titles = history.subList(Math.max(0, history.size() - historyWindow), history.size()).stream()
-        .map(HistoryEntry::title).toList();
+    List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     return queue.run(() -> llm.generate(titles, n, maxNewTokens, release.value().trie())).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }

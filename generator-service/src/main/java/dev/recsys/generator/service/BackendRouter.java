@@ -49,8 +49,4 @@ public final class BackendRouter {
       return new Routed(baseline.generate(release, history, n), baseline.name(), true, reason);
     }
   }
-
-  public GenerationBackend primary() {
-    return primary;
-  }
 }

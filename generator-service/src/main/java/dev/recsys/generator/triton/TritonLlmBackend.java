@@ -43,8 +43,7 @@ public final class TritonLlmBackend implements GenerationBackend {
 
   @Override
   public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
-    List<String> titles = history.subList(Math.max(0, history.size() - historyWindow), history.size()).stream()
-        .map(HistoryEntry::title).toList();
+    List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     String prompt = release.value().prompts().recommend(titles);
     List<String> texts = client.generate(new TritonClient.Generation(prompt, n, maxNewTokens,
         n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release())));

@@ -38,9 +38,6 @@ import java.util.Random;
  * </ol>
  */
 public final class TrainingRun {
-  public static final String BASE = ModelFiles.BASE;
-  public static final String ADAPTER = ModelFiles.ADAPTER;
-  public static final String TOKENIZER = ModelFiles.TOKENIZER;
 
   /** Reports progress of a phase. */
   public interface Listener {
@@ -80,7 +77,7 @@ public final class TrainingRun {
     }
     List<InstructionSample> fineTune = builder.build(train, p.fineTuneSamples(), p.auxRatio(), seed + 1);
 
-    Path baseDir = out.resolve(BASE);
+    Path baseDir = out.resolve(ModelFiles.BASE);
     Files.createDirectories(baseDir);
     List<String> vocabTexts = new ArrayList<>(pretrainTexts);
     fineTune.forEach(s -> vocabTexts.add(s.text()));
@@ -94,9 +91,9 @@ public final class TrainingRun {
     }
     boolean keepBase = Files.exists(pretrainDone);
     int vocab = keepBase ? LlamaConfig.read(baseDir.resolve(LlamaCheckpoint.CONFIG)).vocabSize()
-        : TokenizerTrainer.train(vocabTexts, baseDir.resolve(TOKENIZER));
+        : TokenizerTrainer.train(vocabTexts, baseDir.resolve(ModelFiles.TOKENIZER));
 
-    try (Tokenizer tok = Tokenizer.load(baseDir.resolve(TOKENIZER));
+    try (Tokenizer tok = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       long bos = tok.id(TokenizerTrainer.BOS);
       long eos = tok.id(TokenizerTrainer.EOS);
@@ -112,7 +109,7 @@ public final class TrainingRun {
         Engine.getInstance().setRandomSeed((int) seed);
         base = new LlamaModel(config);
         base.initialize(manager);
-        List<long[]> pre = pretrainTexts.stream().map(t -> ids(tok, t, bos, eos)).toList();
+        List<long[]> pre = pretrainTexts.stream().map(t -> ModelFiles.ids(tok, t, bos, eos)).toList();
         listener.phase("pre-train base", steps(pre.size(), p.batchSize(), p.pretrainEpochs()));
         preResult = CausalLmTraining.train(base, pre, pad,
             new CausalLmTraining.Options(p.pretrainEpochs(), p.batchSize(), p.pretrainLr(), p.maxLength(), seed),
@@ -126,7 +123,7 @@ public final class TrainingRun {
             fineTune.size());
       }
 
-      CausalLmTraining.Result ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ADAPTER),
+      CausalLmTraining.Result ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ModelFiles.ADAPTER),
           listener);
       Files.writeString(fineTuneDone, "adapter saved\n");
       long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
@@ -141,12 +138,12 @@ public final class TrainingRun {
     long eos = tok.id(TokenizerTrainer.EOS);
     LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
     tuned.freezeBase();
-    List<long[]> ft = samples.stream().map(s -> ids(tok, s.text(), bos, eos)).toList();
+    List<long[]> ft = samples.stream().map(s -> ModelFiles.ids(tok, s.text(), bos, eos)).toList();
     listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
     CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, tok.id(TokenizerTrainer.PAD),
         new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
         (s, t, l, n) -> listener.step(s, l, n));
-    LoraAdapter.save(tuned, adapterDir, BASE);
+    LoraAdapter.save(tuned, adapterDir, ModelFiles.BASE);
     return result;
   }
 
@@ -158,15 +155,12 @@ public final class TrainingRun {
       int n, Path adapterDir, Listener listener) throws IOException {
     List<InstructionSample> samples = new SampleBuilder(Prompts.forDataset(d.name()), d.titles())
         .build(train, n, p.auxRatio(), seed + 1);
-    try (Tokenizer tok = Tokenizer.load(runDir.resolve(BASE).resolve(TOKENIZER));
+    try (Tokenizer tok = Tokenizer.load(runDir.resolve(ModelFiles.BASE).resolve(ModelFiles.TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      return fineTune(runDir.resolve(BASE), tok, manager, samples, p, seed, adapterDir, listener);
+      return fineTune(runDir.resolve(ModelFiles.BASE), tok, manager, samples, p, seed, adapterDir, listener);
     }
   }
 
-  static long[] ids(Tokenizer tok, String text, long bos, long eos) {
-    return ModelFiles.ids(tok, text, bos, eos);
-  }
 
   private static int steps(int n, int batch, int epochs) {
     return (n + batch - 1) / batch * epochs;

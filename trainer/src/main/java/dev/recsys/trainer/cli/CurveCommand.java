@@ -1,5 +1,6 @@
 package dev.recsys.trainer.cli;
 
+import dev.recsys.llm.ModelFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.recsys.common.encoder.MiniLmEncoder;
@@ -63,7 +64,7 @@ final class CurveCommand implements Callable<Integer> {
     List<Map<String, Object>> points = new ArrayList<>();
     double popularity = Double.NaN;
     for (int n : samples) {
-      Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(TrainingRun.ADAPTER);
+      Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(ModelFiles.ADAPTER);
       TrainingRun.fineTuneOnly(d, train, p, seed, run, n, adapter, new TrainingRun.Listener() {
         @Override
         public void phase(String name, int totalSteps) { }
@@ -72,7 +73,7 @@ final class CurveCommand implements Callable<Integer> {
         public void step(int step, float loss, long tokens) { }
       });
       OfflineEvaluation.Report r;
-      try (LlmRecommender model = new LlmRecommender(run.resolve(TrainingRun.BASE), adapter, Prompts.forDataset(d.name()),
+      try (LlmRecommender model = new LlmRecommender(run.resolve(ModelFiles.BASE), adapter, Prompts.forDataset(d.name()),
           p.beams(), p.maxNewTokens())) {
         r = evaluation.evaluate(model, "bigrec", valid, test, x -> { });
       }

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.cli;
 
+import dev.recsys.llm.ModelFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.common.artifact.FileArtifactStore;
@@ -7,7 +8,6 @@ import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.encoder.Encoders;
 import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.llm.LlmRecommender;
-import dev.recsys.trainer.bigrec.TrainingRun;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetException;
 import dev.recsys.llm.Prompts;
@@ -94,8 +94,8 @@ final class PublishCommand implements Callable<Integer> {
       Map<String, String> params = new LinkedHashMap<>();
       params.put(PublishGate.METRIC, Double.toString(validNdcg));
       params.put("llm.gamma", eval.path("gamma").asText());
-      params.put("llm.base", TrainingRun.BASE);
-      params.put("llm.adapter", TrainingRun.ADAPTER);
+      params.put("llm.base", ModelFiles.BASE);
+      params.put("llm.adapter", ModelFiles.ADAPTER);
       for (JsonNode row : eval.path("rows")) {
         if (row.path("method").asText().startsWith("BIGRec (")) {
           params.put("metrics.test.ndcg10", row.path("metrics").path("ndcg").path("10").asText());

@@ -12,6 +12,7 @@ import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.index.HnswItemIndex;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.common.interactions.TransitionsFile;
+import dev.recsys.llm.ModelFiles;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import java.io.IOException;
@@ -114,7 +115,6 @@ public final class ReleaseBuilder {
     }
   }
 
-  public static final String LLM_EMBEDDINGS = dev.recsys.llm.ModelFiles.LLM_EMBEDDINGS;
 
   private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
     for (String folder : List.of("base", "adapter")) {
@@ -128,7 +128,7 @@ public final class ReleaseBuilder {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = run.embedder().apply(catalogue.get(i).title());
     }
-    SnapshotFile.write(EmbeddingMatrix.of(run.encoderId(), rows), draft.path(LLM_EMBEDDINGS));
+    SnapshotFile.write(EmbeddingMatrix.of(run.encoderId(), rows), draft.path(ModelFiles.LLM_EMBEDDINGS));
   }
 
   public static Catalogue catalogue(Dataset d, List<Sample> train) {

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleTrie;
 
 import dev.recsys.llm.LlmRecommender;
@@ -43,12 +44,12 @@ class TrainingRunTest {
       @Override
       public void step(int step, float loss, long tokens) { }
     });
-    Path base = dir.resolve(TrainingRun.BASE);
+    Path base = dir.resolve(ModelFiles.BASE);
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       assertThat(base.resolve(f)).isRegularFile();
     }
     assertThat(LlamaConfig.read(base.resolve("config.json")).vocabSize()).isEqualTo(s.vocab());
-    assertThat(LoraAdapter.config(dir.resolve(TrainingRun.ADAPTER))).isEqualTo(LoraConfig.bigrec());
+    assertThat(LoraAdapter.config(dir.resolve(ModelFiles.ADAPTER))).isEqualTo(LoraConfig.bigrec());
     assertThat(s.pretrain().lastEpochLoss()).isLessThan(0.6f * s.pretrain().firstLoss());
 
     List<Sample> test = OfflineEvaluation.sample(splits.test(), 20, 1);
@@ -84,14 +85,14 @@ class TrainingRunTest {
           "llm-base-test", Map.of(PublishGate.METRIC, Double.toString(r.validNdcg10())))), n -> { });
       assertThat(store.verify("default", m.release()).files()).containsKeys("base/config.json", "base/model.safetensors",
           "base/tokenizer.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors",
-          ReleaseBuilder.LLM_EMBEDDINGS, "embeddings.bin", "catalogue.tsv");
-      EmbeddingMatrix llm = SnapshotFile.read(store.releaseDir("default", m.release()).resolve(ReleaseBuilder.LLM_EMBEDDINGS));
+          ModelFiles.LLM_EMBEDDINGS, "embeddings.bin", "catalogue.tsv");
+      EmbeddingMatrix llm = SnapshotFile.read(store.releaseDir("default", m.release()).resolve(ModelFiles.LLM_EMBEDDINGS));
       assertThat(llm.rows()).isEqualTo(300);
       assertThat(llm.dimension()).isEqualTo(Profile.quick().hidden());
       assertThat(llm.encoderId()).isEqualTo("llm-base-test");
       assertThat(m.params()).containsEntry("llm.encoder", "llm-base-test").containsKey(PublishGate.METRIC);
     }
-    assertThat(Files.list(dir.resolve(TrainingRun.ADAPTER)).map(p -> p.getFileName().toString()))
+    assertThat(Files.list(dir.resolve(ModelFiles.ADAPTER)).map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
 
     // resuming a finished run keeps both phases: nothing is trained again, the files are untouched
