@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Greedy and beam decoding on the reference checkpoint, checked against full forward passes without cache. */
 class DecodingTest {
@@ -27,12 +28,13 @@ class DecodingTest {
   NDManager manager;
   LlamaModel model;
   Decoding decoding;
+  @TempDir Path dir;
   Path reference;
 
   @BeforeEach
   void setUp() throws Exception {
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    reference = ReferenceCheckpoint.copyTo(dir.resolve("reference"));
     model = LlamaCheckpoint.load(reference, manager);
     decoding = new Decoding(model, manager);
   }

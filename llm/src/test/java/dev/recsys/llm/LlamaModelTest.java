@@ -29,7 +29,7 @@ class LlamaModelTest {
   @BeforeEach
   void setUp() throws Exception {
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    reference = ReferenceCheckpoint.copyTo(dir.resolve("reference"));
   }
 
   @AfterEach

@@ -30,7 +30,7 @@ class LoraTest {
   @BeforeEach
   void setUp() throws Exception {
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    reference = ReferenceCheckpoint.copyTo(dir.resolve("reference"));
     expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
   }
 

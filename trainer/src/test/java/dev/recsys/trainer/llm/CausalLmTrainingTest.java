@@ -5,6 +5,7 @@ import dev.recsys.llm.LoraConfig;
 import dev.recsys.llm.Decoding;
 import dev.recsys.llm.LlamaModel;
 import dev.recsys.llm.LlamaConfig;
+import dev.recsys.llm.ReferenceCheckpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -17,8 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CausalLmTrainingTest {
+  @TempDir Path dir;
   NDManager manager;
 
   @BeforeEach
@@ -76,7 +79,7 @@ class CausalLmTrainingTest {
 
   @Test
   void loraTraining_changesOnlyTheAdapter() throws Exception {
-    Path reference = Path.of(getClass().getResource("/llm/config.json").toURI()).getParent();
+    Path reference = ReferenceCheckpoint.copyTo(dir.resolve("reference"));
     LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraConfig.bigrec());
     model.freezeBase();
     List<long[]> data = List.of(new long[] {1, 5, 9, 3, 7, 2}, new long[] {1, 4, 4, 8, 2});
