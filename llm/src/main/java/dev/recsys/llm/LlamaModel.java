@@ -172,7 +172,7 @@ public final class LlamaModel extends AbstractBlock {
         k = k.repeat(1, rep);
         v = v.repeat(1, rep);
       }
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd)).add(mask);
+      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scalar(m, (float) (1 / Math.sqrt(hd)))).add(mask);
       NDArray attn = scores.softmax(3).matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
       x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
       n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
@@ -200,7 +200,20 @@ public final class LlamaModel extends AbstractBlock {
         ? Dropout.dropout(x, (float) lora.dropout(), true).singletonOrThrow() : x;
     NDArray low = linear(in, ps.getValue(a, ids.getDevice(), training));
     NDArray delta = linear(low, w(ps, ids, module + ".lora_B.weight", training));
-    return y.add(delta.mul(lora.scale()));
+    return y.add(delta.mul(scalar(x.getManager(), (float) lora.scale())));
+  }
+
+  /**
+   * A float32 scalar in native memory, for products that autograd differentiates.
+   *
+   * <p>Never {@code x.mul(number)} / {@code x.div(number)} on that path: DJL's PyTorch engine wraps
+   * the number in a tensor over a Java direct buffer and closes it right after the op, while
+   * autograd keeps the tensor for the backward pass; once the buffer is collected the gradients
+   * read freed memory (random gradients, NaN losses). {@code full} allocates in PyTorch, whose
+   * reference counting keeps the value alive as long as the graph needs it.
+   */
+  static NDArray scalar(NDManager m, float value) {
+    return m.full(new Shape(), value);
   }
 
   private static NDArray linear(NDArray x, NDArray weight) {
