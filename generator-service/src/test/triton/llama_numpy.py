@@ -33,6 +33,25 @@ class LlamaNumpy:
         self.adapters[name] = (acfg["lora_alpha"] / acfg["r"], set(acfg["target_modules"]),
                                {k: v.astype(np.float64) for k, v in tensors.items()})
 
+    # TensorRT-LLM's LoRA module ids (its LoRA documentation) -> (Hugging Face module, group)
+    TRTLLM_MODULES = {1: ("q_proj", "self_attn"), 2: ("k_proj", "self_attn"), 3: ("v_proj", "self_attn"),
+                      4: ("o_proj", "self_attn"), 5: ("gate_proj", "mlp"), 6: ("down_proj", "mlp"),
+                      7: ("up_proj", "mlp")}
+
+    def add_trtllm_adapter(self, name, weights, config):
+        """An adapter as TensorRT-LLM takes it per request: weights [rows, D*Hi + Ho*D] (A then B,
+        B already scaled, rows zero-padded) and config [rows, 3] = (module id, layer, D)."""
+        tensors, modules = {}, set()
+        for row, (module_id, layer, d) in zip(np.asarray(weights, dtype=np.float64), np.asarray(config)):
+            mod, group = self.TRTLLM_MODULES[int(module_id)]
+            ho, hi = self.w[f"model.layers.{int(layer)}.{group}.{mod}.weight"].shape
+            d = int(d)
+            key = f"base_model.model.model.layers.{int(layer)}.{group}.{mod}"
+            tensors[key + ".lora_A.weight"] = row[:d * hi].reshape(d, hi)
+            tensors[key + ".lora_B.weight"] = row[d * hi:d * hi + ho * d].reshape(ho, d)
+            modules.add(mod)
+        self.adapters[name] = (1.0, modules, tensors)
+
     def _proj(self, h, layer, group, mod, lora):
         y = h @ self.w[f"model.layers.{layer}.{group}.{mod}.weight"].T
         if lora is not None and mod in lora[1]:
@@ -103,3 +122,26 @@ class LlamaNumpy:
                 ids.append(tok)
             out.append(self.tokenizer.decode(new))
         return out
+
+    def beams(self, prompt, lora_name=None, width=1, max_tokens=32):
+        """Beam search: the width best continuations by summed log-probability, each ending at eos
+        or max_tokens, as text, best first."""
+        lora = self.adapters[lora_name] if lora_name else None
+        bos, eos = self.cfg["bos_token_id"], self.cfg["eos_token_id"]
+        start = [bos] + self.tokenizer.encode(prompt, add_special_tokens=False).ids
+        live, done = [(0.0, [])], []
+        for _ in range(max_tokens):
+            cand = []
+            for score, new in live:
+                last = self.logits(start + new, lora)[-1]
+                logp = last - last.max() - np.log(np.exp(last - last.max()).sum())
+                for tok in np.argsort(-logp)[:width]:
+                    cand.append((score + float(logp[tok]), new + [int(tok)]))
+            cand.sort(key=lambda c: -c[0])
+            live = []
+            for score, new in cand[:width]:
+                (done if new[-1] == eos else live).append((score, new))
+            if len(done) >= width or not live:
+                break
+        best = sorted(done + live, key=lambda c: -c[0])[:width]
+        return [self.tokenizer.decode([t for t in new if t != eos]) for _, new in best]

@@ -8,6 +8,11 @@ trainer's `triton-repo` command writes, and binds:
   <model>-unary  not decoupled (ModelInfer)
   <model>-echo   decoupled, returns text_input without running the model (measures the
                  client + Triton overhead of a call)
+  <model>-trtllm the TensorRT-LLM backend's ensemble tensors instead (batch dimension 1):
+                 text_input, max_tokens, beam_width, lora_task_id, lora_weights (FP16),
+                 lora_config (INT32) in; text_output out (beam_width texts). Adapters are cached
+                 by task id, at most --lora-cache tasks, least recently used evicted; a task id
+                 not in the cache and sent without weights fails with TensorRT-LLM's message
 
 with the vLLM backend's tensors: text_input, stream, sampling_parameters (JSON with n,
 max_tokens, temperature, seed, lora_name), exclude_input_in_output in; text_output out.
@@ -15,6 +20,7 @@ max_tokens, temperature, seed, lora_name), exclude_input_in_output in; text_outp
     python recsys_triton_server.py --repo DIR --model recsys-llm --grpc-port 18001 --http-port 18000 --metrics-port 18002
 """
 import argparse
+import collections
 import json
 import logging
 import os
@@ -64,6 +70,41 @@ def make_infer(llm):
     return infer, infer_stream, echo
 
 
+def make_trtllm(llm, capacity):
+    cache = collections.OrderedDict()  # task id -> adapter name in llm.adapters
+    lock = threading.Lock()
+
+    def one(r):
+        prompt = r["text_input"].reshape(-1)[0].decode("utf-8")
+        max_tokens = int(r["max_tokens"].reshape(-1)[0])
+        width = int(r["beam_width"].reshape(-1)[0]) if "beam_width" in r else 1
+        lora = None
+        if "lora_task_id" in r:
+            task = int(r["lora_task_id"].reshape(-1)[0])
+            with lock:
+                if "lora_weights" in r and "lora_config" in r:
+                    llm.add_trtllm_adapter(f"task-{task}", r["lora_weights"][0], r["lora_config"][0])
+                    cache[task] = f"task-{task}"
+                elif task not in cache:
+                    raise ValueError(f"LoRA task {task} not found in cache. Please send LoRA weights with request")
+                cache.move_to_end(task)
+                while len(cache) > capacity:
+                    llm.adapters.pop(cache.popitem(last=False)[1], None)
+                lora = cache[task]
+        return llm.beams(prompt, lora, width, max_tokens)
+
+    def infer(requests):
+        out = []
+        for r in requests:
+            rows = [one({k: v[i:i + 1] for k, v in r.items()}) for i in range(len(r["text_input"]))]
+            width = max(len(t) for t in rows)
+            texts = [[t.encode("utf-8") for t in row] + [b""] * (width - len(row)) for row in rows]
+            out.append({"text_output": np.array(texts, dtype=np.object_)})
+        return out
+
+    return infer
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repo", required=True)
@@ -71,6 +112,7 @@ def main():
     ap.add_argument("--grpc-port", type=int, default=8001)
     ap.add_argument("--http-port", type=int, default=8000)
     ap.add_argument("--metrics-port", type=int, default=8002)
+    ap.add_argument("--lora-cache", type=int, default=1, help="adapters the -trtllm model keeps (LRU)")
     a = ap.parse_args()
     logging.basicConfig(level=logging.INFO)
     llm = load(a.repo, a.model)
@@ -90,6 +132,17 @@ def main():
                     config=ModelConfig(batching=False))
         triton.bind(model_name=a.model + "-echo", infer_func=echo, inputs=inputs, outputs=outputs,
                     config=ModelConfig(batching=False, decoupled=True))
+        trt_inputs = [Tensor(name="text_input", dtype=bytes, shape=(1,)),
+                      Tensor(name="max_tokens", dtype=np.int32, shape=(1,)),
+                      Tensor(name="beam_width", dtype=np.int32, shape=(1,), optional=True),
+                      Tensor(name="temperature", dtype=np.float32, shape=(1,), optional=True),
+                      Tensor(name="stream", dtype=np.bool_, shape=(1,), optional=True),
+                      Tensor(name="exclude_input_in_output", dtype=np.bool_, shape=(1,), optional=True),
+                      Tensor(name="lora_task_id", dtype=np.uint64, shape=(1,), optional=True),
+                      Tensor(name="lora_weights", dtype=np.float16, shape=(-1, -1), optional=True),
+                      Tensor(name="lora_config", dtype=np.int32, shape=(-1, 3), optional=True)]
+        triton.bind(model_name=a.model + "-trtllm", infer_func=make_trtllm(llm, a.lora_cache), inputs=trt_inputs,
+                    outputs=outputs, config=ModelConfig(batching=True, max_batch_size=8))
         triton.run()
         print("RECSYS-TRITON-READY", flush=True)
         stop.wait()

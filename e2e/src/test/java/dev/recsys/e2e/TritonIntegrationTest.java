@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.rpc.RequestException;
+import dev.recsys.generator.triton.TensorRtLlmLora;
+import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.Prompts;
@@ -34,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TritonIntegrationTest {
   static final String MODEL = "recsys-llm";
+  /**
+   * The numpy model recomputes the whole sequence for every token (no KV cache): seconds per
+   * request on a busy 2-core machine, beyond the gateway's production deadline for generation.
+   */
+  static final String SLOW_MODEL = "recsys.gateway.generator-deadline=30s";
 
   @TempDir Path dir;
 
@@ -81,9 +88,12 @@ class TritonIntegrationTest {
         assertThatThrownBy(missing::checkReady).hasMessageContaining("no-such-model");
       }
 
+      tensorRtLlmTensors(triton, inProcess, d, splits, releaseDir, lora);
+
       // the whole stack with the generator on Triton
       LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs"), Duration.ofMillis(500))
-          .set("generator", "recsys.generator.backend=triton", "recsys.generator.triton.target=" + triton.target());
+          .set("generator", "recsys.generator.backend=triton", "recsys.generator.triton.target=" + triton.target())
+          .set("gateway", SLOW_MODEL);
       try (StackFixture fx = StackFixture.attach(stack.start())) {
         Sample s = splits.test().get(0);
         RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
@@ -97,6 +107,65 @@ class TritonIntegrationTest {
                 .stream().map(d.titles()::get).toList()), 32)));
         assertThat(r.getItemsCount()).isEqualTo(10);
       }
+
+      // and with Triton's TensorRT-LLM tensors: the generator converts the release's adapter at load
+      // time and sends it with its first request
+      LocalStack trtStack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs-trt"),
+          Duration.ofMillis(500)).set("generator", "recsys.generator.backend=triton",
+              "recsys.generator.triton.target=" + triton.target(), "recsys.generator.triton.model=" + MODEL + "-trtllm",
+              "recsys.generator.triton.protocol=tensorrt-llm").set("gateway", SLOW_MODEL);
+      try (StackFixture fx = StackFixture.attach(trtStack.start())) {
+        Sample s = splits.test().get(1);
+        List<String> recent = s.history().subList(Math.max(0, s.history().size() - 10), s.history().size());
+        for (int i = 0; i < 2; i++) {
+          RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
+              .addAllHistory(s.history()).setK(10).setNumCandidates(1).build());
+          assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
+          assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-triton");
+          assertThat(r.getGeneratedTextsList()).containsExactly(TitleGenerator.clean(inProcess.greedyText(
+              inProcess.promptText(recent.stream().map(d.titles()::get).toList()), 32)));
+        }
+        assertThat(trtStack.http("generator", "/q/metrics"))
+            .as("weights on the first request only").contains("recsys_generator_triton_lora_weights_sent_total 1.0");
+      }
     }
+  }
+
+  /**
+   * The TensorRT-LLM protocol against the -trtllm model (adapters cached by task id, one at a
+   * time): the adapter travels in TensorRT-LLM's weight format — the numpy model rebuilds it from
+   * that format alone — on first use, then only its id; when another adapter has evicted it, the
+   * server's "not found in cache" makes the client send it again, and the caller sees no error.
+   */
+  private static void tensorRtLlmTensors(TritonServer triton, TitleGenerator inProcess, Dataset d, Splits splits,
+      Path releaseDir, String lora) {
+    TensorRtLlmLora mine = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), lora);
+    TensorRtLlmLora other = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), "other--r1");
+    TensorRtLlmProtocol protocol = new TensorRtLlmProtocol();
+    try (TritonClient trt = new TritonClient(triton.target(), MODEL + "-trtllm", 60_000, protocol)) {
+      assertThat(trt.checkReady()).as("the ensemble is not decoupled").isFalse();
+      List<String> prompts = splits.test().subList(4, 6).stream()
+          .map(s -> inProcess.promptText(s.history().stream().map(d.titles()::get).toList())).toList();
+      List<String> expected = prompts.stream().map(p -> inProcess.greedyText(p, 24)).toList();
+
+      assertThat(trt.generate(greedy(prompts.get(0), mine))).containsExactly(expected.get(0));
+      assertThat(protocol.weightsSent()).as("first use carries the weights").isEqualTo(1);
+      assertThat(trt.generate(greedy(prompts.get(1), mine))).containsExactly(expected.get(1));
+      assertThat(protocol.weightsSent()).as("then the id alone").isEqualTo(1);
+      assertThat(trt.generate(greedy(prompts.get(0), other))).containsExactly(expected.get(0));
+      assertThat(protocol.weightsSent()).isEqualTo(2);
+      // the server holds one adapter: "other" evicted "mine"
+      assertThat(trt.generate(greedy(prompts.get(1), mine))).containsExactly(expected.get(1));
+      assertThat(protocol.cacheMisses()).isEqualTo(1);
+      assertThat(protocol.weightsSent()).isEqualTo(3);
+
+      // N candidates by beam search: beam_width texts
+      List<String> beams = trt.generate(new TritonClient.Generation(prompts.get(0), 3, 12, 0.0, 0, lora, mine));
+      assertThat(beams).hasSize(3).doesNotHaveDuplicates();
+    }
+  }
+
+  private static TritonClient.Generation greedy(String prompt, TensorRtLlmLora lora) {
+    return new TritonClient.Generation(prompt, 1, 24, 0.0, 0, lora.loraName(), lora);
   }
 }

@@ -1,6 +1,7 @@
 package dev.recsys.generator.model;
 
 import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.generator.triton.TensorRtLlmLora;
 import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
@@ -16,9 +17,10 @@ import java.util.Optional;
  * @param hasLlm   whether the release carries an adapter (served in-process or by Triton)
  * @param prompts  the release's prompt wording (its dataset's nouns), as the trainer wrote it
  * @param trie     the catalogue's titles in token space for constrained decoding, or null (free generation)
+ * @param trtLora  the adapter as Triton's TensorRT-LLM backend takes it per request, or null
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
-    TitleTrie trie) implements AutoCloseable {
+    TitleTrie trie, TensorRtLlmLora trtLora) implements AutoCloseable {
   public Optional<TitleGenerator> inProcessLlm() {
     return Optional.ofNullable(llm);
   }

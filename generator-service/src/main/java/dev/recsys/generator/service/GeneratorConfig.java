@@ -47,9 +47,21 @@ public interface GeneratorConfig {
     @WithDefault("recsys-llm")
     String model();
 
-    /** Sampling temperature when more than one candidate is asked (one candidate: greedy). */
+    /** Sampling temperature when more than one candidate is asked (one candidate: greedy; vLLM only). */
     @WithDefault("0.8")
     double temperature();
+
+    /** Which of Triton's LLM backends serves the model: its tensors and how it takes LoRA adapters. */
+    enum Protocol {
+      /** the vLLM backend: adapters registered by name in the model repository (multi_lora.json) */
+      VLLM,
+      /** the TensorRT-LLM backend: adapters by task id, weights sent with the first request */
+      TENSORRT_LLM
+    }
+
+    /** vllm or tensorrt-llm. */
+    @WithDefault("vllm")
+    Protocol protocol();
   }
 
   /** Generation settings shared by the LLM backends. */

@@ -9,13 +9,17 @@ import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.generator.model.GeneratorModelsLoader;
+import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.generator.triton.TritonLlmBackend;
+import dev.recsys.generator.triton.TritonLlmProtocol;
+import dev.recsys.generator.triton.VllmProtocol;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -59,7 +63,7 @@ public class GeneratorRuntime {
       }
       case TRITON -> {
         triton = new TritonClient(config.triton().target(), config.triton().model(), config.llm().timeout().toMillis(),
-            otel);
+            otel, tritonProtocol());
         yield new TritonLlmBackend(triton, config.llm().maxNewTokens(), config.llm().historyWindow(),
             config.triton().temperature());
       }
@@ -68,8 +72,24 @@ public class GeneratorRuntime {
     router = new BackendRouter(primary, baseline);
     watcher = ServiceReleases.watch("generator", config.store(),
         new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS,
-            config.llm().constrained()), registry,
+            config.llm().constrained(), config.backend() == GeneratorConfig.Backend.TRITON
+                && config.triton().protocol() == GeneratorConfig.Triton.Protocol.TENSORRT_LLM), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
+  }
+
+  private TritonLlmProtocol tritonProtocol() {
+    return switch (config.triton().protocol()) {
+      case VLLM -> new VllmProtocol();
+      case TENSORRT_LLM -> {
+        TensorRtLlmProtocol trt = new TensorRtLlmProtocol();
+        FunctionCounter.builder("recsys.generator.triton.lora.weights.sent", trt, TensorRtLlmProtocol::weightsSent)
+            .description("requests that carried LoRA weights to TensorRT-LLM (first use, or after eviction)")
+            .register(registry);
+        FunctionCounter.builder("recsys.generator.triton.lora.cache.misses", trt, TensorRtLlmProtocol::cacheMisses)
+            .description("requests TensorRT-LLM refused because it had evicted the adapter").register(registry);
+        yield trt;
+      }
+    };
   }
 
   void onStop(@Observes ShutdownEvent event) {

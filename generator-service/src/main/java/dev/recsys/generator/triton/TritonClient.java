@@ -39,9 +39,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A client of Triton's KServe v2 gRPC protocol for text generation models that speak the vLLM
- * backend's tensors ({@code text_input}, {@code sampling_parameters}, {@code stream},
- * {@code exclude_input_in_output} in; {@code text_output} out, one element per sequence).
+ * A client of Triton's KServe v2 gRPC protocol for text generation models; what the tensors are
+ * called and how the LoRA adapter is chosen is the {@link TritonLlmProtocol}'s business
+ * ({@link VllmProtocol} by default, {@link TensorRtLlmProtocol}).
  *
  * <ul>
  *   <li>One channel for the client's life (HTTP/2 multiplexes all calls).</li>
@@ -51,12 +51,24 @@ import java.util.concurrent.TimeoutException;
  *       {@code ModelStreamInfer} stream, one stream per request, until the response flagged
  *       {@code triton_final_response}; others with unary {@code ModelInfer}.</li>
  *   <li>Each call carries the caller's gRPC deadline (or {@code defaultTimeout}). Generation is
- *       not retried here: the caller's policy decides (it falls back to the baseline).</li>
+ *       not retried here — the caller's policy decides (it falls back to the baseline) — except
+ *       the one call the protocol says never ran because the server lacked the adapter's weights
+ *       (TensorRT-LLM's evicted task): it is sent again, with the weights.</li>
  * </ul>
  */
 public final class TritonClient implements AutoCloseable {
-  /** What one generation asks for. */
-  public record Generation(String prompt, int n, int maxTokens, double temperature, long seed, String loraName) {}
+  /**
+   * What one generation asks for.
+   *
+   * @param loraName the adapter's name ({@code <tenant>--<release>}), or null for the base model
+   * @param trtLora  the adapter in TensorRT-LLM's form (that protocol only), or null
+   */
+  public record Generation(String prompt, int n, int maxTokens, double temperature, long seed, String loraName,
+      TensorRtLlmLora trtLora) {
+    public Generation(String prompt, int n, int maxTokens, double temperature, long seed, String loraName) {
+      this(prompt, n, maxTokens, temperature, seed, loraName, null);
+    }
+  }
 
   private final ManagedChannel channel;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub blocking;
@@ -66,6 +78,7 @@ public final class TritonClient implements AutoCloseable {
   private final Map<String, Boolean> decoupled = new ConcurrentHashMap<>();
   private final OpenTelemetry otel;
   private final Tracer tracer;
+  private final TritonLlmProtocol protocol;
 
   /** Puts the current trace context into every call's headers. */
   private final class TraceContextInterceptor implements ClientInterceptor {
@@ -83,14 +96,21 @@ public final class TritonClient implements AutoCloseable {
   }
 
   public TritonClient(String target, String model, long defaultTimeoutMillis) {
-    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop());
+    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop(), new VllmProtocol());
+  }
+
+  public TritonClient(String target, String model, long defaultTimeoutMillis, TritonLlmProtocol protocol) {
+    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop(), protocol);
   }
 
   /**
    * @param target "host:port", or "dns:///name:port" to balance over every address (round robin)
-   * @param otel   a client span per inference, with the trace context sent to Triton (W3C traceparent)
+   * @param otel     a client span per inference, with the trace context sent to Triton (W3C traceparent)
+   * @param protocol the model's tensors (vLLM or TensorRT-LLM backend)
    */
-  public TritonClient(String target, String model, long defaultTimeoutMillis, OpenTelemetry otel) {
+  public TritonClient(String target, String model, long defaultTimeoutMillis, OpenTelemetry otel,
+      TritonLlmProtocol protocol) {
+    this.protocol = protocol;
     this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
         .defaultLoadBalancingPolicy("round_robin").build();
     this.otel = otel;
@@ -104,6 +124,10 @@ public final class TritonClient implements AutoCloseable {
 
   public String model() {
     return model;
+  }
+
+  public TritonLlmProtocol protocol() {
+    return protocol;
   }
 
   /**
@@ -138,46 +162,47 @@ public final class TritonClient implements AutoCloseable {
   /** The generated texts (continuations only, prompt excluded), one per sequence. */
   public List<String> generate(Generation g) {
     Span span = tracer.spanBuilder("triton.infer").setSpanKind(SpanKind.CLIENT).setAttribute("rpc.system", "grpc")
-        .setAttribute("recsys.triton.model", model).setAttribute("recsys.candidates", g.n())
+        .setAttribute("recsys.triton.model", model).setAttribute("recsys.triton.protocol", protocol.name())
+        .setAttribute("recsys.candidates", g.n())
         .setAttribute("recsys.lora", g.loraName() == null ? "" : g.loraName()).startSpan();
     return Spans.in(span, () -> infer(g));
   }
 
   private List<String> infer(Generation g) {
     boolean isDecoupled = checkReady();
-    ModelInferRequest request = request(g, UUID.randomUUID().toString());
+    boolean withWeights = protocol.needsAdapterWeights(g);
     long timeout = timeoutMillis();
     try {
-      ModelInferResponse response = isDecoupled ? stream(request, timeout)
-          : blocking.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).modelInfer(request);
-      return textOutput(response);
+      return call(g, isDecoupled, withWeights, timeout);
     } catch (StatusRuntimeException e) {
-      decoupled.remove(model); // re-check readiness next time
-      if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
-        throw RequestException.deadline("Triton did not answer within " + timeout + " ms");
+      if (!withWeights && protocol.asksForAdapterWeights(e.getStatus())) {
+        Span.current().addEvent("adapter weights resent");
+        try {
+          return call(g, isDecoupled, true, timeoutMillis());
+        } catch (StatusRuntimeException again) {
+          throw failure(again, timeout);
+        }
       }
-      throw RequestException.unavailable("Triton inference failed: " + e.getStatus().getCode() + " "
-          + e.getStatus().getDescription());
+      throw failure(e, timeout);
     }
   }
 
-  ModelInferRequest request(Generation g, String id) {
-    String sampling = "{\"n\": " + g.n() + ", \"max_tokens\": " + g.maxTokens() + ", \"temperature\": "
-        + g.temperature() + ", \"seed\": " + g.seed()
-        + (g.loraName() == null ? "" : ", \"lora_name\": \"" + g.loraName() + "\"") + "}";
-    ModelInferRequest.Builder b = ModelInferRequest.newBuilder().setModelName(model).setId(id)
-        .putParameters("triton_enable_empty_final_response", InferParameter.newBuilder().setBoolParam(true).build());
-    b.addInputs(input("text_input", "BYTES")).addRawInputContents(BytesTensor.encode(List.of(g.prompt())));
-    b.addInputs(input("stream", "BOOL")).addRawInputContents(com.google.protobuf.ByteString.copyFrom(new byte[] {0}));
-    b.addInputs(input("sampling_parameters", "BYTES")).addRawInputContents(BytesTensor.encode(List.of(sampling)));
-    b.addInputs(input("exclude_input_in_output", "BOOL"))
-        .addRawInputContents(com.google.protobuf.ByteString.copyFrom(new byte[] {1}));
-    b.addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("text_output"));
-    return b.build();
+  private List<String> call(Generation g, boolean isDecoupled, boolean withWeights, long timeout) {
+    ModelInferRequest request = protocol.request(model, UUID.randomUUID().toString(), g, withWeights);
+    ModelInferResponse response = isDecoupled ? stream(request, timeout)
+        : blocking.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).modelInfer(request);
+    List<String> texts = textOutput(response);
+    protocol.succeeded(g, withWeights);
+    return texts;
   }
 
-  private static ModelInferRequest.InferInputTensor input(String name, String type) {
-    return ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(type).addShape(1).build();
+  private RequestException failure(StatusRuntimeException e, long timeout) {
+    decoupled.remove(model); // re-check readiness next time
+    if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return RequestException.deadline("Triton did not answer within " + timeout + " ms");
+    }
+    return RequestException.unavailable("Triton inference failed: " + e.getStatus().getCode() + " "
+        + e.getStatus().getDescription());
   }
 
   /** One request on a ModelStreamInfer stream: the response with text, up to the final flag. */

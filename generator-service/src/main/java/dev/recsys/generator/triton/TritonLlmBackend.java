@@ -11,10 +11,12 @@ import java.util.List;
 
 /**
  * Runs the release's fine-tuned LLM on NVIDIA Triton: the same prompt as training, the tenant's
- * adapter chosen per request by its LoRA name ({@link #loraName}: the model repository generated
- * from the release registers the adapter under that name), {@code n} sequences, titles cleaned
- * as in-process. With one candidate decoding is greedy (temperature 0); with more, sampled at
- * {@code temperature} with a fixed seed, since the vLLM backend has no beam search.
+ * adapter chosen per request — by its LoRA name on the vLLM backend ({@link #loraName}: the model
+ * repository generated from the release registers the adapter under that name), by task id with
+ * the weights on first use on the TensorRT-LLM backend — {@code n} sequences, titles cleaned as
+ * in-process. With one candidate decoding is greedy (temperature 0); with more, the TensorRT-LLM
+ * backend runs beam search (beam width n), the vLLM backend, which has none, samples at
+ * {@code temperature} with a fixed seed.
  */
 public final class TritonLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-triton";
@@ -46,7 +48,7 @@ public final class TritonLlmBackend implements GenerationBackend {
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     String prompt = release.value().prompts().recommend(titles);
     List<String> texts = client.generate(new TritonClient.Generation(prompt, n, maxNewTokens,
-        n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release())));
+        n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release()), release.value().trtLora()));
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     for (String t : texts) {
       String title = TitleGenerator.clean(t);
