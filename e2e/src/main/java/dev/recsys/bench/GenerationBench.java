@@ -5,6 +5,7 @@ import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.e2e.Releases;
 import dev.recsys.e2e.TritonServer;
+import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.llm.ModelFiles;
@@ -76,6 +77,7 @@ public final class GenerationBench {
               t == null ? "free" : "constrained", n, st.p(50), st.p(95), tokens / wall, requests / wall, parallel);
         }
       }
+      batching(gen, d, samples, trie, requests);
     }
     if (TritonServer.installed()) {
       tritonOverhead(d, splits, run, requests);
@@ -83,6 +85,54 @@ public final class GenerationBench {
       System.out.println("\nTriton not installed (scripts/setup-triton.sh): Triton client overhead not measured");
     }
   }
+
+  /**
+   * The serving path under load: {@code CALLERS} closed-loop callers through the generator's
+   * {@link GenerationQueue} (2 workers), with batching off (max batch 1) and on.
+   */
+  private static void batching(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie, int requests)
+      throws Exception {
+    int total = 3 * requests;
+    System.out.printf("%nbatching: %d closed-loop callers, %d requests per row, GenerationQueue with 2 workers%n%n",
+        CALLERS, total);
+    System.out.println("| decoding | N | max batch | req/s | p50 (ms) | p95 (ms) | mean batch |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (TitleTrie t : new TitleTrie[] {null, trie}) {
+      for (int n : new int[] {1, 4}) {
+        for (int maxBatch : new int[] {1, 8}) {
+          try (GenerationQueue queue = new GenerationQueue(2, 64, maxBatch, 120_000)) {
+            ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+            AtomicLong next = new AtomicLong();
+            long[] nanos = new long[total];
+            long start = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int c = 0; c < CALLERS; c++) {
+              fs.add(pool.submit(() -> {
+                for (long i; (i = next.getAndIncrement()) < total; ) {
+                  List<String> titles = titles(d, samples.get((int) ((i * 13) % samples.size())));
+                  long s0 = System.nanoTime();
+                  queue.run(gen, new TitleGenerator.Ask(titles, n, 32, t), TitleGenerator::generate);
+                  nanos[(int) i] = System.nanoTime() - s0;
+                }
+                return null;
+              }));
+            }
+            for (Future<?> f : fs) {
+              f.get();
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            pool.shutdownNow();
+            Stats st = new Stats(nanos);
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %.1f | %.2f |%n",
+                t == null ? "free" : "constrained", n, maxBatch, total / wall, st.p(50), st.p(95),
+                (double) queue.batchedRequests() / queue.batches());
+          }
+        }
+      }
+    }
+  }
+
+  static final int CALLERS = 16;
 
   private static double parallel(TitleGenerator gen, Dataset d, List<Sample> samples, int n, TitleTrie t, int requests)
       throws Exception {

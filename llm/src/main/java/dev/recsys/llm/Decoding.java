@@ -59,81 +59,182 @@ public final class Decoding {
    * continue with the tokens the constraint allows after its tokens so far.
    */
   public List<Hypothesis> beam(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint) {
-    if (prompt.length == 0 || width < 1 || maxNewTokens < 1) {
-      throw new IllegalArgumentException("need a non-empty prompt, width >= 1 and maxNewTokens >= 1");
+    return beams(List.of(new BeamRequest(prompt, width, maxNewTokens, eos, constraint))).get(0);
+  }
+
+  /**
+   * One beam search: the prompt's token ids, the number of beams, where it stops, and an optional
+   * constraint (null = free).
+   */
+  public record BeamRequest(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint) {
+    public BeamRequest {
+      if (prompt.length == 0 || width < 1 || maxNewTokens < 1) {
+        throw new IllegalArgumentException("need a non-empty prompt, width >= 1 and maxNewTokens >= 1");
+      }
+    }
+  }
+
+  /**
+   * Several beam searches in one batch: the prompts, left-padded to the longest, go through the
+   * model together, then every step runs all open beams of all searches as one batch. Each search
+   * keeps its own beams, constraint and stopping rule, and its result is the one it would have
+   * alone (up to float rounding: padded rows sum over more, masked, positions).
+   *
+   * @return per request, up to {@code width} hypotheses, best first
+   */
+  public List<List<Hypothesis>> beams(List<BeamRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
     }
     try (NDManager m = ps.getManager().newSubManager()) {
-      KvCache cache = new KvCache(model.config().numHiddenLayers());
-      NDArray ids = m.create(prompt, new Shape(1, prompt.length));
-      float[] first = lastLogProbs(model.forward(ps, ids, cache, false).get(0))[0];
-      if (constraint != null) {
-        mask(first, constraint.allowed(new long[0]));
+      int longest = requests.stream().mapToInt(r -> r.prompt().length).max().orElseThrow();
+      int[] leftPad = new int[requests.size()];
+      long[] ids = new long[requests.size() * longest];
+      boolean padded = false;
+      for (int r = 0; r < requests.size(); r++) {
+        long[] prompt = requests.get(r).prompt();
+        leftPad[r] = longest - prompt.length;
+        padded |= leftPad[r] > 0;
+        Arrays.fill(ids, r * longest, r * longest + leftPad[r], requests.get(r).eos());
+        System.arraycopy(prompt, 0, ids, r * longest + leftPad[r], prompt.length);
       }
+      KvCache cache = new KvCache(model.config().numHiddenLayers(), padded ? leftPad : null);
+      float[][] first = lastLogProbs(model.forward(ps, m.create(ids, new Shape(requests.size(), longest)), cache, false)
+          .get(0));
 
-      List<long[]> beams = new ArrayList<>();
-      List<Double> sums = new ArrayList<>();
-      List<Hypothesis> done = new ArrayList<>();
-      for (int v : topK(first, width)) {
+      List<Search> searches = new ArrayList<>();
+      List<Long> rows = new ArrayList<>();
+      for (int r = 0; r < requests.size(); r++) {
+        Search s = new Search(requests.get(r));
+        s.start(first[r]);
+        searches.add(s);
+        if (s.open(1)) {
+          for (int b = 0; b < s.beams.size(); b++) {
+            rows.add((long) r);
+          }
+        } else {
+          s.finish();
+        }
+      }
+      for (int step = 1; !rows.isEmpty(); step++) {
+        cache.select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
+        List<Search> open = new ArrayList<>();
+        for (Search s : searches) {
+          if (!s.finished) {
+            open.add(s);
+          }
+        }
+        long[] last = open.stream().flatMap(s -> s.beams.stream()).mapToLong(b -> b[b.length - 1]).toArray();
+        float[][] logp = lastLogProbs(model.forward(ps, m.create(last, new Shape(last.length, 1)), cache, false).get(0));
+        rows = new ArrayList<>();
+        int row = 0;
+        for (Search s : open) {
+          int count = s.beams.size();
+          List<Integer> parents = s.step(step, Arrays.copyOfRange(logp, row, row + count));
+          if (s.open(step + 1)) {
+            for (int parent : parents) {
+              rows.add((long) (row + parent));
+            }
+          } else {
+            s.finish();
+          }
+          row += count;
+        }
+      }
+      return searches.stream().map(Search::result).toList();
+    }
+  }
+
+  /** The state of one beam search inside a batch. */
+  private static final class Search {
+    final BeamRequest request;
+    List<long[]> beams = new ArrayList<>();
+    List<Double> sums = new ArrayList<>();
+    final List<Hypothesis> done = new ArrayList<>();
+    boolean finished;
+
+    Search(BeamRequest request) {
+      this.request = request;
+    }
+
+    /** The first token of each beam, from the prompt's last position. */
+    void start(float[] first) {
+      if (request.constraint() != null) {
+        mask(first, request.constraint().allowed(new long[0]));
+      }
+      for (int v : topK(first, request.width())) {
         if (first[v] == Float.NEGATIVE_INFINITY) {
           continue;
         }
-        if (v == eos || maxNewTokens == 1) {
+        if (v == request.eos() || request.maxNewTokens() == 1) {
           done.add(new Hypothesis(new long[] {v}, first[v]));
         } else {
           beams.add(new long[] {v});
           sums.add((double) first[v]);
         }
       }
-      cache.select(m.zeros(new Shape(beams.size()), ai.djl.ndarray.types.DataType.INT64));
-      for (int step = 1; step < maxNewTokens && !beams.isEmpty() && done.size() < width; step++) {
-        long[] last = beams.stream().mapToLong(b -> b[b.length - 1]).toArray();
-        float[][] logp = lastLogProbs(model.forward(ps, m.create(last, new Shape(last.length, 1)), cache, false).get(0));
-        int vocab = logp[0].length;
-        if (constraint != null) {
-          for (int b = 0; b < beams.size(); b++) {
-            mask(logp[b], constraint.allowed(beams.get(b)));
-          }
-        }
-        float[] flat = new float[beams.size() * vocab];
+    }
+
+    /** Whether the search goes on to generate token number {@code step + 1}. */
+    boolean open(int step) {
+      return !beams.isEmpty() && step < request.maxNewTokens() && done.size() < request.width();
+    }
+
+    /** Extends the beams by one token; returns, per new beam, its parent among the current ones. */
+    List<Integer> step(int step, float[][] logp) {
+      int width = request.width();
+      int vocab = logp[0].length;
+      if (request.constraint() != null) {
         for (int b = 0; b < beams.size(); b++) {
-          for (int v = 0; v < vocab; v++) {
-            flat[b * vocab + v] = (float) (sums.get(b) + logp[b][v]);
-          }
-        }
-        List<long[]> nextBeams = new ArrayList<>();
-        List<Double> nextSums = new ArrayList<>();
-        List<Long> parents = new ArrayList<>();
-        boolean lastStep = step == maxNewTokens - 1;
-        for (int idx : topK(flat, 2 * width)) {
-          if (flat[idx] == Float.NEGATIVE_INFINITY) {
-            continue;
-          }
-          int b = idx / vocab;
-          int v = idx % vocab;
-          long[] tokens = Arrays.copyOf(beams.get(b), beams.get(b).length + 1);
-          tokens[tokens.length - 1] = v;
-          double sum = sums.get(b) + logp[b][v];
-          if (v == eos || lastStep) {
-            if (done.size() < width) {
-              done.add(new Hypothesis(tokens, sum / tokens.length));
-            }
-          } else if (nextBeams.size() < width - done.size()) {
-            nextBeams.add(tokens);
-            nextSums.add(sum);
-            parents.add((long) b);
-          }
-        }
-        beams = nextBeams;
-        sums = nextSums;
-        if (!beams.isEmpty()) {
-          cache.select(m.create(parents.stream().mapToLong(Long::longValue).toArray()));
+          mask(logp[b], request.constraint().allowed(beams.get(b)));
         }
       }
+      float[] flat = new float[beams.size() * vocab];
+      for (int b = 0; b < beams.size(); b++) {
+        for (int v = 0; v < vocab; v++) {
+          flat[b * vocab + v] = (float) (sums.get(b) + logp[b][v]);
+        }
+      }
+      List<long[]> nextBeams = new ArrayList<>();
+      List<Double> nextSums = new ArrayList<>();
+      List<Integer> parents = new ArrayList<>();
+      boolean lastStep = step == request.maxNewTokens() - 1;
+      for (int idx : topK(flat, 2 * width)) {
+        if (flat[idx] == Float.NEGATIVE_INFINITY) {
+          continue;
+        }
+        int b = idx / vocab;
+        int v = idx % vocab;
+        long[] tokens = Arrays.copyOf(beams.get(b), beams.get(b).length + 1);
+        tokens[tokens.length - 1] = v;
+        double sum = sums.get(b) + logp[b][v];
+        if (v == request.eos() || lastStep) {
+          if (done.size() < width) {
+            done.add(new Hypothesis(tokens, sum / tokens.length));
+          }
+        } else if (nextBeams.size() < width - done.size()) {
+          nextBeams.add(tokens);
+          nextSums.add(sum);
+          parents.add(b);
+        }
+      }
+      beams = nextBeams;
+      sums = nextSums;
+      return parents;
+    }
+
+    /** Open beams end where they are. */
+    void finish() {
       for (int b = 0; b < beams.size(); b++) {
         done.add(new Hypothesis(beams.get(b), sums.get(b) / beams.get(b).length));
       }
+      beams = List.of();
+      finished = true;
+    }
+
+    List<Hypothesis> result() {
       done.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
-      return done.size() > width ? List.copyOf(done.subList(0, width)) : done;
+      return done.size() > request.width() ? List.copyOf(done.subList(0, request.width())) : List.copyOf(done);
     }
   }
 

@@ -8,14 +8,30 @@ import ai.djl.ndarray.NDList;
  * Keys and values of the positions seen so far, per layer, after the rotary embedding and before
  * the grouped-query repeat: shape [batch, num_key_value_heads, positions, head_dim]. Generation
  * feeds only the new tokens and attends over the cached ones.
+ *
+ * <p>Rows of a batch may hold prompts of different lengths, left-padded to the longest: row r's
+ * first {@code leftPad[r]} positions are padding, never attended to, and its tokens' rotary
+ * positions start at 0 after them.
  */
 public final class KvCache {
   private final NDArray[] keys;
   private final NDArray[] values;
+  private int[] leftPad;
 
   public KvCache(int layers) {
+    this(layers, null);
+  }
+
+  /** @param leftPad padding positions at the start of each row, or null when no row is padded */
+  public KvCache(int layers, int[] leftPad) {
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
+    this.leftPad = leftPad == null ? null : leftPad.clone();
+  }
+
+  /** Padding positions at the start of each row, or null when no row is padded. */
+  int[] leftPad() {
+    return leftPad;
   }
 
   /** Positions cached so far (the rotary offset of the next token). */
@@ -32,6 +48,14 @@ public final class KvCache {
 
   /** Keeps only the given rows of the batch (beam search reorders its beams each step). */
   public void select(NDArray rows) {
+    if (leftPad != null) {
+      long[] r = rows.toLongArray();
+      int[] kept = new int[r.length];
+      for (int i = 0; i < r.length; i++) {
+        kept[i] = leftPad[(int) r[i]];
+      }
+      leftPad = kept;
+    }
     for (int l = 0; l < keys.length; l++) {
       if (keys[l] != null) {
         keys[l] = keys[l].get(rows);

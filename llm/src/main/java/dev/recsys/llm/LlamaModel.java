@@ -152,8 +152,9 @@ public final class LlamaModel extends AbstractBlock {
     NDArray rows = embed.get(new NDIndex("{}", ids.flatten()));
     rows.attach(m); // an op on a parameter lands in the parameter's manager: keep it with this step's arrays
     NDArray x = rows.reshape(batch, t, config.hiddenSize());
-    NDArray[] rope = rotary(m, offset, t, hd);
-    NDArray mask = causalMask(m, offset, t);
+    int[] leftPad = cache == null ? null : cache.leftPad();
+    NDArray[] rope = leftPad == null ? rotary(m, offset, t, hd) : rotary(m, offset, t, hd, leftPad);
+    NDArray mask = leftPad == null ? causalMask(m, offset, t) : paddedMask(m, offset, t, leftPad);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
@@ -244,6 +245,49 @@ public final class LlamaModel extends AbstractBlock {
       }
     }
     return new NDArray[] {m.create(cos, new Shape(t, hd)), m.create(sin, new Shape(t, hd))};
+  }
+
+  /**
+   * As {@link #rotary(NDManager, int, int, int)} per row of a left-padded batch, shape
+   * [batch, 1, t, hd]: row r's position p is rotated as position p - leftPad[r] (padding as 0).
+   */
+  private NDArray[] rotary(NDManager m, int offset, int t, int hd, int[] leftPad) {
+    int rows = leftPad.length;
+    float[] cos = new float[rows * t * hd];
+    float[] sin = new float[rows * t * hd];
+    int half = hd / 2;
+    for (int r = 0; r < rows; r++) {
+      for (int pos = 0; pos < t; pos++) {
+        int p = Math.max(0, offset + pos - leftPad[r]);
+        int base = (r * t + pos) * hd;
+        for (int i = 0; i < half; i++) {
+          double angle = p * (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd));
+          cos[base + i] = cos[base + i + half] = (float) Math.cos(angle);
+          sin[base + i] = sin[base + i + half] = (float) Math.sin(angle);
+        }
+      }
+    }
+    return new NDArray[] {m.create(cos, new Shape(rows, 1, t, hd)), m.create(sin, new Shape(rows, 1, t, hd))};
+  }
+
+  /**
+   * [batch, 1, t, offset + t]: causal, and a real token never attends to its row's padding. A
+   * padding position attends causally (to padding only): its keys and values stay finite, and no
+   * real token looks at them.
+   */
+  private static NDArray paddedMask(NDManager m, int offset, int t, int[] leftPad) {
+    int keys = offset + t;
+    float[] mask = new float[leftPad.length * t * keys];
+    for (int r = 0; r < leftPad.length; r++) {
+      for (int i = 0; i < t; i++) {
+        int query = offset + i;
+        for (int j = 0; j < keys; j++) {
+          boolean hidden = j > query || (j < leftPad[r] && query >= leftPad[r]);
+          mask[(r * t + i) * keys + j] = hidden ? Float.NEGATIVE_INFINITY : 0f;
+        }
+      }
+    }
+    return m.create(mask, new Shape(leftPad.length, 1, t, keys));
   }
 
   /** x * cos + rotate_half(x) * sin, where rotate_half(x) = [-x2, x1] over the halves of head_dim. */

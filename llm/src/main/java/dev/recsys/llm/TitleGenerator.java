@@ -79,14 +79,33 @@ public final class TitleGenerator implements AutoCloseable {
    * null: every result is then a catalogue title (and generation runs to the trie's depth).
    */
   public List<Generated> generate(List<String> historyTitles, int beams, int maxNewTokens, TitleTrie trie) {
-    List<Generated> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    int limit = trie == null ? maxNewTokens : Math.max(maxNewTokens, trie.depth());
-    for (Decoding.Hypothesis h : tuned.beam(promptIds(historyTitles), beams, limit, eos, trie)) {
-      String text = clean(tokenizer.decode(strip(h.tokens())));
-      if (!text.isEmpty() && seen.add(text)) {
-        out.add(new Generated(text, h.score(), h.tokens().length));
+    return generate(List.of(new Ask(historyTitles, beams, maxNewTokens, trie))).get(0);
+  }
+
+  /** One generation of a batch: a history, the titles wanted, the token limit, an optional title trie. */
+  public record Ask(List<String> historyTitles, int beams, int maxNewTokens, TitleTrie trie) {}
+
+  /**
+   * Several generations in one batch (their beams run through the model together); each result is
+   * the one {@link #generate(List, int, int, TitleTrie)} gives for that ask alone.
+   */
+  public List<List<Generated>> generate(List<Ask> asks) {
+    List<Decoding.BeamRequest> requests = new ArrayList<>();
+    for (Ask a : asks) {
+      int limit = a.trie() == null ? a.maxNewTokens() : Math.max(a.maxNewTokens(), a.trie().depth());
+      requests.add(new Decoding.BeamRequest(promptIds(a.historyTitles()), a.beams(), limit, eos, a.trie()));
+    }
+    List<List<Generated>> out = new ArrayList<>();
+    for (List<Decoding.Hypothesis> hypotheses : tuned.beams(requests)) {
+      List<Generated> titles = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      for (Decoding.Hypothesis h : hypotheses) {
+        String text = clean(tokenizer.decode(strip(h.tokens())));
+        if (!text.isEmpty() && seen.add(text)) {
+          titles.add(new Generated(text, h.score(), h.tokens().length));
+        }
       }
+      out.add(titles);
     }
     return out;
   }

@@ -112,6 +112,67 @@ class DecodingTest {
   }
 
   @Test
+  void leftPaddedRows_giveTheLogitsOfTheirPromptAlone_inPrefillAndWithTheCache() {
+    long[] shortPrompt = {1, 9, 4};
+    ParameterStore ps = new ParameterStore(manager, false);
+    KvCache cache = new KvCache(model.config().numHiddenLayers(), new int[] {2, 0});
+    NDArray batch = manager.create(new long[] {EOS, EOS, 1, 9, 4, 1, 5, 9, 3, 7}, new Shape(2, 5));
+    float[] padded = model.forward(ps, batch, cache, false).get(0).get(new NDIndex("0, 2:, :")).toFloatArray();
+    float[] alone = model.forward(ps, manager.create(shortPrompt, new Shape(1, 3)), null, false).get(0).toFloatArray();
+    assertThat(padded).containsExactly(alone, within(1e-5f));
+    float[] unpadded = model.forward(ps, manager.create(new long[] {EOS, EOS, 1, 9, 4}, new Shape(1, 5)), null, false)
+        .get(0).get(new NDIndex("0, 2:, :")).toFloatArray();
+    assertThat(unpadded).as("without the mask and positions the padding would change them")
+        .isNotEqualTo(alone);
+
+    // one more token per row through the cache: as if each prompt had been alone
+    float[] next = model.forward(ps, manager.create(new long[] {6, 6}, new Shape(2, 1)), cache, false).get(0)
+        .toFloatArray();
+    int vocab = model.config().vocabSize();
+    long[] shortNext = {1, 9, 4, 6};
+    long[] longNext = {1, 5, 9, 3, 7, 6};
+    float[] shortFull = model.forward(ps, manager.create(shortNext, new Shape(1, 4)), null, false).get(0)
+        .get(new NDIndex("0, -1, :")).toFloatArray();
+    float[] longFull = model.forward(ps, manager.create(longNext, new Shape(1, 6)), null, false).get(0)
+        .get(new NDIndex("0, -1, :")).toFloatArray();
+    assertThat(Arrays.copyOfRange(next, 0, vocab)).containsExactly(shortFull, within(1e-5f));
+    assertThat(Arrays.copyOfRange(next, vocab, 2 * vocab)).containsExactly(longFull, within(1e-5f));
+  }
+
+  @Test
+  void batchedBeamSearches_ofDifferentPromptsWidthsAndConstraints_equalEachAlone() {
+    List<long[]> paths = List.of(new long[] {5, 6, EOS}, new long[] {5, 7, 8, EOS}, new long[] {9, EOS});
+    Decoding.Constraint trie = generated -> {
+      Set<Long> next = new java.util.TreeSet<>();
+      for (long[] p : paths) {
+        if (generated.length < p.length && Arrays.equals(Arrays.copyOf(p, generated.length), generated)) {
+          next.add(p[generated.length]);
+        }
+      }
+      return next.stream().mapToLong(Long::longValue).toArray();
+    };
+    List<Decoding.BeamRequest> requests = List.of(
+        new Decoding.BeamRequest(PROMPT, 4, 6, EOS, null),
+        new Decoding.BeamRequest(new long[] {1, 7, 3, 12, 4, 4}, 1, 8, EOS, null),
+        new Decoding.BeamRequest(new long[] {1, 9}, 3, 8, EOS, trie),
+        new Decoding.BeamRequest(new long[] {1}, 2, 1, EOS, null),
+        new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 7, 2, 4, 4}, 3, 10, EOS, null));
+    List<List<Decoding.Hypothesis>> batched = decoding.beams(requests);
+    assertThat(batched).hasSize(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      List<Decoding.Hypothesis> alone = decoding.beams(List.of(requests.get(i))).get(0);
+      List<Decoding.Hypothesis> together = batched.get(i);
+      assertThat(together).as("request %d", i).hasSameSizeAs(alone).isNotEmpty();
+      for (int h = 0; h < alone.size(); h++) {
+        assertThat(together.get(h).tokens()).as("request %d hypothesis %d", i, h).containsExactly(alone.get(h).tokens());
+        assertThat(together.get(h).score()).isCloseTo(alone.get(h).score(), within(1e-5));
+      }
+    }
+    assertThat(batched.get(1)).hasSize(1);
+    assertThat(batched.get(3)).allSatisfy(h -> assertThat(h.tokens()).hasSize(1));
+  }
+
+  @Test
   void beamOfWidthOne_isGreedy() {
     assertThat(decoding.beam(PROMPT, 1, 8, EOS).get(0).tokens()).containsExactly(decoding.greedy(PROMPT, 8, EOS).tokens());
   }

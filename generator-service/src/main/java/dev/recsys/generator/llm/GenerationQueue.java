@@ -3,56 +3,103 @@ package dev.recsys.generator.llm;
 import dev.recsys.common.rpc.RequestException;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounded concurrency for in-process generation: {@code workers} generations run at once (each
- * is CPU-bound; more than the cores only adds contention), at most {@code capacity} wait, and a
- * request beyond that is refused at once with RESOURCE_EXHAUSTED instead of queueing without
- * bound. A caller waits no longer than its gRPC deadline; a generation that would finish after it
- * is cancelled (if not yet started) and answered DEADLINE_EXCEEDED.
+ * Bounded, batching concurrency for in-process generation.
+ *
+ * <p>{@code workers} threads run generations (each is CPU-bound; more than the cores only adds
+ * contention). A worker takes the oldest waiting request and, with it, up to
+ * {@code maxBatch - 1} more waiting requests of the same key (the same model): they run as one
+ * batch, so under load the model's fixed cost per step is shared by every request in it. Nothing
+ * waits for a batch to fill: when the workers keep up, batches are single requests.
+ *
+ * <p>At most {@code capacity} requests wait; one more is refused at once with RESOURCE_EXHAUSTED
+ * instead of queueing without bound. A caller waits no longer than its gRPC deadline; its request
+ * is then withdrawn if not yet started, and answered DEADLINE_EXCEEDED.
  */
 public final class GenerationQueue implements AutoCloseable {
-  private final ThreadPoolExecutor pool;
-  private final int capacity;
-  private final long defaultTimeoutMillis;
-
-  public GenerationQueue(int workers, int capacity, long defaultTimeoutMillis) {
-    this.capacity = capacity;
-    this.defaultTimeoutMillis = defaultTimeoutMillis;
-    this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity),
-        r -> {
-          Thread t = new Thread(r, "llm-generation");
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+  /** Runs inputs that share a key as one batch; returns one output per input, in order. */
+  @FunctionalInterface
+  public interface BatchRunner<K, I, O> {
+    List<O> run(K key, List<I> inputs);
   }
 
-  /** Runs {@code work} on a generation worker and waits for it within the caller's deadline. */
-  public <T> T run(Callable<T> work) {
-    Future<T> future;
-    try {
-      future = pool.submit(work);
-    } catch (RejectedExecutionException e) {
-      throw RequestException.exhausted("the generation queue is full (" + capacity + " waiting, "
-          + pool.getMaximumPoolSize() + " running); retry with backoff");
+  private static final class Job {
+    final Object key;
+    final Object input;
+    final BatchRunner<Object, Object, Object> runner;
+    final CompletableFuture<Object> result = new CompletableFuture<>();
+
+    @SuppressWarnings("unchecked")
+    Job(Object key, Object input, BatchRunner<?, ?, ?> runner) {
+      this.key = key;
+      this.input = input;
+      this.runner = (BatchRunner<Object, Object, Object>) runner;
+    }
+  }
+
+  private final LinkedBlockingQueue<Job> waiting;
+  private final List<Thread> threads = new ArrayList<>();
+  private final int capacity;
+  private final int workers;
+  private final int maxBatch;
+  private final long defaultTimeoutMillis;
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong batched = new AtomicLong();
+  private volatile boolean closed;
+
+  public GenerationQueue(int workers, int capacity, int maxBatch, long defaultTimeoutMillis) {
+    if (workers < 1 || capacity < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException("workers, capacity and max batch must be >= 1");
+    }
+    this.workers = workers;
+    this.capacity = capacity;
+    this.maxBatch = maxBatch;
+    this.defaultTimeoutMillis = defaultTimeoutMillis;
+    this.waiting = new LinkedBlockingQueue<>(capacity);
+    for (int i = 0; i < workers; i++) {
+      Thread t = new Thread(this::work, "llm-generation-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+  }
+
+  /**
+   * Runs {@code input} on a generation worker, batched with waiting inputs of the same
+   * {@code key} (compared with equals), and waits for it within the caller's deadline.
+   */
+  public <K, I, O> O run(K key, I input, BatchRunner<K, I, O> runner) {
+    if (closed) {
+      throw RequestException.unavailable("the generator is shutting down");
+    }
+    Job job = new Job(key, input, runner);
+    if (!waiting.offer(job)) {
+      throw RequestException.exhausted("the generation queue is full (" + capacity + " waiting, " + workers
+          + " workers busy); retry with backoff");
     }
     Deadline deadline = Context.current().getDeadline();
     long waitMillis = deadline == null ? defaultTimeoutMillis : Math.max(0, deadline.timeRemaining(TimeUnit.MILLISECONDS));
     try {
-      return future.get(waitMillis, TimeUnit.MILLISECONDS);
+      @SuppressWarnings("unchecked")
+      O out = (O) job.result.get(waitMillis, TimeUnit.MILLISECONDS);
+      return out;
     } catch (TimeoutException e) {
-      future.cancel(false);
+      waiting.remove(job); // not started: never runs; started: its result is dropped
       throw RequestException.deadline("generation did not finish within " + waitMillis + " ms");
     } catch (InterruptedException e) {
-      future.cancel(true);
+      waiting.remove(job);
       Thread.currentThread().interrupt();
       throw RequestException.unavailable("interrupted while waiting for generation");
     } catch (ExecutionException e) {
@@ -64,18 +111,72 @@ public final class GenerationQueue implements AutoCloseable {
     }
   }
 
-  /** Requests waiting for a worker. */
-  public int waiting() {
-    return pool.getQueue().size();
+  private void work() {
+    while (!closed) {
+      Job first;
+      try {
+        first = waiting.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      List<Job> batch = new ArrayList<>();
+      batch.add(first);
+      for (Iterator<Job> it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+        Job j = it.next();
+        if (j.key.equals(first.key) && j.runner == first.runner && waiting.remove(j)) {
+          batch.add(j); // remove() is the claim: another worker draining at once gets false
+        }
+      }
+      run(batch);
+    }
   }
 
-  /** Generations running now. */
+  private void run(List<Job> batch) {
+    running.addAndGet(batch.size());
+    batches.incrementAndGet();
+    batched.addAndGet(batch.size());
+    try {
+      List<Object> outputs = batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList());
+      if (outputs.size() != batch.size()) {
+        throw new IllegalStateException("a batch of " + batch.size() + " gave " + outputs.size() + " results");
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result.complete(outputs.get(i));
+      }
+    } catch (Throwable t) {
+      batch.forEach(j -> j.result.completeExceptionally(t));
+    } finally {
+      running.addAndGet(-batch.size());
+    }
+  }
+
+  /** Requests waiting for a worker. */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  /** Requests being generated now (in all running batches). */
   public int running() {
-    return pool.getActiveCount();
+    return running.get();
+  }
+
+  /** Batches run so far. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Requests run so far, in all batches: divided by {@link #batches()}, the mean batch size. */
+  public long batchedRequests() {
+    return batched.get();
   }
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    closed = true;
+    threads.forEach(Thread::interrupt);
+    Job j;
+    while ((j = waiting.poll()) != null) {
+      j.result.completeExceptionally(RequestException.unavailable("the generator is shutting down"));
+    }
   }
 }

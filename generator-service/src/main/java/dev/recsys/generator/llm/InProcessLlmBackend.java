@@ -11,7 +11,8 @@ import java.util.List;
  * Runs the release's fine-tuned LLM (base checkpoint + the tenant's LoRA adapter) on this JVM's
  * CPU through DJL: beam search with one beam per candidate asked, stopped at the end of the title
  * (eos) or after {@code maxNewTokens}, restricted to the catalogue's titles when the release was
- * loaded with a title trie; concurrency bounded by a {@link GenerationQueue}.
+ * loaded with a title trie; concurrency bounded by a {@link GenerationQueue}, which batches
+ * requests waiting for the same model into one beam search.
  */
 public final class InProcessLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-in-process";
@@ -39,7 +40,8 @@ public final class InProcessLlmBackend implements GenerationBackend {
     TitleGenerator llm = release.value().inProcessLlm().orElseThrow(() -> RequestException.unavailable(
         "release '" + release.release() + "' has no in-process LLM loaded"));
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
-    return queue.run(() -> llm.generate(titles, n, maxNewTokens, release.value().trie())).stream()
+    TitleGenerator.Ask ask = new TitleGenerator.Ask(titles, n, maxNewTokens, release.value().trie());
+    return queue.run(llm, ask, TitleGenerator::generate).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

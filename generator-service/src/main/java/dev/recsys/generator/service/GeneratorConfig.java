@@ -74,6 +74,13 @@ public interface GeneratorConfig {
     @WithDefault("16")
     int queueCapacity();
 
+    /**
+     * Most waiting requests (for the same release) a worker runs as one batch; 1 turns batching
+     * off. Batches form only from requests already waiting: no request waits for one to fill.
+     */
+    @WithDefault("8")
+    int maxBatch();
+
     /** Generation stops here if the title has not ended. */
     @WithDefault("32")
     int maxNewTokens();

@@ -56,9 +56,14 @@ public class GeneratorRuntime {
     GenerationBackend primary = switch (config.backend()) {
       case IN_PROCESS -> {
         GeneratorConfig.Llm llm = config.llm();
-        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.timeout().toMillis());
+        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.maxBatch(), llm.timeout().toMillis());
         Gauge.builder("recsys.generator.queue.waiting", queue, GenerationQueue::waiting).register(registry);
         Gauge.builder("recsys.generator.queue.running", queue, GenerationQueue::running).register(registry);
+        FunctionCounter.builder("recsys.generator.batches", queue, GenerationQueue::batches)
+            .description("in-process generation batches run").register(registry);
+        FunctionCounter.builder("recsys.generator.batched.requests", queue, GenerationQueue::batchedRequests)
+            .description("requests run in those batches (divided by batches: the mean batch size)")
+            .register(registry);
         yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
       }
       case TRITON -> {

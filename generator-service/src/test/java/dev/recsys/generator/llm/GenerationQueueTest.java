@@ -1,0 +1,128 @@
+package dev.recsys.generator.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.recsys.common.rpc.RequestException;
+import io.grpc.Context;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GenerationQueueTest {
+  final ExecutorService callers = Executors.newCachedThreadPool();
+  final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+  final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch firstStarted = new CountDownLatch(1);
+
+  /** Records each batch; the first one blocks until {@link #release} so that others pile up. */
+  final GenerationQueue.BatchRunner<String, String, String> runner = (key, inputs) -> {
+    batches.add(List.copyOf(inputs));
+    firstStarted.countDown();
+    try {
+      release.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (inputs.contains("boom")) {
+      throw new IllegalStateException("model failed");
+    }
+    return inputs.stream().map(i -> key + ":" + i.toUpperCase()).toList();
+  };
+
+  @AfterEach
+  void tearDown() {
+    release.countDown();
+    callers.shutdownNow();
+  }
+
+  Future<String> submit(GenerationQueue q, String key, String input) {
+    return callers.submit(() -> q.run(key, input, runner));
+  }
+
+  static void awaitWaiting(GenerationQueue q, int n) throws InterruptedException {
+    for (int i = 0; i < 500 && q.waiting() < n; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(q.waiting()).isEqualTo(n);
+  }
+
+  @Test
+  void waitingRequestsOfOneKey_runAsOneBatch_upToMaxBatch_andEachCallerGetsItsOwnResult() throws Exception {
+    try (GenerationQueue q = new GenerationQueue(1, 16, 3, 10_000)) {
+      Future<String> first = submit(q, "m1", "a");
+      assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      List<Future<String>> later = new ArrayList<>();
+      for (String in : List.of("b", "c", "d", "e")) {
+        later.add(submit(q, "m1", in));
+        awaitWaiting(q, later.size());
+      }
+      Future<String> other = submit(q, "m2", "x");
+      awaitWaiting(q, 5);
+      release.countDown();
+      assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("m1:A");
+      assertThat(later.get(0).get(5, TimeUnit.SECONDS)).isEqualTo("m1:B");
+      assertThat(later.get(3).get(5, TimeUnit.SECONDS)).isEqualTo("m1:E");
+      assertThat(other.get(5, TimeUnit.SECONDS)).isEqualTo("m2:X");
+      assertThat(batches).containsExactly(List.of("a"), List.of("b", "c", "d"), List.of("e"), List.of("x"));
+      assertThat(q.batches()).isEqualTo(4);
+      assertThat(q.batchedRequests()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aFullQueue_refusesWithResourceExhausted() throws Exception {
+    try (GenerationQueue q = new GenerationQueue(1, 2, 8, 10_000)) {
+      submit(q, "m", "a");
+      assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      submit(q, "m", "b");
+      submit(q, "m", "c");
+      awaitWaiting(q, 2);
+      assertThatThrownBy(() -> q.run("m", "d", runner)).isInstanceOfSatisfying(RequestException.class,
+          e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+          .hasMessageContaining("2 waiting");
+    }
+  }
+
+  @Test
+  void aCallerPastItsDeadline_getsDeadlineExceeded_andItsRequestNeverRuns() throws Exception {
+    try (GenerationQueue q = new GenerationQueue(1, 16, 8, 10_000)) {
+      Future<String> first = submit(q, "m", "a");
+      assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      Context.CancellableContext ctx = Context.current()
+          .withDeadlineAfter(100, TimeUnit.MILLISECONDS, Executors.newSingleThreadScheduledExecutor());
+      assertThatThrownBy(() -> ctx.call(() -> q.run("m", "late", runner)))
+          .isInstanceOfSatisfying(RequestException.class,
+              e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+      assertThat(q.waiting()).isZero();
+      release.countDown();
+      assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("m:A");
+      assertThat(batches).containsExactly(List.of("a"));
+    }
+  }
+
+  @Test
+  void aFailingBatch_failsEveryCallerInIt_andTheNextBatchRuns() throws Exception {
+    try (GenerationQueue q = new GenerationQueue(1, 16, 8, 10_000)) {
+      Future<String> first = submit(q, "m", "a");
+      assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      Future<String> boom = submit(q, "m", "boom");
+      awaitWaiting(q, 1);
+      Future<String> same = submit(q, "m", "b");
+      awaitWaiting(q, 2);
+      release.countDown();
+      assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("m:A");
+      assertThatThrownBy(() -> boom.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("model failed");
+      assertThatThrownBy(() -> same.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("model failed");
+      assertThat(q.run("m", "c", runner)).isEqualTo("m:C");
+    }
+  }
+}
