@@ -12,9 +12,14 @@ import dev.recsys.trainer.split.Splits;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,11 +45,16 @@ class LlmEndToEndTest {
     Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
     ReleaseManifest[] published = new ReleaseManifest[1];
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500),
-        r -> published[0] = r.publishLlm("default", d, splits, run))) {
+        r -> published[0] = r.publishLlm("default", d, splits, run),
+        // a burst of 10 below waits for 2 workers: more than the production deadline on a busy CI machine
+        stack -> stack.set("gateway", "recsys.gateway.generator-deadline=20s"))) {
       String release = published[0].release();
       Set<String> distinctTop = new HashSet<>();
-      for (Sample s : splits.test().subList(0, 10)) {
+      List<Sample> ten = splits.test().subList(0, 10);
+      List<List<String>> alone = new ArrayList<>();
+      for (Sample s : ten) {
         RecommendResponse r = fx.recommend(request(s.history()));
+        alone.add(r.getGeneratedTextsList());
         assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
         assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-in-process");
         assertThat(r.getServedBy().getAdapterVersion()).isEqualTo(release);
@@ -60,7 +70,42 @@ class LlmEndToEndTest {
       }
       // the model reads the history: not one answer for everybody
       assertThat(distinctTop).hasSizeGreaterThan(1);
+
+      // the same 10 requests at once: they queue for the 2 workers and run in batches
+      double batchesBefore = metric(fx, "recsys_generator_batches_total");
+      double requestsBefore = metric(fx, "recsys_generator_batched_requests_total");
+      ExecutorService callers = Executors.newFixedThreadPool(10);
+      try {
+        List<Future<RecommendResponse>> burst = new ArrayList<>();
+        for (Sample s : ten) {
+          burst.add(callers.submit(() -> fx.recommend(request(s.history()))));
+        }
+        int same = 0;
+        for (int i = 0; i < ten.size(); i++) {
+          RecommendResponse r = burst.get(i).get(60, TimeUnit.SECONDS);
+          assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
+          same += r.getGeneratedTextsList().equals(alone.get(i)) ? 1 : 0;
+        }
+        // a batch computes each search as alone up to float rounding (padded rows sum over more
+        // positions): a near-tie between two beams may flip, so allow one difference in ten
+        assertThat(same).isGreaterThanOrEqualTo(9);
+      } finally {
+        callers.shutdownNow();
+      }
+      double batches = metric(fx, "recsys_generator_batches_total") - batchesBefore;
+      double requests = metric(fx, "recsys_generator_batched_requests_total") - requestsBefore;
+      assertThat(requests).isEqualTo(10);
+      assertThat(batches).as("some requests shared a batch").isLessThan(10);
     }
+  }
+
+  static double metric(StackFixture fx, String name) throws Exception {
+    for (String line : fx.stack.http("generator", "/q/metrics").split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(name + " not in the generator's /q/metrics");
   }
 
   @Test

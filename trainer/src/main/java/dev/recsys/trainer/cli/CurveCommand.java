@@ -41,8 +41,9 @@ final class CurveCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, description = "run folder written by 'train' (its base is reused)")
   Path run;
 
-  @Option(names = "--samples", split = ",", defaultValue = "64,256,1024", description = "sample counts (default ${DEFAULT-VALUE})")
-  List<Integer> samples;
+  @Option(names = "--samples", split = ",", defaultValue = "64,256,1024",
+      description = "sample counts, or 'all' for every training sample (default ${DEFAULT-VALUE})")
+  List<String> samples;
 
   @Option(names = "--profile", defaultValue = "default", description = "quick or default (default ${DEFAULT-VALUE})")
   String profile;
@@ -53,8 +54,22 @@ final class CurveCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  private int parseCount(String count) {
+    try {
+      int n = Integer.parseInt(count.strip());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        "--samples: '" + count + "' is neither a positive number nor 'all'");
+  }
+
   @Override
   public Integer call() throws Exception {
+    samples.stream().filter(c -> !c.equalsIgnoreCase("all")).forEach(this::parseCount); // before any work
     Profile p = Profile.named(profile);
     Dataset d = DatasetFiles.read(dataset);
     List<Sample> train = SplitFiles.read(dataset, "bigrec", "train");
@@ -63,7 +78,8 @@ final class CurveCommand implements Callable<Integer> {
     OfflineEvaluation evaluation = new OfflineEvaluation(d, train, new MiniLmEncoder());
     List<Map<String, Object>> points = new ArrayList<>();
     double popularity = Double.NaN;
-    for (int n : samples) {
+    for (String count : samples) {
+      int n = count.equalsIgnoreCase("all") ? train.size() : parseCount(count);
       Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(ModelFiles.ADAPTER);
       TrainingRun.fineTuneOnly(d, train, p, seed, run, n, adapter, new TrainingRun.Listener() {
         @Override
