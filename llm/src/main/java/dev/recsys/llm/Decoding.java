@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Text generation with a KV cache: greedy decoding and beam search (scores are summed
@@ -83,6 +84,14 @@ public final class Decoding {
    * @return per request, up to {@code width} hypotheses, best first
    */
   public List<List<Hypothesis>> beams(List<BeamRequest> requests) {
+    return beams(requests, (i, h) -> { });
+  }
+
+  /**
+   * As {@link #beams(List)}, also handing each search's result to {@code finished} (with the
+   * request's index) as soon as that search ends, while the others go on.
+   */
+  public List<List<Hypothesis>> beams(List<BeamRequest> requests, BiConsumer<Integer, List<Hypothesis>> finished) {
     if (requests.isEmpty()) {
       return List.of();
     }
@@ -114,6 +123,7 @@ public final class Decoding {
           }
         } else {
           s.finish();
+          finished.accept(r, s.result());
         }
       }
       for (int step = 1; !rows.isEmpty(); step++) {
@@ -137,6 +147,7 @@ public final class Decoding {
             }
           } else {
             s.finish();
+            finished.accept(searches.indexOf(s), s.result());
           }
           row += count;
         }
@@ -233,7 +244,7 @@ public final class Decoding {
     }
 
     List<Hypothesis> result() {
-      done.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+      done.sort(Comparator.comparingDouble(Hypothesis::score).reversed()); // stable: ties keep their order
       return done.size() > request.width() ? List.copyOf(done.subList(0, request.width())) : List.copyOf(done);
     }
   }
@@ -275,16 +286,71 @@ public final class Decoding {
     return out;
   }
 
-  /** Indexes of the k largest values, largest first (ties: lower index first). */
+  /**
+   * Indexes of the k largest values, largest first (ties: lower index first; NaN above all, as
+   * {@link Float#compare}). A bounded heap of primitive indexes: a step of beam search ranks
+   * beams x vocabulary scores, and sorting all of them dominated the step's time.
+   */
   static int[] topK(float[] values, int k) {
-    Integer[] idx = new Integer[values.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
+    int size = Math.min(k, values.length);
+    int[] heap = new int[size]; // worst of the kept at the root
+    int n = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (n < size) {
+        heap[n] = i;
+        siftUp(heap, n++, values);
+      } else if (size > 0 && better(i, heap[0], values)) {
+        heap[0] = i;
+        siftDown(heap, size, values);
+      }
     }
-    Arrays.sort(idx, (a, b) -> {
-      int c = Float.compare(values[b], values[a]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    return Arrays.stream(idx, 0, Math.min(k, idx.length)).mapToInt(Integer::intValue).toArray();
+    int[] out = new int[size];
+    for (int i = size - 1; i >= 0; i--) { // pop the worst last-to-first
+      out[i] = heap[0];
+      heap[0] = heap[i];
+      siftDown(heap, i, values);
+    }
+    return out;
+  }
+
+  /** Whether index a ranks above index b. */
+  private static boolean better(int a, int b, float[] values) {
+    int c = Float.compare(values[a], values[b]);
+    return c > 0 || (c == 0 && a < b);
+  }
+
+  private static void siftUp(int[] heap, int i, float[] values) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (!better(heap[parent], heap[i], values)) {
+        return;
+      }
+      int t = heap[parent];
+      heap[parent] = heap[i];
+      heap[i] = t;
+      i = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, float[] values) {
+    int i = 0;
+    while (true) {
+      int worst = i;
+      int l = 2 * i + 1;
+      int r = l + 1;
+      if (l < size && better(heap[worst], heap[l], values)) {
+        worst = l;
+      }
+      if (r < size && better(heap[worst], heap[r], values)) {
+        worst = r;
+      }
+      if (worst == i) {
+        return;
+      }
+      int t = heap[worst];
+      heap[worst] = heap[i];
+      heap[i] = t;
+      i = worst;
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * BIGRec's generation step: the base model with a LoRA adapter reads the recommendation prompt
@@ -90,24 +91,41 @@ public final class TitleGenerator implements AutoCloseable {
    * the one {@link #generate(List, int, int, TitleTrie)} gives for that ask alone.
    */
   public List<List<Generated>> generate(List<Ask> asks) {
+    List<List<Generated>> out = new ArrayList<>();
+    for (List<Decoding.Hypothesis> hypotheses : tuned.beams(requests(asks))) {
+      out.add(titles(hypotheses));
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #generate(List)}, handing each ask's titles to {@code finished} (with the ask's
+   * index) as soon as its beam search ends, while the rest of the batch goes on.
+   */
+  public void generate(List<Ask> asks, BiConsumer<Integer, List<Generated>> finished) {
+    tuned.beams(requests(asks), (i, hypotheses) -> finished.accept(i, titles(hypotheses)));
+  }
+
+  private List<Decoding.BeamRequest> requests(List<Ask> asks) {
     List<Decoding.BeamRequest> requests = new ArrayList<>();
     for (Ask a : asks) {
       int limit = a.trie() == null ? a.maxNewTokens() : Math.max(a.maxNewTokens(), a.trie().depth());
       requests.add(new Decoding.BeamRequest(promptIds(a.historyTitles()), a.beams(), limit, eos, a.trie()));
     }
-    List<List<Generated>> out = new ArrayList<>();
-    for (List<Decoding.Hypothesis> hypotheses : tuned.beams(requests)) {
-      List<Generated> titles = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      for (Decoding.Hypothesis h : hypotheses) {
-        String text = clean(tokenizer.decode(strip(h.tokens())));
-        if (!text.isEmpty() && seen.add(text)) {
-          titles.add(new Generated(text, h.score(), h.tokens().length));
-        }
+    return requests;
+  }
+
+  /** Distinct non-empty titles of the hypotheses, best first. */
+  private List<Generated> titles(List<Decoding.Hypothesis> hypotheses) {
+    List<Generated> titles = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Decoding.Hypothesis h : hypotheses) {
+      String text = clean(tokenizer.decode(strip(h.tokens())));
+      if (!text.isEmpty() && seen.add(text)) {
+        titles.add(new Generated(text, h.score(), h.tokens().length));
       }
-      out.add(titles);
     }
-    return out;
+    return titles;
   }
 
   /** Greedy decoding of the raw continuation (tokens after the prompt, eos removed), for parity tests. */

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -170,6 +171,37 @@ class DecodingTest {
     }
     assertThat(batched.get(1)).hasSize(1);
     assertThat(batched.get(3)).allSatisfy(h -> assertThat(h.tokens()).hasSize(1));
+    // each search is reported when it ends: the one-token search before the ten-token one
+    List<Integer> order = new ArrayList<>();
+    List<List<Decoding.Hypothesis>> reported = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
+    decoding.beams(requests, (i, h) -> {
+      order.add(i);
+      reported.set(i, h);
+    });
+    assertThat(order).containsExactlyInAnyOrder(0, 1, 2, 3, 4).startsWith(3);
+    for (int i = 0; i < requests.size(); i++) {
+      assertThat(reported.get(i)).extracting(h -> Arrays.toString(h.tokens()))
+          .containsExactlyElementsOf(batched.get(i).stream().map(h -> Arrays.toString(h.tokens())).toList());
+    }
+  }
+
+  @Test
+  void topK_equalsAFullSort_withTiesInIndexOrder() {
+    java.util.Random rnd = new java.util.Random(5);
+    for (int trial = 0; trial < 200; trial++) {
+      float[] values = new float[1 + rnd.nextInt(300)];
+      for (int i = 0; i < values.length; i++) {
+        int kind = rnd.nextInt(10);
+        values[i] = kind == 0 ? Float.NEGATIVE_INFINITY : kind == 1 ? 0.5f : (float) rnd.nextGaussian();
+      }
+      int k = rnd.nextInt(25);
+      int[] expected = java.util.stream.IntStream.range(0, values.length).boxed()
+          .sorted((a, b) -> {
+            int c = Float.compare(values[b], values[a]);
+            return c != 0 ? c : Integer.compare(a, b);
+          }).limit(k).mapToInt(Integer::intValue).toArray();
+      assertThat(Decoding.topK(values, k)).as("trial %d", trial).containsExactly(expected);
+    }
   }
 
   @Test

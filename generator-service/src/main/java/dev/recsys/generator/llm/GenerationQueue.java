@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Bounded, batching concurrency for in-process generation.
@@ -28,10 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * is then withdrawn if not yet started, and answered DEADLINE_EXCEEDED.
  */
 public final class GenerationQueue implements AutoCloseable {
-  /** Runs inputs that share a key as one batch; returns one output per input, in order. */
+  /**
+   * Runs inputs that share a key as one batch, handing each input's output to {@code done} (with
+   * the input's index) as soon as it is ready: its caller is answered then, not when the whole
+   * batch ends.
+   */
   @FunctionalInterface
   public interface BatchRunner<K, I, O> {
-    List<O> run(K key, List<I> inputs);
+    void run(K key, List<I> inputs, BiConsumer<Integer, O> done);
   }
 
   private static final class Job {
@@ -136,12 +141,10 @@ public final class GenerationQueue implements AutoCloseable {
     batches.incrementAndGet();
     batched.addAndGet(batch.size());
     try {
-      List<Object> outputs = batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList());
-      if (outputs.size() != batch.size()) {
-        throw new IllegalStateException("a batch of " + batch.size() + " gave " + outputs.size() + " results");
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).result.complete(outputs.get(i));
+      batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList(),
+          (i, output) -> batch.get(i).result.complete(output));
+      for (Job j : batch) {
+        j.result.completeExceptionally(new IllegalStateException("the batch ended without a result for this request"));
       }
     } catch (Throwable t) {
       batch.forEach(j -> j.result.completeExceptionally(t));

@@ -41,7 +41,9 @@ public final class InProcessLlmBackend implements GenerationBackend {
         "release '" + release.release() + "' has no in-process LLM loaded"));
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     TitleGenerator.Ask ask = new TitleGenerator.Ask(titles, n, maxNewTokens, release.value().trie());
-    return queue.run(llm, ask, TitleGenerator::generate).stream()
+    GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask, List<TitleGenerator.Generated>> batch =
+        (gen, asks, done) -> gen.generate(asks, done);
+    return queue.run(llm, ask, batch).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

@@ -24,7 +24,7 @@ class GenerationQueueTest {
   final CountDownLatch firstStarted = new CountDownLatch(1);
 
   /** Records each batch; the first one blocks until {@link #release} so that others pile up. */
-  final GenerationQueue.BatchRunner<String, String, String> runner = (key, inputs) -> {
+  final GenerationQueue.BatchRunner<String, String, String> runner = (key, inputs, done) -> {
     batches.add(List.copyOf(inputs));
     firstStarted.countDown();
     try {
@@ -35,7 +35,9 @@ class GenerationQueueTest {
     if (inputs.contains("boom")) {
       throw new IllegalStateException("model failed");
     }
-    return inputs.stream().map(i -> key + ":" + i.toUpperCase()).toList();
+    for (int i = 0; i < inputs.size(); i++) {
+      done.accept(i, key + ":" + inputs.get(i).toUpperCase());
+    }
   };
 
   @AfterEach
@@ -75,6 +77,35 @@ class GenerationQueueTest {
       assertThat(batches).containsExactly(List.of("a"), List.of("b", "c", "d"), List.of("e"), List.of("x"));
       assertThat(q.batches()).isEqualTo(4);
       assertThat(q.batchedRequests()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aRequestFinishedEarlyInItsBatch_isAnsweredBeforeTheBatchEnds() throws Exception {
+    CountDownLatch rest = new CountDownLatch(1);
+    GenerationQueue.BatchRunner<String, String, String> partial = (key, inputs, done) -> {
+      done.accept(0, "early");
+      try {
+        rest.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      for (int i = 1; i < inputs.size(); i++) {
+        done.accept(i, "late");
+      }
+    };
+    try (GenerationQueue q = new GenerationQueue(1, 16, 8, 10_000)) {
+      Future<String> first = callers.submit(() -> q.run("m", "a", partial));
+      assertThat(first.get(5, TimeUnit.SECONDS)).as("while the batch still runs").isEqualTo("early");
+      rest.countDown();
+    }
+  }
+
+  @Test
+  void aBatchThatForgetsARequest_failsThatRequest() {
+    try (GenerationQueue q = new GenerationQueue(1, 16, 8, 10_000)) {
+      GenerationQueue.BatchRunner<String, String, String> forgetful = (key, inputs, done) -> { };
+      assertThatThrownBy(() -> q.run("m", "a", forgetful)).hasMessageContaining("without a result");
     }
   }
 
