@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (scripts/setup-triton.sh), the client overhead of the Triton path: a call to an echo model
  * (no model work) on the decoupled stream and on unary ModelInfer.
  *
- * <p>Usage: {@code scripts/bench.sh generation [run folder] [requests per row]}. Without a run
- * folder the quick profile is trained first (MovieLens-100K, or the synthetic set without it).
+ * <p>Usage: {@code scripts/bench.sh generation [run folder] [requests per row] [batching]}. Without
+ * a run folder the quick profile is trained first (MovieLens-100K, or the synthetic set without
+ * it); with "batching" only the batching table is printed.
  */
 public final class GenerationBench {
   public static void main(String[] args) throws Exception {
@@ -56,6 +57,10 @@ public final class GenerationBench {
           (System.nanoTime() - t0) / 1e6);
       for (int i = 0; i < 10; i++) { // warm-up
         gen.generate(titles(d, samples.get(i)), 4, 32, i % 2 == 0 ? trie : null);
+      }
+      if (args.length > 2 && args[2].equals("batching")) { // only the batching table
+        batching(gen, d, samples, trie, requests);
+        return;
       }
       System.out.println("| decoding | N | p50 (ms) | p95 (ms) | candidate tokens/s | req/s, 1 worker | req/s, 2 workers |");
       System.out.println("|---|---|---|---|---|---|---|");
@@ -99,7 +104,7 @@ public final class GenerationBench {
     System.out.println("|---|---|---|---|---|---|---|");
     for (TitleTrie t : new TitleTrie[] {null, trie}) {
       for (int n : new int[] {1, 4}) {
-        for (int maxBatch : new int[] {1, 8}) {
+        for (int maxBatch : new int[] {1, 2, 4, 8}) {
           try (GenerationQueue queue = new GenerationQueue(2, 64, maxBatch, 120_000)) {
             ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
             AtomicLong next = new AtomicLong();
