@@ -6,6 +6,7 @@ import dev.recsys.common.encoder.MiniLmEncoder;
 import dev.recsys.e2e.Releases;
 import dev.recsys.e2e.TritonServer;
 import dev.recsys.generator.llm.GenerationQueue;
+import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.llm.ModelFiles;
@@ -116,7 +117,7 @@ public final class GenerationBench {
                 for (long i; (i = next.getAndIncrement()) < total; ) {
                   List<String> titles = titles(d, samples.get((int) ((i * 13) % samples.size())));
                   long s0 = System.nanoTime();
-                  queue.run(gen, new TitleGenerator.Ask(titles, n, 32, t), BATCH);
+                  queue.run(gen, new TitleGenerator.Ask(titles, n, 32, t), InProcessLlmBackend.GENERATE_BATCH);
                   nanos[(int) i] = System.nanoTime() - s0;
                 }
                 return null;
@@ -138,8 +139,6 @@ public final class GenerationBench {
   }
 
   static final int CALLERS = 16;
-  static final GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask, List<TitleGenerator.Generated>> BATCH =
-      (gen, asks, done) -> gen.generate(asks, done);
 
   private static double parallel(TitleGenerator gen, Dataset d, List<Sample> samples, int n, TitleTrie t, int requests)
       throws Exception {

@@ -114,7 +114,7 @@ public final class Decoding {
       List<Search> searches = new ArrayList<>();
       List<Long> rows = new ArrayList<>();
       for (int r = 0; r < requests.size(); r++) {
-        Search s = new Search(requests.get(r));
+        Search s = new Search(r, requests.get(r));
         s.start(first[r]);
         searches.add(s);
         if (s.open(1)) {
@@ -147,7 +147,7 @@ public final class Decoding {
             }
           } else {
             s.finish();
-            finished.accept(searches.indexOf(s), s.result());
+            finished.accept(s.index, s.result());
           }
           row += count;
         }
@@ -158,13 +158,15 @@ public final class Decoding {
 
   /** The state of one beam search inside a batch. */
   private static final class Search {
+    final int index;
     final BeamRequest request;
     List<long[]> beams = new ArrayList<>();
     List<Double> sums = new ArrayList<>();
     final List<Hypothesis> done = new ArrayList<>();
     boolean finished;
 
-    Search(BeamRequest request) {
+    Search(int index, BeamRequest request) {
+      this.index = index;
       this.request = request;
     }
 

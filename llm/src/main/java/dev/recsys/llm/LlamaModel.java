@@ -153,8 +153,8 @@ public final class LlamaModel extends AbstractBlock {
     rows.attach(m); // an op on a parameter lands in the parameter's manager: keep it with this step's arrays
     NDArray x = rows.reshape(batch, t, config.hiddenSize());
     int[] leftPad = cache == null ? null : cache.leftPad();
-    NDArray[] rope = leftPad == null ? rotary(m, offset, t, hd) : rotary(m, offset, t, hd, leftPad);
-    NDArray mask = leftPad == null ? causalMask(m, offset, t) : paddedMask(m, offset, t, leftPad);
+    NDArray[] rope = rotary(m, offset, t, hd, leftPad);
+    NDArray mask = attentionMask(m, offset, t, leftPad);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
@@ -231,63 +231,57 @@ public final class LlamaModel extends AbstractBlock {
     return x.div(rms).mul(weight);
   }
 
-  /** cos and sin of the rotary angles for positions offset..offset+t-1, shape [t, hd]. */
-  private NDArray[] rotary(NDManager m, int offset, int t, int hd) {
-    float[] cos = new float[t * hd];
-    float[] sin = new float[t * hd];
-    int half = hd / 2;
-    for (int pos = 0; pos < t; pos++) {
-      for (int i = 0; i < half; i++) {
-        double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd);
-        double angle = (offset + pos) * invFreq;
-        cos[pos * hd + i] = cos[pos * hd + i + half] = (float) Math.cos(angle);
-        sin[pos * hd + i] = sin[pos * hd + i + half] = (float) Math.sin(angle);
-      }
-    }
-    return new NDArray[] {m.create(cos, new Shape(t, hd)), m.create(sin, new Shape(t, hd))};
-  }
-
   /**
-   * As {@link #rotary(NDManager, int, int, int)} per row of a left-padded batch, shape
-   * [batch, 1, t, hd]: row r's position p is rotated as position p - leftPad[r] (padding as 0).
+   * cos and sin of the rotary angles for positions offset..offset+t-1: shape [t, hd], or, for a
+   * left-padded batch, [batch, 1, t, hd] where row r's position p is rotated as p - leftPad[r]
+   * (padding as 0).
+   *
+   * @param leftPad padding positions at the start of each row, or null when no row is padded
    */
   private NDArray[] rotary(NDManager m, int offset, int t, int hd, int[] leftPad) {
-    int rows = leftPad.length;
+    int rows = leftPad == null ? 1 : leftPad.length;
     float[] cos = new float[rows * t * hd];
     float[] sin = new float[rows * t * hd];
     int half = hd / 2;
     for (int r = 0; r < rows; r++) {
       for (int pos = 0; pos < t; pos++) {
-        int p = Math.max(0, offset + pos - leftPad[r]);
+        int p = leftPad == null ? offset + pos : Math.max(0, offset + pos - leftPad[r]);
         int base = (r * t + pos) * hd;
         for (int i = 0; i < half; i++) {
-          double angle = p * (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd));
+          double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd);
+          double angle = p * invFreq;
           cos[base + i] = cos[base + i + half] = (float) Math.cos(angle);
           sin[base + i] = sin[base + i + half] = (float) Math.sin(angle);
         }
       }
     }
-    return new NDArray[] {m.create(cos, new Shape(rows, 1, t, hd)), m.create(sin, new Shape(rows, 1, t, hd))};
+    Shape shape = leftPad == null ? new Shape(t, hd) : new Shape(rows, 1, t, hd);
+    return new NDArray[] {m.create(cos, shape), m.create(sin, shape)};
   }
 
   /**
-   * [batch, 1, t, offset + t]: causal, and a real token never attends to its row's padding. A
-   * padding position attends causally (to padding only): its keys and values stay finite, and no
-   * real token looks at them.
+   * The additive attention mask, -inf where a query may not look: [t, offset + t], causal; or,
+   * for a left-padded batch, [batch, 1, t, offset + t], where a real token also never attends to
+   * its row's padding. A padding position attends causally (to padding only): its keys and values
+   * stay finite, and no real token looks at them.
+   *
+   * @param leftPad padding positions at the start of each row, or null when no row is padded
    */
-  private static NDArray paddedMask(NDManager m, int offset, int t, int[] leftPad) {
+  private static NDArray attentionMask(NDManager m, int offset, int t, int[] leftPad) {
+    int rows = leftPad == null ? 1 : leftPad.length;
     int keys = offset + t;
-    float[] mask = new float[leftPad.length * t * keys];
-    for (int r = 0; r < leftPad.length; r++) {
+    float[] mask = new float[rows * t * keys];
+    for (int r = 0; r < rows; r++) {
+      int pad = leftPad == null ? 0 : leftPad[r];
       for (int i = 0; i < t; i++) {
         int query = offset + i;
         for (int j = 0; j < keys; j++) {
-          boolean hidden = j > query || (j < leftPad[r] && query >= leftPad[r]);
+          boolean hidden = j > query || (j < pad && query >= pad);
           mask[(r * t + i) * keys + j] = hidden ? Float.NEGATIVE_INFINITY : 0f;
         }
       }
     }
-    return m.create(mask, new Shape(leftPad.length, 1, t, keys));
+    return m.create(mask, leftPad == null ? new Shape(t, keys) : new Shape(rows, 1, t, keys));
   }
 
   /** x * cos + rotate_half(x) * sin, where rotate_half(x) = [-x2, x1] over the halves of head_dim. */
@@ -297,18 +291,6 @@ public final class LlamaModel extends AbstractBlock {
     NDArray x2 = x.get(new NDIndex("..., {}:", half));
     NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 3);
     return x.mul(rope[0]).add(rotated.mul(rope[1]));
-  }
-
-  /** [t, offset + t]: 0 where query position >= key position, -inf above. */
-  private static NDArray causalMask(NDManager m, int offset, int t) {
-    int keys = offset + t;
-    float[] mask = new float[t * keys];
-    for (int i = 0; i < t; i++) {
-      for (int j = 0; j < keys; j++) {
-        mask[i * keys + j] = j > offset + i ? Float.NEGATIVE_INFINITY : 0f;
-      }
-    }
-    return m.create(mask, new Shape(t, keys));
   }
 
   @Override

@@ -17,6 +17,13 @@ import java.util.List;
 public final class InProcessLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-in-process";
 
+  /**
+   * Runs a batch of asks on their model. One instance for all requests: the queue batches only
+   * requests of the same key and the same runner.
+   */
+  public static final GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask,
+      List<TitleGenerator.Generated>> GENERATE_BATCH = (gen, asks, done) -> gen.generate(asks, done);
+
   private final GenerationQueue queue;
   private final int maxNewTokens;
   private final int historyWindow;
@@ -41,9 +48,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
         "release '" + release.release() + "' has no in-process LLM loaded"));
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     TitleGenerator.Ask ask = new TitleGenerator.Ask(titles, n, maxNewTokens, release.value().trie());
-    GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask, List<TitleGenerator.Generated>> batch =
-        (gen, asks, done) -> gen.generate(asks, done);
-    return queue.run(llm, ask, batch).stream()
+    return queue.run(llm, ask, GENERATE_BATCH).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

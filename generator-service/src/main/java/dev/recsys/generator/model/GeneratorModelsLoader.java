@@ -30,14 +30,10 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
   private final boolean tensorRtLlmAdapters;
 
   /**
-   * @param loadLlm     load the release's LLM into this JVM (the in-process backend)
-   * @param constrained build the catalogue's title trie for constrained decoding
+   * @param loadLlm             load the release's LLM into this JVM (the in-process backend)
+   * @param constrained         build the catalogue's title trie for constrained decoding
+   * @param tensorRtLlmAdapters convert the adapter for Triton's TensorRT-LLM backend
    */
-  public GeneratorModelsLoader(boolean loadLlm, boolean constrained) {
-    this(loadLlm, constrained, false);
-  }
-
-  /** @param tensorRtLlmAdapters convert the adapter for Triton's TensorRT-LLM backend */
   public GeneratorModelsLoader(boolean loadLlm, boolean constrained, boolean tensorRtLlmAdapters) {
     this.loadLlm = loadLlm;
     this.constrained = constrained;

@@ -73,7 +73,7 @@ public record TensorRtLlmLora(String loraName, long taskId, int rows, int rowSiz
       if (a.shape().length != 2 || b.shape().length != 2 || a.shape()[0] != config.r() || b.shape()[1] != config.r()) {
         throw new ArtifactException(file, name + " / " + bName + " must be [r, in] / [out, r] with r=" + config.r());
       }
-      float[] scaled = b.data().clone();
+      float[] scaled = b.data(); // a fresh array per read: scaled in place
       for (int i = 0; i < scaled.length; i++) {
         scaled[i] *= (float) config.scale();
       }

@@ -1,6 +1,5 @@
 package dev.recsys.generator.triton;
 
-import dev.recsys.proto.inference.InferParameter;
 import dev.recsys.proto.inference.ModelInferRequest;
 import io.grpc.Status;
 import java.util.Set;
@@ -34,11 +33,8 @@ public final class TensorRtLlmProtocol implements TritonLlmProtocol {
   }
 
   @Override
-  public ModelInferRequest request(String model, String requestId, TritonClient.Generation g,
-      boolean withAdapterWeights) {
-    ModelInferRequest.Builder b = ModelInferRequest.newBuilder().setModelName(model).setId(requestId)
-        .putParameters("triton_enable_empty_final_response", InferParameter.newBuilder().setBoolParam(true).build());
-    InferInputs in = new InferInputs(b).bytes("text_input", g.prompt(), 1, 1).int32("max_tokens", g.maxTokens(), 1, 1)
+  public void encode(ModelInferRequest.Builder request, TritonClient.Generation g, boolean withAdapterWeights) {
+    InferInputs in = new InferInputs(request).bytes("text_input", g.prompt(), 1, 1).int32("max_tokens", g.maxTokens(), 1, 1)
         .int32("beam_width", g.n(), 1, 1).bool("stream", false, 1, 1).bool("exclude_input_in_output", true, 1, 1);
     if (g.temperature() > 0 && g.n() == 1) {
       in.fp32("temperature", (float) g.temperature(), 1, 1);
@@ -53,7 +49,6 @@ public final class TensorRtLlmProtocol implements TritonLlmProtocol {
       }
     }
     in.output("text_output");
-    return b.build();
   }
 
   @Override

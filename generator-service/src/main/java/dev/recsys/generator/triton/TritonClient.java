@@ -126,10 +126,6 @@ public final class TritonClient implements AutoCloseable {
     return model;
   }
 
-  public TritonLlmProtocol protocol() {
-    return protocol;
-  }
-
   /**
    * Checks that the server and the model are ready and learns whether the model is decoupled.
    *
@@ -188,9 +184,13 @@ public final class TritonClient implements AutoCloseable {
   }
 
   private List<String> call(Generation g, boolean isDecoupled, boolean withWeights, long timeout) {
-    ModelInferRequest request = protocol.request(model, UUID.randomUUID().toString(), g, withWeights);
-    ModelInferResponse response = isDecoupled ? stream(request, timeout)
-        : blocking.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).modelInfer(request);
+    // the empty final response marks the end of a decoupled model's answers (see stream())
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model)
+        .setId(UUID.randomUUID().toString())
+        .putParameters("triton_enable_empty_final_response", InferParameter.newBuilder().setBoolParam(true).build());
+    protocol.encode(request, g, withWeights);
+    ModelInferResponse response = isDecoupled ? stream(request.build(), timeout)
+        : blocking.withDeadlineAfter(timeout, TimeUnit.MILLISECONDS).modelInfer(request.build());
     List<String> texts = textOutput(response);
     protocol.succeeded(g, withWeights);
     return texts;

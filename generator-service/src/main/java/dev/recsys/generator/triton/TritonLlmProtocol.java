@@ -15,11 +15,12 @@ public interface TritonLlmProtocol {
   String name();
 
   /**
-   * The request for one generation.
+   * Adds one generation's inputs and requested outputs to a request (the model, id and call
+   * parameters are the transport's).
    *
    * @param withAdapterWeights carry the adapter itself, not only its id (TensorRT-LLM)
    */
-  ModelInferRequest request(String model, String requestId, TritonClient.Generation g, boolean withAdapterWeights);
+  void encode(ModelInferRequest.Builder request, TritonClient.Generation g, boolean withAdapterWeights);
 
   /** Whether this generation must carry its adapter's weights because this client never sent them. */
   default boolean needsAdapterWeights(TritonClient.Generation g) {

@@ -1,6 +1,5 @@
 package dev.recsys.generator.triton;
 
-import dev.recsys.proto.inference.InferParameter;
 import dev.recsys.proto.inference.ModelInferRequest;
 
 /**
@@ -16,15 +15,11 @@ public final class VllmProtocol implements TritonLlmProtocol {
   }
 
   @Override
-  public ModelInferRequest request(String model, String requestId, TritonClient.Generation g,
-      boolean withAdapterWeights) {
+  public void encode(ModelInferRequest.Builder request, TritonClient.Generation g, boolean withAdapterWeights) {
     String sampling = "{\"n\": " + g.n() + ", \"max_tokens\": " + g.maxTokens() + ", \"temperature\": "
         + g.temperature() + ", \"seed\": " + g.seed()
         + (g.loraName() == null ? "" : ", \"lora_name\": \"" + g.loraName() + "\"") + "}";
-    ModelInferRequest.Builder b = ModelInferRequest.newBuilder().setModelName(model).setId(requestId)
-        .putParameters("triton_enable_empty_final_response", InferParameter.newBuilder().setBoolParam(true).build());
-    new InferInputs(b).bytes("text_input", g.prompt(), 1).bool("stream", false, 1)
+    new InferInputs(request).bytes("text_input", g.prompt(), 1).bool("stream", false, 1)
         .bytes("sampling_parameters", sampling, 1).bool("exclude_input_in_output", true, 1).output("text_output");
-    return b.build();
   }
 }

@@ -97,7 +97,7 @@ class TensorRtLlmLoraTest {
     var g = new TritonClient.Generation("The user watched", 3, 16, 0.0, 0, lora.loraName(), lora);
 
     assertThat(protocol.needsAdapterWeights(g)).isTrue();
-    ModelInferRequest first = protocol.request("ensemble", "1", g, true);
+    ModelInferRequest first = encode(protocol, g, true);
     assertThat(first.getInputsList()).extracting(ModelInferRequest.InferInputTensor::getName)
         .contains("text_input", "max_tokens", "beam_width", "lora_task_id", "lora_weights", "lora_config");
     ModelInferRequest.InferInputTensor weights = input(first, "lora_weights");
@@ -111,7 +111,7 @@ class TensorRtLlmLoraTest {
 
     protocol.succeeded(g, true);
     assertThat(protocol.needsAdapterWeights(g)).isFalse();
-    ModelInferRequest later = protocol.request("ensemble", "2", g, false);
+    ModelInferRequest later = encode(protocol, g, false);
     assertThat(later.getInputsList()).extracting(ModelInferRequest.InferInputTensor::getName)
         .contains("lora_task_id").doesNotContain("lora_weights", "lora_config");
 
@@ -126,14 +126,20 @@ class TensorRtLlmLoraTest {
 
   @Test
   void vllmProtocol_namesTheAdapterInTheSamplingParameters() {
-    ModelInferRequest r = new VllmProtocol().request("recsys-llm", "1",
-        new TritonClient.Generation("p", 2, 8, 0.5, 3, "default--r1"), false);
+    ModelInferRequest r = encode(new VllmProtocol(), new TritonClient.Generation("p", 2, 8, 0.5, 3, "default--r1"),
+        false);
     assertThat(r.getInputsList()).extracting(ModelInferRequest.InferInputTensor::getName)
         .containsExactly("text_input", "stream", "sampling_parameters", "exclude_input_in_output");
     int i = r.getInputsList().stream().map(ModelInferRequest.InferInputTensor::getName).toList()
         .indexOf("sampling_parameters");
     assertThat(BytesTensor.decode(r.getRawInputContents(i))).singleElement().asString()
         .contains("\"n\": 2").contains("\"lora_name\": \"default--r1\"");
+  }
+
+  private static ModelInferRequest encode(TritonLlmProtocol protocol, TritonClient.Generation g, boolean weights) {
+    ModelInferRequest.Builder b = ModelInferRequest.newBuilder();
+    protocol.encode(b, g, weights);
+    return b.build();
   }
 
   private static ModelInferRequest.InferInputTensor input(ModelInferRequest r, String name) {

@@ -1,14 +1,13 @@
 package dev.recsys.grounding.ranking;
 
-import dev.recsys.common.tracing.Spans;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-
 import dev.recsys.common.encoder.Encoder;
 import dev.recsys.common.index.Neighbour;
 import dev.recsys.common.index.SquaredL2;
+import dev.recsys.common.tracing.Spans;
 import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

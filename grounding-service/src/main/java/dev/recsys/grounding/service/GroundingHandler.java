@@ -1,10 +1,8 @@
 package dev.recsys.grounding.service;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.artifact.Names;
+import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.grounding.ranking.GroundedCandidate;
 import dev.recsys.grounding.ranking.Grounder;
@@ -12,6 +10,8 @@ import dev.recsys.grounding.snapshot.GroundingSnapshot;
 import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundedItem;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.List;
