@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: prepares the data set, trains the LLM (the trainer's
-# quick profile: a small Llama-architecture base + a LoRA adapter, a few minutes on CPU),
-# evaluates it, publishes a release (catalogue, transition counts, embedding snapshots, base
-# checkpoint + adapter) to a local artifact store, starts the three services (grounding,
-# generator running the LLM in-process, gateway) on loopback, sends real Recommend calls through
-# the gateway with the CLI and prints the recommendations, then stops the services.
+# The main job on the embedded default: prepares the data set, trains the LLM and the sequential
+# recommender (the trainer's quick profile: a small Llama-architecture base + a LoRA adapter, and
+# SASRec; a few minutes on CPU), evaluates them through the served path and chooses the serving
+# pipeline on validation, publishes a release (catalogue, transition counts, embedding snapshots,
+# base checkpoint + adapter, SASRec, the pipeline) to a local artifact store, starts the three
+# services (grounding, generator running the LLM in-process, gateway) on loopback, sends real
+# Recommend calls through the gateway with the CLI, prints the recommendations and a quality
+# table of the gateway's answers next to the baselines on the same test samples, then stops the
+# services.
 #
 # Data: MovieLens-100K from $ML100K (default ../shared/datasets/ml-100k). Without it, a small
 # synthetic catalogue made by the trainer. No GPU and no Triton are needed.
@@ -36,11 +39,11 @@ else
   trainer synthetic --out "$DATA"
 fi
 
-echo "== train the LLM (quick profile) and evaluate it"
+echo "== train the LLM and the sequential model (quick profile); choose the serving pipeline on validation"
 trainer train --dataset "$DATA" --out "$WORK/run" --profile quick
 trainer eval --dataset "$DATA" --run "$WORK/run" --profile quick
 
-echo "== publish a release to $RECSYS_STORE"
+echo "== publish a release to $RECSYS_STORE (it serves the pipeline eval chose)"
 trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
 echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :$GATEWAY_PORT"
@@ -63,4 +66,9 @@ done
 echo "== Recommend calls through the gateway (histories of the test split; '<-' marks the real next item)"
 java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar recommend --target "127.0.0.1:$GATEWAY_PORT" \
   --samples "$DATA/splits/bigrec/test.jsonl" --count 3 -k 10
+
+echo "== quality of the served answers: ${QUALITY_SAMPLES:=100} test samples through the gateway vs the baselines"
+java "${JAVA_OPTS[@]}" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:e2e/target/lib/*" dev.recsys.bench.QualityBench \
+  --gateway "127.0.0.1:$GATEWAY_PORT" --dataset "$DATA" --store "$RECSYS_STORE" --samples "$QUALITY_SAMPLES"
 echo "== done; service logs in $WORK/logs"

@@ -17,9 +17,9 @@ final class ResultTable {
           i.getScore(), mark);
     }
     var s = r.getServedBy();
-    out.printf(Locale.ROOT, "  served by: generator=%s adapter=%s snapshot=%s encoder=%s (%.1f ms)%n",
-        s.getGeneratorBackend(), blank(s.getAdapterVersion()), blank(s.getSnapshotVersion()), blank(s.getEncoder()),
-        micros / 1000.0);
+    out.printf(Locale.ROOT, "  served by: pipeline=%s generator=%s adapter=%s snapshot=%s encoder=%s (%.1f ms)%n",
+        blank(s.getPipeline()), s.getGeneratorBackend(), blank(s.getAdapterVersion()), blank(s.getSnapshotVersion()),
+        blank(s.getEncoder()), micros / 1000.0);
     if (r.getDegraded()) {
       out.println("  DEGRADED: " + r.getDegradedReason());
     }

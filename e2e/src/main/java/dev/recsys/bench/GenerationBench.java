@@ -2,7 +2,7 @@ package dev.recsys.bench;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
-import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.e2e.Releases;
 import dev.recsys.e2e.TritonServer;
 import dev.recsys.generator.llm.GenerationQueue;
@@ -51,7 +51,7 @@ public final class GenerationBench {
         d.name(), d.titles().size(), requests, Runtime.getRuntime().availableProcessors());
 
     try (TitleGenerator gen = new TitleGenerator(run.resolve(ModelFiles.BASE), run.resolve(ModelFiles.ADAPTER),
-        Prompts.forDataset(d.name()))) {
+        d.prompts())) {
       long t0 = System.nanoTime();
       TitleTrie trie = gen.trie(List.copyOf(d.titles().values()));
       System.out.printf("title trie: %d titles, depth %d tokens, built in %.0f ms%n%n", trie.titles(), trie.depth(),
@@ -175,7 +175,7 @@ public final class GenerationBench {
         .publishLlm("default", d, splits, run);
     TritonRepository.Written repo = TritonRepository.write(new FileArtifactStore(work.resolve("store")), "stable",
         List.of("default"), "recsys-llm", 1, work.resolve("repo"));
-    String prompt = Prompts.forDataset(d.name()).recommend(titles(d, splits.test().get(0)));
+    String prompt = d.prompts().recommend(titles(d, splits.test().get(0)));
     try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), "recsys-llm", work.resolve("triton.log"));
          TritonClient echo = new TritonClient(triton.target(), "recsys-llm-echo", 30_000);
          TritonClient llm = new TritonClient(triton.target(), "recsys-llm", 120_000)) {

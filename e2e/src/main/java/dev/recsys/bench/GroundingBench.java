@@ -4,13 +4,15 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.e2e.Releases;
-import dev.recsys.common.index.ExactItemIndex;
-import dev.recsys.common.index.HnswItemIndex;
-import dev.recsys.common.index.Neighbour;
-import dev.recsys.grounding.ranking.Grounder;
-import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import dev.recsys.ranking.index.ExactItemIndex;
+import dev.recsys.ranking.index.HnswItemIndex;
+import dev.recsys.ranking.index.Neighbour;
+import dev.recsys.ranking.grounding.Grounder;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.trainer.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,15 +100,19 @@ public final class GroundingBench {
     for (int i = 0; i < n; i++) {
       items.add(new Item(Integer.toString(i), titles.get(i), rnd.nextDouble()));
     }
-    GroundingSnapshot snapshot = new GroundingSnapshot(new Catalogue(items), m, hnsw, 0.0, encoder);
-    Grounder grounder = new Grounder(encoder, 100);
+    Catalogue catalogue = new Catalogue(items);
+    ServingPipeline.Grounding params = new ServingPipeline.Grounding(100, 0, PopularitySignal.NAME, 1.0);
+    GroundingSnapshot snapshot = new GroundingSnapshot(catalogue, m, hnsw, encoder,
+        List.of(new PopularitySignal(catalogue)), new ServingPipeline(ServingPipeline.Kind.BIGREC,
+            new ServingPipeline.Generation(4, 4, false, true, 0), params), List.of());
+    Grounder grounder = new Grounder();
     long[] ground = new long[queries / 2];
     for (int warm = 0; warm < 2; warm++) {
       for (int i = 0; i < ground.length; i++) {
         List<String> four = texts.subList((i * 4) % (queries - 4), (i * 4) % (queries - 4) + 4);
         Set<Integer> exclude = Set.of(rnd.nextInt(n), rnd.nextInt(n), rnd.nextInt(n));
         long s = System.nanoTime();
-        grounder.ground(snapshot, four, 10, exclude, 1.0);
+        grounder.ground(snapshot, new Grounder.Request(four, new int[0], exclude, 10, params));
         ground[i] = System.nanoTime() - s;
       }
     }

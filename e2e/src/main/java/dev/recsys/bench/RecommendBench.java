@@ -1,6 +1,6 @@
 package dev.recsys.bench;
 
-import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.e2e.LocalStack;
 import dev.recsys.e2e.Releases;
 import dev.recsys.proto.recommend.v1.RecommendRequest;

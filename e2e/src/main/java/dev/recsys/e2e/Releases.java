@@ -1,15 +1,18 @@
 package dev.recsys.e2e;
 
 import dev.recsys.llm.DjlDefaults;
-import dev.recsys.llm.LlmEncoder;
-import dev.recsys.llm.ModelFiles;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.eval.RunServing;
+import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.bigrec.TrainingRun;
-import java.util.Map;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
-import dev.recsys.common.encoder.Encoder;
+import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.MovieLensReader;
 import dev.recsys.trainer.publish.ReleaseBuilder;
@@ -40,28 +43,58 @@ public final class Releases {
   }
 
   /**
-   * Publishes a release with a trained LLM run (base checkpoint, adapter, the catalogue embedded
-   * by the base model), as {@code recsys-trainer publish --run} does.
+   * Publishes a release of a trained and evaluated run serving its best BIGRec pipeline (the LLM's
+   * constrained beams, grounded), as {@code recsys-trainer publish --run --pipeline bigrec} does.
    */
   public ReleaseManifest publishLlm(String tenant, Dataset d, Splits splits, Path runDir) throws IOException {
-    try (LlmEncoder encoder = new LlmEncoder(runDir.resolve(ModelFiles.BASE))) {
-      ReleaseBuilder.LlmRun run = new ReleaseBuilder.LlmRun(runDir, encoder::embed, encoder.id(),
-          Map.of("llm.gamma", "0.0"));
-      return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
-          0.0, "e2e", false, run), n -> { });
-    }
+    return publishRun(tenant, d, splits, runDir, ServingPipeline.Kind.BIGREC.label());
   }
 
-  /** Trains the trainer's quick profile (seconds on the synthetic set, about a minute on ml-100k). */
+  /**
+   * Publishes a release of a trained and evaluated run, as {@code recsys-trainer publish --run}
+   * does: serving the pipeline its evaluation chose ({@code kind} null) or the best of a kind.
+   */
+  public ReleaseManifest publishRun(String tenant, Dataset d, Splits splits, Path runDir, String kind)
+      throws IOException {
+    EvalReport eval = RunReleases.readEval(runDir);
+    ReleaseBuilder.LlmRun run = RunReleases.llmRun(runDir, eval, RunReleases.choose(eval, kind));
+    return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
+        0.0, "e2e", false, run), n -> { });
+  }
+
+  /**
+   * Trains the trainer's quick profile (seconds on the synthetic set, about a minute on ml-100k)
+   * and evaluates it on a few samples, so that the run can be published.
+   */
   public static Path trainQuick(Dataset d, Splits splits, Path dir) throws IOException {
+    return trainQuick(d, splits, dir, 20);
+  }
+
+  /** As {@link #trainQuick(Dataset, Splits, Path)}, choosing the pipeline on {@code samples} validation samples. */
+  public static Path trainQuick(Dataset d, Splits splits, Path dir, int samples) throws IOException {
     DjlDefaults.apply();
-    TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
+    TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
       @Override
       public void phase(String name, int totalSteps) { }
 
       @Override
       public void step(int step, float loss, long tokens) { }
     });
+    try (RunServing serving = RunServing.open(d, splits.train(), dir, n -> { })) {
+      EvalReport report = new Evaluation(serving, new Evaluation.Options(samples, samples, 0, 2,
+          Profile.quick().maxNewTokens())).run(splits.protocol(), splits.valid(), splits.test(),
+          new Evaluation.Listener() {
+            @Override
+            public void phase(String name, int total) { }
+
+            @Override
+            public void step(int done) { }
+          });
+      new ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
     return dir;
   }
 

@@ -62,6 +62,11 @@ class InternalStagesEndToEndTest {
         assertThat(ok.getItems(0).getItemId()).isEqualTo("1");
         assertThat(ok.getItems(0).getScore()).isZero();
         assertThat(ok.getItemsCount()).isEqualTo(3);
+        // a release that records no serving pipeline serves BIGRec's grounding of the texts
+        assertThat(ok.getPipeline()).isEqualTo("bigrec");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(3)
+            .addAllHistoryItemIds(java.util.Collections.nCopies(201, "1")).build()),
+            Status.Code.INVALID_ARGUMENT, "history_item_ids: 201 items given; at most 200");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").setK(3).build()),
             Status.Code.INVALID_ARGUMENT, "texts: at least one text is required");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts(" ").setK(3).build()),

@@ -57,6 +57,8 @@ class LlmEndToEndTest {
         alone.add(r.getGeneratedTextsList());
         assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
         assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-in-process");
+        assertThat(r.getServedBy().getPipeline()).isEqualTo(published[0].params().get("pipeline.name"))
+            .startsWith("bigrec");
         assertThat(r.getServedBy().getAdapterVersion()).isEqualTo(release);
         assertThat(r.getServedBy().getSnapshotVersion()).isEqualTo(release);
         assertThat(r.getServedBy().getEncoder()).isEqualTo(published[0].params().get("llm.encoder"))

@@ -1,6 +1,6 @@
 package dev.recsys.e2e;
 
-import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;

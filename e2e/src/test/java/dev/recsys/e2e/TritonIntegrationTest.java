@@ -60,7 +60,7 @@ class TritonIntegrationTest {
     Path releaseDir = new FileArtifactStore(store).releaseDir("default", release.release());
     try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), MODEL, dir.resolve("triton.log"));
          TitleGenerator inProcess = new TitleGenerator(releaseDir.resolve(ModelFiles.BASE),
-             releaseDir.resolve(ModelFiles.ADAPTER), Prompts.forDataset(d.name()));
+             releaseDir.resolve(ModelFiles.ADAPTER), d.prompts());
          TritonClient decoupled = new TritonClient(triton.target(), MODEL, 60_000);
          TritonClient unary = new TritonClient(triton.target(), MODEL + "-unary", 60_000)) {
       assertThat(decoupled.checkReady()).as("the vLLM-like model is decoupled").isTrue();

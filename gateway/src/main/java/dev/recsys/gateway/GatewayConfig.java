@@ -23,10 +23,6 @@ public interface GatewayConfig {
   @WithDefault("200")
   int maxHistory();
 
-  /** Texts asked of the generator when the request does not say. */
-  @WithDefault("4")
-  int defaultNumCandidates();
-
   /** Most texts a request may ask for. */
   @WithDefault("32")
   int maxNumCandidates();

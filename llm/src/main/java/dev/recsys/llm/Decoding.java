@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Text generation with a KV cache: greedy decoding and beam search (scores are summed
- * log-probabilities divided by the number of generated tokens, as Hugging Face's default length
- * penalty of 1.0 does), and BIGRec's embedding mode.
+ * Text generation with a KV cache: greedy decoding and beam search, and BIGRec's embedding mode.
+ *
+ * <p>Beam scores are summed log-probabilities, by default divided by the number of generated
+ * tokens (Hugging Face's default length penalty of 1.0). D3 (EMNLP 2024) ranks items by the sums
+ * themselves, since normalising inflates titles whose tail tokens are near-certain ("ghost
+ * tokens"), and mixes a text-free assistant into every step: with a {@link Guide} and weight
+ * {@code λ}, a token's log-probability is {@code (1 - λ) log p_LLM + λ log p_assistant}.
  */
 public final class Decoding {
   private final LlamaModel model;
@@ -29,6 +33,20 @@ public final class Decoding {
   @FunctionalInterface
   public interface Constraint {
     long[] allowed(long[] generated);
+
+    /** The most tokens an allowed continuation has (0 = unknown): generation may run that long. */
+    default int depth() {
+      return 0;
+    }
+  }
+
+  /** D3's text-free assistant: its log-probability of each allowed next token. */
+  public interface Guide {
+    /**
+     * @param allowed the tokens the constraint allows after {@code generated}
+     * @return one log-probability per allowed token, or null when there is no assistant
+     */
+    double[] logProbs(long[] generated, long[] allowed);
   }
 
   /** A generated continuation: its tokens (without the prompt) and its length-normalised log-probability. */
@@ -64,14 +82,29 @@ public final class Decoding {
   }
 
   /**
-   * One beam search: the prompt's token ids, the number of beams, where it stops, and an optional
-   * constraint (null = free).
+   * One beam search: the prompt's token ids, the number of beams, where it stops, an optional
+   * constraint (null = free), whether scores are length-normalised, and the weight λ of the
+   * constraint's assistant when it is also a {@link Guide} (0 = the LLM alone).
    */
-  public record BeamRequest(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint) {
+  public record BeamRequest(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint,
+      boolean lengthNormalised, double assistantWeight) {
     public BeamRequest {
       if (prompt.length == 0 || width < 1 || maxNewTokens < 1) {
         throw new IllegalArgumentException("need a non-empty prompt, width >= 1 and maxNewTokens >= 1");
       }
+      if (!(assistantWeight >= 0 && assistantWeight <= 1)) {
+        throw new IllegalArgumentException("assistant weight must be in [0, 1], got " + assistantWeight);
+      }
+    }
+
+    /** Length-normalised, no assistant: BIGRec's beam search. */
+    public BeamRequest(long[] prompt, int width, int maxNewTokens, long eos, Constraint constraint) {
+      this(prompt, width, maxNewTokens, eos, constraint, true, 0);
+    }
+
+    /** The score of a hypothesis whose log-probabilities sum to {@code sum} over {@code tokens} tokens. */
+    double score(double sum, int tokens) {
+      return lengthNormalised ? sum / tokens : sum;
     }
   }
 
@@ -172,15 +205,13 @@ public final class Decoding {
 
     /** The first token of each beam, from the prompt's last position. */
     void start(float[] first) {
-      if (request.constraint() != null) {
-        mask(first, request.constraint().allowed(new long[0]));
-      }
+      restrict(new long[0], first);
       for (int v : topK(first, request.width())) {
         if (first[v] == Float.NEGATIVE_INFINITY) {
           continue;
         }
         if (v == request.eos() || request.maxNewTokens() == 1) {
-          done.add(new Hypothesis(new long[] {v}, first[v]));
+          done.add(new Hypothesis(new long[] {v}, request.score(first[v], 1)));
         } else {
           beams.add(new long[] {v});
           sums.add((double) first[v]);
@@ -197,10 +228,8 @@ public final class Decoding {
     List<Integer> step(int step, float[][] logp) {
       int width = request.width();
       int vocab = logp[0].length;
-      if (request.constraint() != null) {
-        for (int b = 0; b < beams.size(); b++) {
-          mask(logp[b], request.constraint().allowed(beams.get(b)));
-        }
+      for (int b = 0; b < beams.size(); b++) {
+        restrict(beams.get(b), logp[b]);
       }
       float[] flat = new float[beams.size() * vocab];
       for (int b = 0; b < beams.size(); b++) {
@@ -223,7 +252,7 @@ public final class Decoding {
         double sum = sums.get(b) + logp[b][v];
         if (v == request.eos() || lastStep) {
           if (done.size() < width) {
-            done.add(new Hypothesis(tokens, sum / tokens.length));
+            done.add(new Hypothesis(tokens, request.score(sum, tokens.length)));
           }
         } else if (nextBeams.size() < width - done.size()) {
           nextBeams.add(tokens);
@@ -239,15 +268,88 @@ public final class Decoding {
     /** Open beams end where they are. */
     void finish() {
       for (int b = 0; b < beams.size(); b++) {
-        done.add(new Hypothesis(beams.get(b), sums.get(b) / beams.get(b).length));
+        done.add(new Hypothesis(beams.get(b), request.score(sums.get(b), beams.get(b).length)));
       }
       beams = List.of();
       finished = true;
     }
 
+    /**
+     * Applies the constraint to the next-token log-probabilities after {@code generated} (every
+     * other token -inf) and, with an assistant weight, mixes the guide's log-probabilities in.
+     */
+    void restrict(long[] generated, float[] logp) {
+      Constraint c = request.constraint();
+      if (c == null) {
+        return;
+      }
+      long[] allowed = c.allowed(generated);
+      mask(logp, allowed);
+      double lambda = request.assistantWeight();
+      if (lambda > 0 && c instanceof Guide guide) {
+        double[] assist = guide.logProbs(generated, allowed);
+        if (assist != null) {
+          for (int i = 0; i < allowed.length; i++) {
+            int t = (int) allowed[i];
+            logp[t] = (float) ((1 - lambda) * logp[t] + lambda * assist[i]);
+          }
+        }
+      }
+    }
+
     List<Hypothesis> result() {
       done.sort(Comparator.comparingDouble(Hypothesis::score).reversed()); // stable: ties keep their order
       return done.size() > request.width() ? List.copyOf(done.subList(0, request.width())) : List.copyOf(done);
+    }
+  }
+
+  /**
+   * The log-probability of each continuation after the prompt: the sum over its tokens of
+   * {@code log p(token | prompt, earlier tokens)} (no length normalisation), teacher-forced. The
+   * prompt runs once; its cache is shared by all continuations, which run as one batch.
+   *
+   * @param continuations non-empty token sequences (e.g. titles' tokens, eos included)
+   */
+  public double[] logLikelihoods(long[] prompt, List<long[]> continuations) {
+    if (continuations.isEmpty()) {
+      return new double[0];
+    }
+    try (NDManager m = ps.getManager().newSubManager()) {
+      KvCache cache = new KvCache(model.config().numHiddenLayers());
+      float[] first = lastLogProbs(model.forward(ps, m.create(prompt, new Shape(1, prompt.length)), cache, false)
+          .get(0))[0];
+      int n = continuations.size();
+      int longest = continuations.stream().mapToInt(c -> c.length).max().orElseThrow();
+      double[] out = new double[n];
+      for (int i = 0; i < n; i++) {
+        if (continuations.get(i).length == 0) {
+          throw new IllegalArgumentException("continuation " + i + " is empty");
+        }
+        out[i] = first[(int) continuations.get(i)[0]];
+      }
+      if (longest == 1) {
+        return out;
+      }
+      cache.select(m.zeros(new Shape(n), ai.djl.ndarray.types.DataType.INT64));
+      // feed tokens 0..L-2 of every continuation (right-padded: padding only follows, so it never
+      // changes an earlier position); position t's logits score token t + 1
+      long[] ids = new long[n * (longest - 1)];
+      for (int i = 0; i < n; i++) {
+        long[] c = continuations.get(i);
+        for (int t = 0; t < longest - 1; t++) {
+          ids[i * (longest - 1) + t] = t < c.length ? c[t] : c[c.length - 1];
+        }
+      }
+      NDArray logits = model.forward(ps, m.create(ids, new Shape(n, longest - 1)), cache, false).get(0);
+      float[] logp = logits.logSoftmax(2).toFloatArray();
+      int vocab = (int) logits.getShape().get(2);
+      for (int i = 0; i < n; i++) {
+        long[] c = continuations.get(i);
+        for (int t = 1; t < c.length; t++) {
+          out[i] += logp[(i * (longest - 1) + (t - 1)) * vocab + (int) c[t]];
+        }
+      }
+      return out;
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * every call decodes in its own memory scope.
  */
 public final class TitleGenerator implements AutoCloseable {
-  /** One proposed title, its length-normalised log-probability and how many tokens were generated for it. */
+  /** One proposed title, its beam score (log-probability, by default length-normalised) and its token count. */
   public record Generated(String text, double score, int tokens) {}
 
   private final NDManager manager;
@@ -83,18 +83,56 @@ public final class TitleGenerator implements AutoCloseable {
     return generate(List.of(new Ask(historyTitles, beams, maxNewTokens, trie))).get(0);
   }
 
-  /** One generation of a batch: a history, the titles wanted, the token limit, an optional title trie. */
-  public record Ask(List<String> historyTitles, int beams, int maxNewTokens, TitleTrie trie) {}
+  /**
+   * One generation of a batch: a history, the titles wanted (beams), the token limit, an optional
+   * constraint (a {@link TitleTrie}, or a request's {@link TitleTrie.View} that also leaves out
+   * seen items and may carry D3's assistant), whether scores are length-normalised, and the
+   * assistant's weight λ.
+   */
+  public record Ask(List<String> historyTitles, int beams, int maxNewTokens, Decoding.Constraint constraint,
+      boolean lengthNormalised, double assistantWeight, Candidates candidates) {
+    /** A beam search (no candidates to rank). */
+    public Ask(List<String> historyTitles, int beams, int maxNewTokens, Decoding.Constraint constraint,
+        boolean lengthNormalised, double assistantWeight) {
+      this(historyTitles, beams, maxNewTokens, constraint, lengthNormalised, assistantWeight, null);
+    }
+
+    /** BIGRec's generation: length-normalised beams, no assistant; {@code trie} may be null (free). */
+    public Ask(List<String> historyTitles, int beams, int maxNewTokens, TitleTrie trie) {
+      this(historyTitles, beams, maxNewTokens, trie, true, 0);
+    }
+
+    /**
+     * Ranking given catalogue items instead of decoding (a sequential model retrieves, the LLM
+     * ranks, as in LlamaRec): each candidate scores {@code (1 - λ) log p_LLM(title) + λ log
+     * p_assistant(item)}, the exact form of D3's beam score.
+     */
+    public static Ask rank(List<String> historyTitles, Candidates candidates, double assistantWeight) {
+      return new Ask(historyTitles, Math.max(1, candidates.rows().length), 1, null, false, assistantWeight, candidates);
+    }
+  }
+
+  /**
+   * Catalogue items to rank: their rows in a title trie (which holds their token paths) and the
+   * assistant's log-probability of each.
+   */
+  public record Candidates(TitleTrie trie, int[] rows, double[] assistantLogProbs) {
+    public Candidates {
+      if (rows.length != assistantLogProbs.length) {
+        throw new IllegalArgumentException(rows.length + " candidates but " + assistantLogProbs.length
+            + " assistant log-probabilities");
+      }
+    }
+  }
 
   /**
    * Several generations in one batch (their beams run through the model together); each result is
-   * the one {@link #generate(List, int, int, TitleTrie)} gives for that ask alone.
+   * the one {@link #generate(List, int, int, TitleTrie)} gives for that ask alone. Asks that rank
+   * candidates run one by one.
    */
   public List<List<Generated>> generate(List<Ask> asks) {
-    List<List<Generated>> out = new ArrayList<>();
-    for (List<Decoding.Hypothesis> hypotheses : tuned.beams(requests(asks))) {
-      out.add(titles(hypotheses));
-    }
+    List<List<Generated>> out = new ArrayList<>(java.util.Collections.nCopies(asks.size(), (List<Generated>) null));
+    generate(asks, out::set);
     return out;
   }
 
@@ -103,24 +141,78 @@ public final class TitleGenerator implements AutoCloseable {
    * index) as soon as its beam search ends, while the rest of the batch goes on.
    */
   public void generate(List<Ask> asks, BiConsumer<Integer, List<Generated>> finished) {
-    tuned.beams(requests(asks), (i, hypotheses) -> finished.accept(i, titles(hypotheses)));
+    List<Integer> beamAsks = new ArrayList<>();
+    for (int i = 0; i < asks.size(); i++) {
+      Ask a = asks.get(i);
+      if (a.candidates() == null) {
+        beamAsks.add(i);
+      } else {
+        Candidates c = a.candidates();
+        finished.accept(i, rank(c.trie(), c.rows(), logLikelihoods(a.historyTitles(), c.trie(), c.rows()),
+            c.assistantLogProbs(), a.assistantWeight()));
+      }
+    }
+    if (beamAsks.isEmpty()) {
+      return;
+    }
+    List<Ask> beams = beamAsks.stream().map(asks::get).toList();
+    tuned.beams(requests(beams), (i, hypotheses) -> finished.accept(beamAsks.get(i), titles(hypotheses, beams.get(i))));
+  }
+
+  /** The LLM's log-probability of each row's title after the recommendation prompt (summed, eos included). */
+  public double[] logLikelihoods(List<String> historyTitles, TitleTrie trie, int[] rows) {
+    List<long[]> tokens = new ArrayList<>(rows.length);
+    for (int r : rows) {
+      tokens.add(trie.tokens(r));
+    }
+    return tuned.logLikelihoods(promptIds(historyTitles), tokens);
+  }
+
+  /**
+   * Candidates ordered by {@code (1 - λ) llm + λ assistant}, best first (ties keep the candidates'
+   * order), as titles with that score.
+   */
+  public static List<Generated> rank(TitleTrie trie, int[] rows, double[] llm, double[] assistant, double lambda) {
+    Integer[] order = new Integer[rows.length];
+    double[] score = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      order[i] = i;
+      score[i] = (1 - lambda) * llm[i] + lambda * assistant[i];
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+    List<Generated> out = new ArrayList<>(rows.length);
+    Set<String> seen = new HashSet<>();
+    for (int i : order) {
+      String title = trie.title(rows[i]);
+      if (title != null && seen.add(title)) {
+        out.add(new Generated(title, score[i], trie.tokens(rows[i]).length));
+      }
+    }
+    return out;
   }
 
   private List<Decoding.BeamRequest> requests(List<Ask> asks) {
     List<Decoding.BeamRequest> requests = new ArrayList<>();
     for (Ask a : asks) {
-      int limit = a.trie() == null ? a.maxNewTokens() : Math.max(a.maxNewTokens(), a.trie().depth());
-      requests.add(new Decoding.BeamRequest(promptIds(a.historyTitles()), a.beams(), limit, eos, a.trie()));
+      // a constrained beam ends (eos) within the constraint's depth: that, not maxNewTokens, bounds it
+      int limit = a.constraint() != null && a.constraint().depth() > 0 ? a.constraint().depth() : a.maxNewTokens();
+      requests.add(new Decoding.BeamRequest(promptIds(a.historyTitles()), a.beams(), limit, eos, a.constraint(),
+          a.lengthNormalised(), a.assistantWeight()));
     }
     return requests;
   }
 
-  /** Distinct non-empty titles of the hypotheses, best first. */
-  private List<Generated> titles(List<Decoding.Hypothesis> hypotheses) {
+  /**
+   * Distinct non-empty titles of the hypotheses, best first: under a title trie the catalogue title
+   * the tokens spell, else the decoded text up to its closing quote.
+   */
+  private List<Generated> titles(List<Decoding.Hypothesis> hypotheses, Ask ask) {
     List<Generated> titles = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    TitleTrie trie = TitleTrie.of(ask.constraint());
     for (Decoding.Hypothesis h : hypotheses) {
-      String text = clean(tokenizer.decode(strip(h.tokens())));
+      String exact = trie == null ? null : trie.titleOf(h.tokens());
+      String text = exact != null ? exact : clean(tokenizer.decode(strip(h.tokens())));
       if (!text.isEmpty() && seen.add(text)) {
         titles.add(new Generated(text, h.score(), h.tokens().length));
       }

@@ -112,6 +112,76 @@ class DecodingTest {
     assertThat(paths).anySatisfy(p -> assertThat(best).containsExactly(p));
   }
 
+  /** Rows 0..3: titles [5, 6], [5, 7, 8], [9], [5, 6] again (a title two items share), each then eos. */
+  static TitleTrie fourTitles() {
+    return TitleTrie.of(List.of(new long[] {5, 6, EOS}, new long[] {5, 7, 8, EOS}, new long[] {9, EOS},
+        new long[] {5, 6, EOS}));
+  }
+
+  @Test
+  void d3Beams_areRankedBySummedLogProbabilities_withoutLengthNormalisation() {
+    TitleTrie trie = fourTitles();
+    List<Decoding.Hypothesis> beams = decoding.beams(List.of(new Decoding.BeamRequest(PROMPT, 3, 8, EOS, trie, false,
+        0))).get(0);
+    assertThat(beams).hasSize(3);
+    for (Decoding.Hypothesis h : beams) {
+      double sum = Arrays.stream(teacherForcedLogProbs(PROMPT, h.tokens())).sum();
+      assertThat(h.score()).isCloseTo(sum, within(1e-4));
+    }
+    assertThat(beams).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
+  }
+
+  @Test
+  void logLikelihoods_equalTeacherForcedSums_forContinuationsOfDifferentLengths() {
+    List<long[]> conts = List.of(new long[] {5, 6, EOS}, new long[] {9, EOS}, new long[] {5, 7, 8, EOS},
+        new long[] {7});
+    double[] ll = decoding.logLikelihoods(PROMPT, conts);
+    for (int i = 0; i < conts.size(); i++) {
+      double sum = Arrays.stream(teacherForcedLogProbs(PROMPT, conts.get(i))).sum();
+      assertThat(ll[i]).as("continuation %d", i).isCloseTo(sum, within(1e-4));
+    }
+    TitleTrie trie = fourTitles();
+    assertThat(trie.tokens(1)).containsExactly(5, 7, 8, EOS);
+  }
+
+  @Test
+  void theAssistantAlone_ranksTitlesByItsOwnProbabilities_andExcludedRowsNeverAppear() {
+    TitleTrie trie = fourTitles();
+    // rows 0 and 3 share a title: their mass adds up (0.1 + 0.3); row 1 0.2, row 2 0.4
+    float[] assistant = {0.1f, 0.2f, 0.4f, 0.3f};
+    List<Decoding.Hypothesis> beams = decoding.beams(List.of(new Decoding.BeamRequest(PROMPT, 3, 8, EOS,
+        trie.restrict(Set.of(), assistant), false, 1.0))).get(0);
+    assertThat(beams).extracting(h -> Arrays.toString(h.tokens())).containsExactly("[5, 6, 2]", "[9, 2]",
+        "[5, 7, 8, 2]");
+    assertThat(beams.get(0).score()).isCloseTo(Math.log(0.4), within(1e-4));
+    assertThat(beams.get(2).score()).isCloseTo(Math.log(0.2), within(1e-4));
+    // leaving out rows 0 and 3 leaves [5, 7, 8] as the only title after 5, and [9] as the best
+    List<Decoding.Hypothesis> without = decoding.beams(List.of(new Decoding.BeamRequest(PROMPT, 3, 8, EOS,
+        trie.restrict(Set.of(0, 3), assistant), false, 1.0))).get(0);
+    assertThat(without).extracting(h -> Arrays.toString(h.tokens())).containsExactly("[9, 2]", "[5, 7, 8, 2]");
+    assertThat(trie.rows(new long[] {5, 6, EOS})).containsExactly(0, 3);
+    assertThat(trie.rows(new long[] {5, 6})).isEmpty();
+  }
+
+  @Test
+  void aHalfAssistant_mixesBothLogProbabilitiesAtEveryStep() {
+    TitleTrie trie = fourTitles();
+    float[] assistant = {0.1f, 0.2f, 0.4f, 0.3f};
+    Decoding.Hypothesis best = decoding.beams(List.of(new Decoding.BeamRequest(PROMPT, 1, 8, EOS,
+        trie.restrict(Set.of(), assistant), false, 0.5))).get(0).get(0);
+    double[] llm = teacherForcedLogProbs(PROMPT, best.tokens());
+    TitleTrie.View view = trie.restrict(Set.of(), assistant);
+    double expected = 0;
+    for (int i = 0; i < best.tokens().length; i++) {
+      long[] prefix = Arrays.copyOf(best.tokens(), i);
+      long[] allowed = view.allowed(prefix);
+      double[] assist = view.logProbs(prefix, allowed);
+      int at = Arrays.binarySearch(allowed, best.tokens()[i]);
+      expected += 0.5 * llm[i] + 0.5 * assist[at];
+    }
+    assertThat(best.score()).isCloseTo(expected, within(1e-4));
+  }
+
   @Test
   void leftPaddedRows_giveTheLogitsOfTheirPromptAlone_inPrefillAndWithTheCache() {
     long[] shortPrompt = {1, 9, 4};

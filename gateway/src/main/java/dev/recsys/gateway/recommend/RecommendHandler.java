@@ -75,12 +75,12 @@ public class RecommendHandler {
       String id = req.getHistory(i);
       recent.add(HistoryItem.newBuilder().setItemId(id).setTitle(catalogue.find(id).orElseThrow().title()).build());
     }
-    int n = req.hasNumCandidates() ? req.getNumCandidates() : config.defaultNumCandidates();
+    int n = req.hasNumCandidates() ? req.getNumCandidates() : 0; // 0: the release's serving pipeline decides
     boolean excludeSeen = !req.hasExcludeSeen() || req.getExcludeSeen();
     List<String> excluded = excludeSeen ? List.copyOf(new LinkedHashSet<>(req.getHistoryList())) : List.of();
     OptionalDouble gamma = req.hasPopularityWeight() ? OptionalDouble.of(req.getPopularityWeight()) : OptionalDouble.empty();
 
-    Generated generated = generator.generate(req.getTenant(), recent, n, "");
+    Generated generated = generator.generate(req.getTenant(), recent, n, "", excluded);
     Grounded grounded;
     try {
       grounded = ground(req, recent, generated, excluded, gamma);
@@ -88,7 +88,7 @@ public class RecommendHandler {
       if (behind.loaded().isEmpty()) {
         throw behind;
       }
-      generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0));
+      generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0), excluded);
       grounded = ground(req, recent, generated, excluded, gamma);
     }
 
@@ -99,7 +99,7 @@ public class RecommendHandler {
         .addAllGeneratedTexts(generated.texts())
         .setServedBy(ServedBy.newBuilder().setGeneratorBackend(generated.backend())
             .setAdapterVersion(generated.modelVersion()).setSnapshotVersion(grounded.snapshotVersion())
-            .setEncoder(grounded.encoder()));
+            .setEncoder(grounded.encoder()).setPipeline(grounded.pipeline()));
     int rank = 1;
     for (Grounded.Item item : grounded.items()) {
       out.addItems(RecommendedItem.newBuilder().setItemId(item.itemId()).setTitle(item.title()).setScore(item.score())
@@ -116,11 +116,18 @@ public class RecommendHandler {
     return out.setDegraded(!reason.isEmpty()).setDegradedReason(reason).build();
   }
 
-  /** Grounds the generated texts (the recent titles if there are none) in the release that generated them. */
+  /**
+   * Grounds the generated texts in the release that generated them; the recent titles when a
+   * generator produced none, unless the release's pipeline ranks without texts (backend "none").
+   */
   private Grounded ground(RecommendRequest req, List<HistoryItem> recent, Generated generated, List<String> excluded,
       OptionalDouble gamma) {
-    List<String> texts = generated.texts().isEmpty() ? recent.stream().map(HistoryItem::getTitle).toList()
-        : generated.texts();
-    return grounding.ground(req.getTenant(), texts, req.getK(), excluded, gamma, generated.modelVersion());
+    List<String> texts = generated.texts().isEmpty() && !NO_TEXTS.equals(generated.backend())
+        ? recent.stream().map(HistoryItem::getTitle).toList() : generated.texts();
+    return grounding.ground(req.getTenant(), texts, req.getK(), excluded, gamma, generated.modelVersion(),
+        req.getHistoryList());
   }
+
+  /** The generator's backend name when the release's pipeline needs no generated texts. */
+  static final String NO_TEXTS = "none";
 }

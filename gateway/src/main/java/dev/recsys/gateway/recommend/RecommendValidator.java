@@ -44,7 +44,7 @@ final class RecommendValidator {
     }
     if (req.hasNumCandidates() && (req.getNumCandidates() < 1 || req.getNumCandidates() > config.maxNumCandidates())) {
       throw RequestException.invalid("num_candidates", "must be in 1.." + config.maxNumCandidates() + ", got "
-          + req.getNumCandidates() + " (leave it unset for the server default " + config.defaultNumCandidates() + ")");
+          + req.getNumCandidates() + " (leave it unset for the release's serving pipeline to decide)");
     }
     if (req.hasPopularityWeight() && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= MAX_GAMMA)) {
       throw RequestException.invalid("popularity_weight", "must be in [0, " + MAX_GAMMA + "], got "

@@ -15,12 +15,15 @@ import org.eclipse.microprofile.faulttolerance.FallbackHandler;
 @Dependent
 public class GeneratorFallback implements FallbackHandler<Generated> {
   public static final String BACKEND = "history-fallback";
+  /** Titles grounded when the request left the number to the release's pipeline. */
+  static final int DEFAULT_TEXTS = 4;
 
   @Override
   @SuppressWarnings("unchecked")
   public Generated handle(ExecutionContext context) {
     List<HistoryItem> history = (List<HistoryItem>) context.getParameters()[1];
-    int n = (Integer) context.getParameters()[2];
+    int asked = (Integer) context.getParameters()[2];
+    int n = asked > 0 ? asked : DEFAULT_TEXTS;
     List<String> texts = new ArrayList<>();
     for (int i = history.size() - 1; i >= 0 && texts.size() < n; i--) {
       texts.add(history.get(i).getTitle());

@@ -9,6 +9,7 @@ import dev.recsys.proto.generator.v1.HistoryItem;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.Fallback;
@@ -32,9 +33,10 @@ public class GeneratorStage {
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
   @Fallback(value = GeneratorFallback.class, applyOn = StageException.class)
-  public Generated generate(String tenant, List<HistoryItem> history, int n, String release) {
+  public Generated generate(String tenant, List<HistoryItem> history, int n, String release,
+      Collection<String> excluded) {
     GenerateRequest req = GenerateRequest.newBuilder().setTenant(tenant).addAllHistory(history).setNumCandidates(n)
-        .setRelease(release).build();
+        .setRelease(release).addAllExcludeItemIds(excluded).build();
     GenerateResponse resp;
     try {
       resp = stub.withDeadlineAfter(config.generatorDeadline().toMillis(), TimeUnit.MILLISECONDS)

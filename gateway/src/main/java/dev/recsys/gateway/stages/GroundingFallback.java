@@ -19,6 +19,9 @@ import org.eclipse.microprofile.faulttolerance.FallbackHandler;
  */
 @Dependent
 public class GroundingFallback implements FallbackHandler<Grounded> {
+  /** The pipeline named in responses that this fallback answered. */
+  public static final String PIPELINE = "popularity-fallback";
+
   private final CatalogueRegistry catalogues;
 
   public GroundingFallback(CatalogueRegistry catalogues) {
@@ -43,6 +46,7 @@ public class GroundingFallback implements FallbackHandler<Grounded> {
         }
       }
     }
-    return new Grounded(items, "", "", context.getFailure().getMessage() + "; served the most popular items instead");
+    return new Grounded(items, "", "", PIPELINE, context.getFailure().getMessage()
+        + "; served the most popular items instead");
   }
 }

@@ -34,9 +34,9 @@ public class GroundingStage {
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
   @Fallback(value = GroundingFallback.class, applyOn = StageException.class)
   public Grounded ground(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma,
-      String release) {
+      String release, List<String> history) {
     GroundRequest.Builder req = GroundRequest.newBuilder().setTenant(tenant).addAllTexts(texts).setK(k)
-        .addAllExcludeItemIds(excluded).setRelease(release);
+        .addAllExcludeItemIds(excluded).setRelease(release).addAllHistoryItemIds(history);
     gamma.ifPresent(req::setPopularityWeight);
     GroundResponse resp;
     try {
@@ -48,6 +48,6 @@ public class GroundingStage {
     }
     return new Grounded(resp.getItemsList().stream()
         .map(i -> new Grounded.Item(i.getItemId(), i.getTitle(), i.getScore())).toList(),
-        resp.getSnapshotVersion(), resp.getEncoder(), "");
+        resp.getSnapshotVersion(), resp.getEncoder(), resp.getPipeline(), "");
   }
 }

@@ -20,7 +20,6 @@ class RecommendValidatorTest {
     public Duration generatorDeadline() { return Duration.ofSeconds(1); }
     public Duration groundingDeadline() { return Duration.ofSeconds(1); }
     public int maxHistory() { return 3; }
-    public int defaultNumCandidates() { return 4; }
     public int maxNumCandidates() { return 8; }
     public int maxK() { return 100; }
     public int maxInFlight() { return 1; }

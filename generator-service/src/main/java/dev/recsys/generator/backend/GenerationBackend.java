@@ -19,11 +19,14 @@ public interface GenerationBackend {
    * @param release the release whose models serve the request
    * @param history the user's history, oldest first (ids already validated)
    * @param n       number of texts wanted, >= 1
+   * @param excluded item ids that must not be proposed (the history, when the caller excludes seen
+   *                items); honoured by constrained decoding, a hint for the other backends
    * @return up to {@code n} texts, most likely first
    * @throws dev.recsys.common.rpc.RequestException UNAVAILABLE when the model cannot serve,
    *     RESOURCE_EXHAUSTED when the queue is full, DEADLINE_EXCEEDED past the caller's deadline
    */
-  List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n);
+  List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
+      java.util.Set<String> excluded);
 
   /** A history item: its catalogue id and title. */
   record HistoryEntry(String itemId, String title) {

@@ -20,7 +20,8 @@ public final class TransitionBaselineBackend implements GenerationBackend {
   }
 
   @Override
-  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
+  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
+      java.util.Set<String> excluded) {
     TransitionModel model = release.value().baseline();
     return model.next(history.stream().map(HistoryEntry::itemId).toList(), n).stream()
         .map(s -> new Candidate(model.catalogue().get(s.row()).title(), s.score()))

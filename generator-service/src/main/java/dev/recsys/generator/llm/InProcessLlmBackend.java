@@ -5,14 +5,19 @@ import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.llm.TitleGenerator;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.ranking.pipeline.PipelineGeneration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs the release's fine-tuned LLM (base checkpoint + the tenant's LoRA adapter) on this JVM's
- * CPU through DJL: beam search with one beam per candidate asked, stopped at the end of the title
- * (eos) or after {@code maxNewTokens}, restricted to the catalogue's titles when the release was
- * loaded with a title trie; concurrency bounded by a {@link GenerationQueue}, which batches
- * requests waiting for the same model into one beam search.
+ * CPU through DJL, decoding as the release's serving pipeline says ({@link PipelineGeneration}:
+ * beams, restriction to the catalogue's titles minus the excluded items, length normalisation,
+ * D3's assistant), stopped at the end of the title (eos) or after {@code maxNewTokens};
+ * concurrency bounded by a {@link GenerationQueue}, which batches requests waiting for the same
+ * model into one beam search.
  */
 public final class InProcessLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-in-process";
@@ -43,12 +48,24 @@ public final class InProcessLlmBackend implements GenerationBackend {
   }
 
   @Override
-  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
-    TitleGenerator llm = release.value().inProcessLlm().orElseThrow(() -> RequestException.unavailable(
+  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
+      Set<String> excluded) {
+    GeneratorModels models = release.value();
+    TitleGenerator llm = models.inProcessLlm().orElseThrow(() -> RequestException.unavailable(
         "release '" + release.release() + "' has no in-process LLM loaded"));
-    List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
-    TitleGenerator.Ask ask = new TitleGenerator.Ask(titles, n, maxNewTokens, release.value().trie());
-    return queue.run(llm, ask, GENERATE_BATCH).stream()
+    Catalogue catalogue = models.baseline().catalogue();
+    int[] historyRows = history.stream().mapToInt(h -> catalogue.indexOf(h.itemId())).filter(r -> r >= 0).toArray();
+    Set<Integer> excludedRows = new HashSet<>();
+    for (String id : excluded) {
+      int row = catalogue.indexOf(id);
+      if (row >= 0) {
+        excludedRows.add(row);
+      }
+    }
+    TitleGenerator.Ask ask = PipelineGeneration.ask(models.pipeline(),
+        HistoryEntry.recentTitles(history, historyWindow), n, models.trie(), historyRows, excludedRows,
+        models.sequential(), maxNewTokens);
+    return PipelineGeneration.keep(queue.run(llm, ask, GENERATE_BATCH), n).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

@@ -5,30 +5,41 @@ import dev.recsys.generator.triton.TensorRtLlmLora;
 import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.sequential.SasRec;
 import java.util.Optional;
 
 /**
  * Everything one release gives the generator: the transition baseline (always) and, when the
  * release carries a trained LLM and this service runs it in-process, its title generator (base
- * checkpoint + the tenant's LoRA adapter). Closing it frees the model's native memory.
+ * checkpoint + the tenant's LoRA adapter), the serving pipeline its evaluation chose and, when
+ * that pipeline guides decoding with it, the sequential model. Closing it frees native memory.
  *
- * @param baseline the collaborative baseline and the release's catalogue
- * @param llm      the fine-tuned LLM, or null when the release has none or it runs elsewhere (Triton)
- * @param hasLlm   whether the release carries an adapter (served in-process or by Triton)
- * @param prompts  the release's prompt wording (its dataset's nouns), as the trainer wrote it
- * @param trie     the catalogue's titles in token space for constrained decoding, or null (free generation)
- * @param trtLora  the adapter as Triton's TensorRT-LLM backend takes it per request, or null
+ * @param baseline   the collaborative baseline and the release's catalogue
+ * @param llm        the fine-tuned LLM, or null when the release has none or it runs elsewhere (Triton)
+ * @param hasLlm     whether the release carries an adapter (served in-process or by Triton)
+ * @param prompts    the release's prompt wording (its dataset's nouns), as the trainer wrote it
+ * @param trie       the catalogue's titles in token space for constrained decoding, or null (free generation)
+ * @param trtLora    the adapter as Triton's TensorRT-LLM backend takes it per request, or null
+ * @param pipeline   the release's serving pipeline (how many texts, which decoding)
+ * @param sequential the release's SASRec model when the pipeline's decoding uses it (D3's assistant), or null
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
-    TitleTrie trie, TensorRtLlmLora trtLora) implements AutoCloseable {
+    TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential) implements AutoCloseable {
   public Optional<TitleGenerator> inProcessLlm() {
     return Optional.ofNullable(llm);
   }
 
   @Override
   public void close() {
-    if (llm != null) {
-      llm.close();
+    try {
+      if (sequential != null) {
+        sequential.close();
+      }
+    } finally {
+      if (llm != null) {
+        llm.close();
+      }
     }
   }
 }

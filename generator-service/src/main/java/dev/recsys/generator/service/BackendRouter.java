@@ -8,9 +8,11 @@ import dev.recsys.generator.backend.GenerationBackend.HistoryEntry;
 import dev.recsys.generator.model.GeneratorModels;
 import io.grpc.Status;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The policy that picks a backend for a request: the release's LLM on the configured primary
+ * The policy that picks a backend for a request: none when no text is wanted (the release's
+ * pipeline ranks with its sequential model alone); the release's LLM on the configured primary
  * backend (in-process or Triton) when the release has one, else the transition baseline. When the
  * LLM cannot serve (unreachable, not loaded, failed), the same release's baseline answers and the
  * result is flagged degraded. Overload (RESOURCE_EXHAUSTED) and deadlines are passed on: falling
@@ -31,12 +33,19 @@ public final class BackendRouter {
     this.baseline = baseline;
   }
 
-  public Routed generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
+  /** The backend named when the release's pipeline ranks without generated texts. */
+  public static final String NONE = "none";
+
+  public Routed generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
+      Set<String> excluded) {
+    if (n == 0) {
+      return new Routed(List.of(), NONE, false, "");
+    }
     if (primary == baseline || !release.value().hasLlm()) {
-      return new Routed(baseline.generate(release, history, n), baseline.name(), false, "");
+      return new Routed(baseline.generate(release, history, n, excluded), baseline.name(), false, "");
     }
     try {
-      return new Routed(primary.generate(release, history, n), primary.name(), false, "");
+      return new Routed(primary.generate(release, history, n, excluded), primary.name(), false, "");
     } catch (RuntimeException e) {
       Status.Code code = e instanceof RequestException r ? r.code() : Status.fromThrowable(e).getCode();
       if (code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.DEADLINE_EXCEEDED
@@ -46,7 +55,7 @@ public final class BackendRouter {
       String reason = primary.name() + " failed (" + code + "): " + e.getMessage();
       LOG.log(System.Logger.Level.WARNING, "release " + release.release() + ": " + reason + "; answering with "
           + baseline.name());
-      return new Routed(baseline.generate(release, history, n), baseline.name(), true, reason);
+      return new Routed(baseline.generate(release, history, n, excluded), baseline.name(), true, reason);
     }
   }
 }

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Validates a Generate request, resolves the release that serves it (current, or the pinned one)
@@ -43,11 +44,13 @@ public class GenerateHandler {
     List<GenerationBackend.HistoryEntry> history = history(req, release.value().baseline().catalogue());
     Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.release", release.release())
         .setAttribute("recsys.candidates", req.getNumCandidates());
+    int n = req.getNumCandidates() > 0 ? req.getNumCandidates() : release.value().pipeline().generation().texts();
+    Set<String> excluded = Set.copyOf(req.getExcludeItemIdsList());
     Span span = tracer.spanBuilder("generate").setAttribute("recsys.release", release.release())
-        .setAttribute("recsys.candidates", req.getNumCandidates())
+        .setAttribute("recsys.candidates", n).setAttribute("recsys.pipeline", release.value().pipeline().name())
         .setAttribute("recsys.constrained", release.value().trie() != null).startSpan();
     BackendRouter.Routed r = Spans.in(span, () -> {
-      BackendRouter.Routed routed = runtime.router().generate(release, history, req.getNumCandidates());
+      BackendRouter.Routed routed = runtime.router().generate(release, history, n, excluded);
       span.setAttribute("recsys.backend", routed.backend()).setAttribute("recsys.degraded", routed.degraded())
           .setAttribute("recsys.texts", routed.texts().size());
       return routed;
@@ -93,9 +96,13 @@ public class GenerateHandler {
         throw RequestException.invalid("history[" + i + "].item_id", "must not be empty");
       }
     }
-    if (req.getNumCandidates() < 1 || req.getNumCandidates() > config.maxCandidates()) {
-      throw RequestException.invalid("num_candidates", "must be in 1.." + config.maxCandidates() + ", got "
-          + req.getNumCandidates());
+    if (req.getNumCandidates() < 0 || req.getNumCandidates() > config.maxCandidates()) {
+      throw RequestException.invalid("num_candidates", "must be in 1.." + config.maxCandidates()
+          + " (or 0 for the release's own number), got " + req.getNumCandidates());
+    }
+    if (req.getExcludeItemIdsCount() > config.maxHistory()) {
+      throw RequestException.invalid("exclude_item_ids", req.getExcludeItemIdsCount() + " items given; at most "
+          + config.maxHistory() + " are allowed");
     }
   }
 }

@@ -92,11 +92,11 @@ public interface GeneratorConfig {
     int historyWindow();
 
     /**
-     * Catalogue-constrained beam search (a prefix trie of the release's tokenized titles): every
-     * generated text is a real item. Off: free generation, grounded by nearest neighbours.
+     * Texts per request for a release that does not record its serving pipeline (newer releases
+     * say how many texts, which beams and whether decoding is catalogue-constrained).
      */
-    @WithDefault("true")
-    boolean constrained();
+    @WithDefault("4")
+    int defaultTexts();
 
     /** How long a request without a gRPC deadline may wait for its generation. */
     @WithDefault("30s")

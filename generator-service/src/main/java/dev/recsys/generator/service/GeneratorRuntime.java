@@ -77,8 +77,9 @@ public class GeneratorRuntime {
     router = new BackendRouter(primary, baseline);
     watcher = ServiceReleases.watch("generator", config.store(),
         new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS,
-            config.llm().constrained(), config.backend() == GeneratorConfig.Backend.TRITON
-                && config.triton().protocol() == GeneratorConfig.Triton.Protocol.TENSORRT_LLM), registry,
+            config.backend() == GeneratorConfig.Backend.TRITON
+                && config.triton().protocol() == GeneratorConfig.Triton.Protocol.TENSORRT_LLM,
+            config.llm().defaultTexts()), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
   }
 

@@ -16,7 +16,9 @@ import java.util.List;
  * the weights on first use on the TensorRT-LLM backend — {@code n} sequences, titles cleaned as
  * in-process. With one candidate decoding is greedy (temperature 0); with more, the TensorRT-LLM
  * backend runs beam search (beam width n), the vLLM backend, which has none, samples at
- * {@code temperature} with a fixed seed.
+ * {@code temperature} with a fixed seed. Triton decodes without the catalogue trie, so the
+ * serving pipeline's constraint, exclusions and D3 assistant apply in-process only: the texts are
+ * grounded by nearest neighbours as free generations are.
  */
 public final class TritonLlmBackend implements GenerationBackend {
   public static final String NAME = "llm-triton";
@@ -44,7 +46,8 @@ public final class TritonLlmBackend implements GenerationBackend {
   }
 
   @Override
-  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n) {
+  public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
+      java.util.Set<String> excluded) {
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     String prompt = release.value().prompts().recommend(titles);
     List<String> texts = client.generate(new TritonClient.Generation(prompt, n, maxNewTokens,

@@ -11,13 +11,16 @@ public interface GroundingConfig {
   /** The artifact store and channel this service serves from. */
   StoreConfig store();
 
-  /** ANN candidates per generated text that D^ is normalised over (the "N" of the method notes). */
+  /**
+   * ANN candidates per generated text that D^ is normalised over (the "N" of the method notes),
+   * for a release that does not record its serving pipeline (newer releases carry their own).
+   */
   @WithDefault("100")
   int candidatePool();
 
-  /** gamma used when neither the request nor the release sets one. */
-  @WithDefault("0.0")
-  double defaultGamma();
+  /** Texts grounded per request by a release that does not record its serving pipeline. */
+  @WithDefault("4")
+  int defaultTexts();
 
   /** Most texts one request may ground. */
   @WithDefault("32")

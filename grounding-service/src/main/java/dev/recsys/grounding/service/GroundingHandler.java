@@ -4,9 +4,10 @@ import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.rpc.RequestException;
-import dev.recsys.grounding.ranking.GroundedCandidate;
-import dev.recsys.grounding.ranking.Grounder;
-import dev.recsys.grounding.snapshot.GroundingSnapshot;
+import dev.recsys.ranking.grounding.GroundedCandidate;
+import dev.recsys.ranking.grounding.Grounder;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundedItem;
@@ -17,20 +18,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Validates a Ground request, grounds it on the tenant's current snapshot, builds the response. */
+/**
+ * Validates a Ground request, grounds it on the tenant's release (current, or the pinned one) with
+ * that release's serving pipeline, builds the response.
+ */
 @ApplicationScoped
 public class GroundingHandler {
   static final int MAX_K = 100;
   static final double MAX_GAMMA = 100.0;
+  static final int MAX_HISTORY = 200;
 
   private final GroundingRuntime runtime;
   private final GroundingConfig config;
-  private final Tracer tracer;
+  private final Grounder grounder;
 
   public GroundingHandler(GroundingRuntime runtime, GroundingConfig config, Tracer tracer) {
     this.runtime = runtime;
     this.config = config;
-    this.tracer = tracer;
+    this.grounder = new Grounder(tracer);
   }
 
   public GroundResponse ground(GroundRequest req) {
@@ -38,8 +43,14 @@ public class GroundingHandler {
     LoadedRelease<GroundingSnapshot> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
         req.getRelease(), "embedding snapshot");
     GroundingSnapshot snapshot = release.value();
+    ServingPipeline pipeline = snapshot.pipeline();
+    if (req.getTextsCount() == 0 && pipeline.usesLlm()) {
+      throw RequestException.invalid("texts", "at least one text is required: release " + release.release()
+          + " serves pipeline " + pipeline.name() + ", which grounds generated texts");
+    }
     Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.release", release.release())
-        .setAttribute("recsys.k", req.getK()).setAttribute("recsys.texts", req.getTextsCount());
+        .setAttribute("recsys.k", req.getK()).setAttribute("recsys.texts", req.getTextsCount())
+        .setAttribute("recsys.pipeline", pipeline.name());
     Set<Integer> excluded = new HashSet<>();
     for (String id : req.getExcludeItemIdsList()) {
       int row = snapshot.catalogue().indexOf(id);
@@ -47,11 +58,16 @@ public class GroundingHandler {
         excluded.add(row);
       }
     }
-    double gamma = req.hasPopularityWeight() ? req.getPopularityWeight() : snapshot.gamma();
-    List<GroundedCandidate> ranked = new Grounder(snapshot.encoder(), config.candidatePool(), tracer).ground(snapshot, req.getTextsList(), req.getK(), excluded, gamma);
+    int[] history = req.getHistoryItemIdsList().stream().mapToInt(snapshot.catalogue()::indexOf).filter(r -> r >= 0)
+        .toArray();
+    ServingPipeline.Grounding params = req.hasPopularityWeight()
+        ? pipeline.grounding().withGamma(req.getPopularityWeight()) : pipeline.grounding();
+    List<GroundedCandidate> ranked = grounder.ground(snapshot,
+        new Grounder.Request(req.getTextsList(), history, excluded, req.getK(), params));
     GroundResponse.Builder out = GroundResponse.newBuilder()
         .setSnapshotVersion(release.release())
-        .setEncoder(snapshot.encoder().id());
+        .setEncoder(snapshot.encoder().id())
+        .setPipeline(pipeline.name());
     for (GroundedCandidate c : ranked) {
       var item = snapshot.catalogue().get(c.row());
       out.addItems(GroundedItem.newBuilder().setItemId(item.id()).setTitle(item.title()).setScore(c.score())
@@ -64,9 +80,6 @@ public class GroundingHandler {
     if (!Names.isValidTenant(req.getTenant())) {
       throw RequestException.invalid("tenant", "'" + req.getTenant()
           + "' is not a valid tenant name (1-63 lower-case letters, digits or '-')");
-    }
-    if (req.getTextsCount() == 0) {
-      throw RequestException.invalid("texts", "at least one text is required");
     }
     if (req.getTextsCount() > config.maxTexts()) {
       throw RequestException.invalid("texts", req.getTextsCount() + " texts given; at most " + config.maxTexts()
@@ -84,6 +97,10 @@ public class GroundingHandler {
     }
     if (req.getK() < 1 || req.getK() > MAX_K) {
       throw RequestException.invalid("k", "must be in 1.." + MAX_K + ", got " + req.getK());
+    }
+    if (req.getHistoryItemIdsCount() > MAX_HISTORY) {
+      throw RequestException.invalid("history_item_ids", req.getHistoryItemIdsCount() + " items given; at most "
+          + MAX_HISTORY + " are allowed");
     }
     if (req.hasPopularityWeight()
         && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= MAX_GAMMA)) {

@@ -3,13 +3,13 @@ package dev.recsys.grounding.service;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
-import dev.recsys.common.encoder.Encoder;
+import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.llm.DjlDefaults;
-import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.common.index.HnswItemIndex;
-import dev.recsys.grounding.snapshot.GroundingSnapshot;
-import dev.recsys.grounding.snapshot.SnapshotLoader;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
+import dev.recsys.ranking.index.HnswItemIndex;
+import dev.recsys.ranking.snapshot.GroundingSnapshot;
+import dev.recsys.ranking.snapshot.SnapshotLoader;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +47,7 @@ public class GroundingRuntime {
         config.hnsw().ef(), Runtime.getRuntime().availableProcessors());
     Gauge.builder("recsys.grounding.index.items", this, r -> r.indexedItems()).register(registry);
     watcher = ServiceReleases.watch("grounding", config.store(),
-        new SnapshotLoader(encoder, params, config.defaultGamma(), config.llmEmbeddings()), registry,
+        new SnapshotLoader(encoder, params, config.candidatePool(), config.defaultTexts(), config.llmEmbeddings()), registry,
         () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));
   }
 

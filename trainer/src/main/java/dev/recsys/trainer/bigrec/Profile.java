@@ -1,7 +1,7 @@
 package dev.recsys.trainer.bigrec;
 
 /**
- * Sizes and budgets of a training run.
+ * Sizes and budgets of a training run and its evaluation.
  *
  * @param hidden          base model width (hidden_size)
  * @param layers          decoder layers
@@ -18,22 +18,26 @@ package dev.recsys.trainer.bigrec;
  * @param pretrainLr      Adam learning rate of the base
  * @param loraLr          Adam learning rate of the adapter
  * @param maxLength       tokens per sequence (longer are cut)
+ * @param sasrecHidden    the sequential model's width d
+ * @param sasrecEpochs    the sequential model's epochs at most (early-stopped on validation)
+ * @param validSamples    validation samples the serving pipelines are compared on
  * @param evalSamples     test samples evaluated (BIGRec: 5,000)
- * @param beams           beam width at generation
- * @param maxNewTokens    generated tokens at most
+ * @param maxNewTokens    generated tokens at most (free decoding)
  */
 public record Profile(String name, int hidden, int layers, int heads, int kvHeads, int ffn, int pretrainSamples,
     int pretrainEpochs, int fineTuneSamples, int fineTuneEpochs, double auxRatio, int batchSize, float pretrainLr,
-    float loraLr, int maxLength, int evalSamples, int beams, int maxNewTokens) {
+    float loraLr, int maxLength, int sasrecHidden, int sasrecEpochs, int validSamples, int evalSamples,
+    int maxNewTokens) {
 
-  /** Minutes on 2 cores; what the tests run. */
+  /** Minutes on 2 cores; what the tests and the main job run. */
   public static Profile quick() {
-    return new Profile("quick", 64, 2, 4, 2, 172, 600, 3, 128, 2, 0.25, 16, 3e-3f, 3e-3f, 160, 100, 4, 24);
+    return new Profile("quick", 64, 2, 4, 2, 172, 600, 3, 128, 2, 0.25, 16, 3e-3f, 3e-3f, 160, 32, 8, 100, 100, 24);
   }
 
   /** The documented default run. */
   public static Profile standard() {
-    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 3e-4f, 5e-4f, 192, 1000, 4, 24);
+    return new Profile("default", 256, 4, 4, 2, 688, 4000, 2, 1024, 3, 0.25, 16, 3e-4f, 5e-4f, 192, 64, 60, 2000, 1000,
+        24);
   }
 
   public static Profile named(String name) {
@@ -42,5 +46,12 @@ public record Profile(String name, int hidden, int layers, int heads, int kvHead
       case "default" -> standard();
       default -> throw new IllegalArgumentException("unknown profile '" + name + "': use quick or default");
     };
+  }
+
+  /** This profile with another few-shot size. */
+  public Profile withFineTuneSamples(int n) {
+    return new Profile(name, hidden, layers, heads, kvHeads, ffn, pretrainSamples, pretrainEpochs, n, fineTuneEpochs,
+        auxRatio, batchSize, pretrainLr, loraLr, maxLength, sasrecHidden, sasrecEpochs, validSamples, evalSamples,
+        maxNewTokens);
   }
 }

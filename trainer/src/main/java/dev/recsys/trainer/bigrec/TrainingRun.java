@@ -18,6 +18,14 @@ import dev.recsys.trainer.prompt.InstructionSample;
 import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.prompt.SampleBuilder;
 import dev.recsys.trainer.split.Sample;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.Item;
+import dev.recsys.ranking.sequential.SasRecConfig;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.trainer.publish.ReleaseBuilder;
+import dev.recsys.trainer.sequential.SasRecTraining;
+import dev.recsys.trainer.sequential.SequentialExamples;
+import dev.recsys.trainer.split.Splitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +42,9 @@ import java.util.Random;
  *       next-item texts of the training split; save it as a Hugging Face checkpoint
  *       ({@code base/}: config.json, model.safetensors, tokenizer.json);</li>
  *   <li>fine-tune a LoRA adapter on BIGRec's few-shot next-item samples plus the auxiliary tasks,
- *       base frozen; save it in the PEFT format ({@code adapter/}).</li>
+ *       base frozen; save it in the PEFT format ({@code adapter/});</li>
+ *   <li>train the sequential recommender (SASRec) on every training sample, early-stopped on
+ *       validation ({@code sasrec.safetensors}): BIGRec's collaborative signal and D3's assistant.</li>
  * </ol>
  */
 public final class TrainingRun {
@@ -46,24 +56,24 @@ public final class TrainingRun {
     void step(int step, float loss, long tokens);
   }
 
-  /** What the run did, for the manifest and the README. */
+  /** What the run did, for the manifest and the README; {@code sequential} is null when that phase was kept. */
   public record Summary(int vocab, long baseParams, CausalLmTraining.Result pretrain, CausalLmTraining.Result fineTune,
-      int fineTuneSamples) {}
+      int fineTuneSamples, SasRecTraining.Result sequential) {}
 
   private TrainingRun() {}
 
-  public static Summary run(Dataset d, List<Sample> train, Profile p, long seed, Path out, Listener listener)
-      throws IOException {
-    return run(d, train, p, seed, out, listener, false);
+  public static Summary run(Dataset d, List<Sample> train, List<Sample> valid, Profile p, long seed, Path out,
+      Listener listener) throws IOException {
+    return run(d, train, valid, p, seed, out, listener, false);
   }
 
   /**
    * @param resume keep a phase that an earlier run with the same arguments completed (each phase
    *               writes a marker after its outputs are saved); its result is reported as zero steps
    */
-  public static Summary run(Dataset d, List<Sample> train, Profile p, long seed, Path out, Listener listener,
-      boolean resume) throws IOException {
-    Prompts prompts = Prompts.forDataset(d.name());
+  public static Summary run(Dataset d, List<Sample> train, List<Sample> valid, Profile p, long seed, Path out,
+      Listener listener, boolean resume) throws IOException {
+    Prompts prompts = d.prompts();
     Random rnd = new Random(seed);
     SampleBuilder builder = new SampleBuilder(prompts, d.titles());
 
@@ -85,9 +95,11 @@ public final class TrainingRun {
     d.titles().values().forEach(t -> vocabTexts.add(prompts.recommend(List.of(t, t))));
     Path pretrainDone = out.resolve(".pretrain.done");
     Path fineTuneDone = out.resolve(".finetune.done");
+    Path sequentialDone = out.resolve(".sasrec.done");
     if (!resume) {
       Files.deleteIfExists(pretrainDone);
       Files.deleteIfExists(fineTuneDone);
+      Files.deleteIfExists(sequentialDone);
     }
     boolean keepBase = Files.exists(pretrainDone);
     int vocab = keepBase ? LlamaConfig.read(baseDir.resolve(LlamaCheckpoint.CONFIG)).vocabSize()
@@ -117,18 +129,32 @@ public final class TrainingRun {
         LlamaCheckpoint.save(base, baseDir);
         Files.writeString(pretrainDone, "base saved\n");
       }
+      CausalLmTraining.Result ftResult;
       if (resume && Files.exists(fineTuneDone)) {
-        long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
-        return new Summary(vocab, params, preResult, new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0),
-            fineTune.size());
+        ftResult = new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0);
+      } else {
+        ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ModelFiles.ADAPTER), listener);
+        Files.writeString(fineTuneDone, "adapter saved\n");
       }
-
-      CausalLmTraining.Result ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ModelFiles.ADAPTER),
-          listener);
-      Files.writeString(fineTuneDone, "adapter saved\n");
+      SasRecTraining.Result seq = null;
+      if (!(resume && Files.exists(sequentialDone))) {
+        seq = trainSequential(d, train, valid, p, seed, out, listener);
+        Files.writeString(sequentialDone, "sequential model saved\n");
+      }
       long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
-      return new Summary(vocab, params, preResult, ftResult, fineTune.size());
+      return new Summary(vocab, params, preResult, ftResult, fineTune.size(), seq);
     }
+  }
+
+  /** Phase 4: SASRec on the training samples (as catalogue rows), early-stopped on validation. */
+  public static SasRecTraining.Result trainSequential(Dataset d, List<Sample> train, List<Sample> valid, Profile p,
+      long seed, Path out, Listener listener) throws IOException {
+    Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
+    SasRecConfig config = new SasRecConfig(catalogue.size(), Splitter.WINDOW, p.sasrecHidden(), 2, 1, 0.2);
+    listener.phase("train SASRec (epochs, early-stopped)", p.sasrecEpochs());
+    return SasRecTraining.train(config, SequentialExamples.of(train, catalogue), SequentialExamples.of(valid, catalogue),
+        SasRecTraining.Options.standard(p.sasrecEpochs(), seed), catalogue.items().stream().map(Item::id).toList(),
+        out.resolve(SasRecFile.FILE_NAME), (epoch, loss, ndcg, best) -> listener.step(epoch, loss, 0));
   }
 
   /** Phase 3 alone: a LoRA adapter on the saved base, trained on {@code samples}, saved to {@code adapterDir}. */
@@ -153,7 +179,7 @@ public final class TrainingRun {
    */
   public static CausalLmTraining.Result fineTuneOnly(Dataset d, List<Sample> train, Profile p, long seed, Path runDir,
       int n, Path adapterDir, Listener listener) throws IOException {
-    List<InstructionSample> samples = new SampleBuilder(Prompts.forDataset(d.name()), d.titles())
+    List<InstructionSample> samples = new SampleBuilder(d.prompts(), d.titles())
         .build(train, n, p.auxRatio(), seed + 1);
     try (Tokenizer tok = Tokenizer.load(runDir.resolve(ModelFiles.BASE).resolve(ModelFiles.TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {

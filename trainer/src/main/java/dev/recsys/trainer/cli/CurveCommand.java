@@ -3,9 +3,11 @@ package dev.recsys.trainer.cli;
 import dev.recsys.llm.ModelFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.llm.LlmRecommender;
-import dev.recsys.trainer.bigrec.OfflineEvaluation;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.eval.RunServing;
 import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.bigrec.TrainingRun;
 import dev.recsys.trainer.data.Dataset;
@@ -73,11 +75,15 @@ final class CurveCommand implements Callable<Integer> {
     Profile p = Profile.named(profile);
     Dataset d = DatasetFiles.read(dataset);
     List<Sample> train = SplitFiles.read(dataset, "bigrec", "train");
-    List<Sample> valid = OfflineEvaluation.sample(SplitFiles.read(dataset, "bigrec", "valid"), Math.max(20, testSamples / 4), seed);
-    List<Sample> test = OfflineEvaluation.sample(SplitFiles.read(dataset, "bigrec", "test"), testSamples, seed + 1);
-    OfflineEvaluation evaluation = new OfflineEvaluation(d, train, new MiniLmEncoder());
+    List<Sample> test = SplitFiles.read(dataset, "bigrec", "test");
+    Evaluation.Options options = new Evaluation.Options(0, testSamples, seed, 2, p.maxNewTokens());
+    Map<String, ServingPipeline> rows = new LinkedHashMap<>();
+    rows.put("popularity", ServingPipeline.sequential(PopularitySignal.NAME));
+    rows.put("BIGRec", new ServingPipeline(ServingPipeline.Kind.BIGREC, new ServingPipeline.Generation(1, 4, true, true,
+        0), new ServingPipeline.Grounding(100, 0, ServingPipeline.Grounding.NONE, 0)));
     List<Map<String, Object>> points = new ArrayList<>();
     double popularity = Double.NaN;
+    int testCount = 0;
     for (String count : samples) {
       int n = count.equalsIgnoreCase("all") ? train.size() : parseCount(count);
       Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(ModelFiles.ADAPTER);
@@ -88,30 +94,36 @@ final class CurveCommand implements Callable<Integer> {
         @Override
         public void step(int step, float loss, long tokens) { }
       });
-      OfflineEvaluation.Report r;
-      try (LlmRecommender model = new LlmRecommender(run.resolve(ModelFiles.BASE), adapter, Prompts.forDataset(d.name()),
-          p.beams(), p.maxNewTokens())) {
-        r = evaluation.evaluate(model, "bigrec", valid, test, x -> { });
+      List<EvalReport.Row> r;
+      try (RunServing serving = RunServing.open(d, train, run, adapter, x -> { })) {
+        r = new Evaluation(serving, options).measure(rows, test, new Evaluation.Listener() {
+          @Override
+          public void phase(String name, int total) { }
+
+          @Override
+          public void step(int done) { }
+        });
       }
-      popularity = r.rows().get(0).metrics().ndcg().get(10);
-      double bigrec = r.rows().get(2).metrics().ndcg().get(10);
+      popularity = r.get(0).whole().ndcg().get(10);
+      double bigrec = r.get(1).whole().ndcg().get(10);
+      testCount = r.get(1).whole().samples();
       Map<String, Object> point = new LinkedHashMap<>();
       point.put("samples", n);
       point.put("ndcg10", bigrec);
-      point.put("hr10", r.rows().get(2).metrics().hr().get(10));
+      point.put("hr10", r.get(1).whole().hr().get(10));
       points.add(point);
       spec.commandLine().getOut().printf(Locale.ROOT, "%6d samples: BIGRec NDCG@10 %.4f (popularity %.4f)%n", n, bigrec,
           popularity);
       spec.commandLine().getOut().flush();
     }
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(run.resolve("curve.json").toFile(),
-        Map.of("testSamples", test.size(), "popularityNdcg10", popularity, "points", points));
+        Map.of("testSamples", testCount, "popularityNdcg10", popularity, "points", points));
     StringBuilder md = new StringBuilder("| fine-tuning samples | NDCG@10 | HR@10 |\n|---|---|---|\n");
     points.forEach(pt -> md.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f |%n", pt.get("samples"), pt.get("ndcg10"),
         pt.get("hr10"))));
     md.append(String.format(Locale.ROOT, "| popularity baseline | %.4f | |%n", popularity));
     Files.writeString(run.resolve("curve.md"), md);
-    plot(points, popularity, test.size(), run.resolve("curve.png"));
+    plot(points, popularity, testCount, run.resolve("curve.png"));
     return 0;
   }
 

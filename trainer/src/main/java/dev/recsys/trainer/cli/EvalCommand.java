@@ -2,16 +2,17 @@ package dev.recsys.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.llm.LlmRecommender;
-import dev.recsys.trainer.bigrec.OfflineEvaluation;
 import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetFiles;
-import dev.recsys.llm.Prompts;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.eval.RunServing;
+import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -23,8 +24,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = "Full-catalogue evaluation (NDCG and HR at 1, 5, 10, 20) of a trained run against the popularity "
-        + "baseline; gamma tuned on validation. Prints the table and writes <run>/eval.json and <run>/eval.md.")
+    description = "Chooses the run's serving pipeline on validation and measures it on test, ranking every sample "
+        + "through the served path (the generator's decoding, then the grounding service's ranking, history "
+        + "excluded): NDCG and HR at 1, 3, 5, 10, 20 next to popularity, transitions and SASRec, on all test samples "
+        + "and on those whose target is strictly later than the last history item. Writes <run>/serving/ (the "
+        + "catalogue embedded by the base model and its HNSW index, shipped by 'publish'), <run>/eval.json and "
+        + "<run>/eval.md, and prints the tables.")
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -37,11 +42,18 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--protocol", defaultValue = "bigrec", description = "bigrec or loo (default ${DEFAULT-VALUE})")
   String protocol;
 
-  @Option(names = "--profile", defaultValue = "default", description = "quick or default: sample counts and beams")
+  @Option(names = "--profile", defaultValue = "default", description = "quick or default: sample counts")
   String profile;
 
   @Option(names = "--test-samples", description = "test samples (overrides the profile)")
   Integer testSamples;
+
+  @Option(names = "--valid-samples", description = "validation samples the pipelines are compared on (overrides the "
+      + "profile)")
+  Integer validSamples;
+
+  @Option(names = "--threads", defaultValue = "2", description = "generations run at once (default ${DEFAULT-VALUE})")
+  int threads;
 
   @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})")
   long seed;
@@ -49,23 +61,62 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Profile p = Profile.named(profile);
-    int n = testSamples != null ? testSamples : p.evalSamples();
     Dataset d = DatasetFiles.read(dataset);
-    var train = SplitFiles.read(dataset, protocol, "train");
-    var valid = OfflineEvaluation.sample(SplitFiles.read(dataset, protocol, "valid"), Math.max(20, n / 4), seed);
-    var test = OfflineEvaluation.sample(SplitFiles.read(dataset, protocol, "test"), n, seed + 1);
-    OfflineEvaluation.Report report;
-    try (LlmRecommender model = new LlmRecommender(run, Prompts.forDataset(d.name()), p.beams(), p.maxNewTokens());
-         ProgressBar bar = new ProgressBarBuilder().setTaskName("generate + ground").setInitialMax(valid.size() + 2L * test.size())
-             .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-      report = new OfflineEvaluation(d, train, new MiniLmEncoder()).evaluate(model, protocol, valid, test, bar::stepTo);
+    List<Sample> train = SplitFiles.read(dataset, protocol, "train");
+    List<Sample> valid = SplitFiles.read(dataset, protocol, "valid");
+    List<Sample> test = SplitFiles.read(dataset, protocol, "test");
+    Evaluation.Options o = new Evaluation.Options(validSamples != null ? validSamples : p.validSamples(),
+        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens());
+    EvalReport report;
+    Bars bars = new Bars();
+    try (RunServing serving = open(d, train)) {
+      report = new Evaluation(serving, o).run(protocol, valid, test, bars);
+    } finally {
+      bars.close();
     }
-    String md = OfflineEvaluation.markdown(report);
+    String md = report.markdown();
     Files.writeString(run.resolve("eval.md"), md);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(run.resolve("eval.json").toFile(),
-        OfflineEvaluation.json(report));
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(run.resolve(EvalReport.FILE_NAME).toFile(),
+        report);
     spec.commandLine().getOut().print(md);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private RunServing open(Dataset d, List<Sample> train) throws Exception {
+    try (ProgressBar bar = bar("embed the catalogue (base model)", d.titles().size())) {
+      return RunServing.open(d, train, run, bar::stepTo);
+    }
+  }
+
+  static ProgressBar bar(String name, long total) {
+    return new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+  }
+
+  /** One progress bar per generation phase. */
+  static final class Bars implements Evaluation.Listener, AutoCloseable {
+    private ProgressBar bar;
+
+    @Override
+    public synchronized void phase(String name, int total) {
+      close();
+      bar = bar(name, total);
+    }
+
+    @Override
+    public synchronized void step(int done) {
+      if (bar != null) {
+        bar.stepTo(done);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
   }
 }

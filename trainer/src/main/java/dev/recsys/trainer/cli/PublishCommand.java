@@ -1,24 +1,19 @@
 package dev.recsys.trainer.cli;
 
-import dev.recsys.llm.ModelFiles;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
-import dev.recsys.common.encoder.Encoders;
-import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.llm.LlmRecommender;
+import dev.recsys.ranking.encoder.Encoders;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.data.Dataset;
-import dev.recsys.trainer.data.DatasetException;
 import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.data.DatasetFiles;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.SplitFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -66,8 +61,13 @@ final class PublishCommand implements Callable<Integer> {
       + "worse than the serving release's by more than this (default ${DEFAULT-VALUE})")
   double gateMargin;
 
-  @Option(names = "--force", description = "with --run: publish even if the gate refuses")
+  @Option(names = "--force", description = "with --run: publish even if a gate refuses")
   boolean force;
+
+  @Option(names = "--pipeline", description = "with --run: serve the best pipeline of this kind on validation (bigrec, "
+      + "bigrec-union, d3, sequential) instead of the one 'eval' chose; refused when it is worse than the run's best "
+      + "ranking without the LLM, unless --force")
+  String pipelineKind;
 
   @Option(names = "--no-index", description = "do not build the HNSW index; each grounding replica then builds it "
       + "when it loads the release")
@@ -79,30 +79,17 @@ final class PublishCommand implements Callable<Integer> {
     var train = SplitFiles.read(dataset, protocol, "train");
     FileArtifactStore artifacts = new FileArtifactStore(store);
     ReleaseBuilder builder = new ReleaseBuilder(artifacts, Encoders.byId(encoderId));
-    LlmRecommender llm = null;
     ReleaseBuilder.LlmRun llmRun = null;
+    ServingPipeline pipeline = null;
     if (run != null) {
-      Path evalFile = run.resolve("eval.json");
-      if (!Files.isRegularFile(evalFile)) {
-        throw new DatasetException(evalFile, "missing; evaluate the run first with 'recsys-trainer eval'");
-      }
-      JsonNode eval = new ObjectMapper().readTree(evalFile.toFile());
-      double validNdcg = eval.path("validNdcg10").asDouble();
+      EvalReport eval = RunReleases.readEval(run);
+      EvalReport.Candidate chosen = RunReleases.choose(eval, pipelineKind);
+      pipeline = chosen.pipeline();
+      PublishGate.checkAgainstNonLlm(pipeline.name(), pipeline.usesLlm(), chosen.validNdcg10(), eval.bestNonLlm(),
+          eval.bestNonLlmValidNdcg10(), force);
       Optional<ReleaseManifest> serving = artifacts.pointer(tenant, channel).map(r -> artifacts.verify(tenant, r));
-      PublishGate.check(serving, validNdcg, gateMargin, force);
-      llm = new LlmRecommender(run, Prompts.forDataset(d.name()), 4, 24);
-      Map<String, String> params = new LinkedHashMap<>();
-      params.put(PublishGate.METRIC, Double.toString(validNdcg));
-      params.put("llm.gamma", eval.path("gamma").asText());
-      params.put("llm.base", ModelFiles.BASE);
-      params.put("llm.adapter", ModelFiles.ADAPTER);
-      for (JsonNode row : eval.path("rows")) {
-        if (row.path("method").asText().startsWith("BIGRec (")) {
-          params.put("metrics.test.ndcg10", row.path("metrics").path("ndcg").path("10").asText());
-          params.put("metrics.test.hr10", row.path("metrics").path("hr").path("10").asText());
-        }
-      }
-      llmRun = new ReleaseBuilder.LlmRun(run, llm::embed, llm.encoderId(), params);
+      PublishGate.check(serving, chosen.validNdcg10(), gateMargin, force);
+      llmRun = RunReleases.llmRun(run, eval, chosen);
     }
     ReleaseManifest m;
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("encode titles").setInitialMax(d.titles().size())
@@ -110,13 +97,12 @@ final class PublishCommand implements Callable<Integer> {
         .build()) {
       m = builder.publish(new ReleaseBuilder.Request(tenant, channel, d, DatasetFiles.contentHash(dataset), protocol, train,
           gamma, "recsys-trainer publish 0.1.0", !noIndex, llmRun), bar::stepTo);
-    } finally {
-      if (llm != null) {
-        llm.close();
-      }
     }
     spec.commandLine().getOut().printf("published release %s for tenant %s (%d items, encoder %s, %d-d); channel %s -> %s%n",
         m.release(), m.tenant(), m.itemCount(), m.encoder(), m.dimension(), channel, m.release());
+    if (pipeline != null) {
+      spec.commandLine().getOut().printf("serving pipeline: %s%n", pipeline.describe());
+    }
     spec.commandLine().getOut().flush();
     return 0;
   }

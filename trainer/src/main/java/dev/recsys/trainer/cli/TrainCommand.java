@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Pre-trains a small Llama-architecture base on the catalogue and interaction texts, then fine-tunes a "
-        + "LoRA adapter on BIGRec samples (+ auxiliary tasks). Writes <out>/base (Hugging Face checkpoint + tokenizer), "
-        + "<out>/adapter (PEFT) and <out>/train.json.")
+    description = "Pre-trains a small Llama-architecture base on the catalogue and interaction texts, fine-tunes a "
+        + "LoRA adapter on BIGRec samples (+ auxiliary tasks), and trains the sequential recommender (SASRec, "
+        + "early-stopped on validation). Writes <out>/base (Hugging Face checkpoint + tokenizer), <out>/adapter (PEFT), "
+        + "<out>/sasrec.safetensors and <out>/train.json.")
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -52,15 +53,14 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Profile p = Profile.named(profile);
     if (samples != null) {
-      p = new Profile(p.name(), p.hidden(), p.layers(), p.heads(), p.kvHeads(), p.ffn(), p.pretrainSamples(),
-          p.pretrainEpochs(), samples, p.fineTuneEpochs(), p.auxRatio(), p.batchSize(), p.pretrainLr(), p.loraLr(),
-          p.maxLength(), p.evalSamples(), p.beams(), p.maxNewTokens());
+      p = p.withFineTuneSamples(samples);
     }
     Dataset d = DatasetFiles.read(dataset);
     var train = SplitFiles.read(dataset, protocol, "train");
+    var valid = SplitFiles.read(dataset, protocol, "valid");
     ProgressBar[] bar = new ProgressBar[1];
     long[] start = new long[1];
-    TrainingRun.Summary s = TrainingRun.run(d, train, p, seed, out, new TrainingRun.Listener() {
+    TrainingRun.Summary s = TrainingRun.run(d, train, valid, p, seed, out, new TrainingRun.Listener() {
       @Override
       public void phase(String name, int total) {
         if (bar[0] != null) {
@@ -90,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
         s.pretrain().skippedSteps(),
         s.fineTuneSamples(), s.fineTune().firstLoss(), s.fineTune().lastEpochLoss(), s.fineTune().tokensPerSecond(),
         s.fineTune().seconds());
+    if (s.sequential() != null) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "SASRec: best epoch %d of %d, validation NDCG@10 %.4f (%.0f s)%n",
+          s.sequential().bestEpoch(), s.sequential().epochs(), s.sequential().bestValidNdcg10(),
+          s.sequential().seconds());
+    }
     spec.commandLine().getOut().flush();
     return 0;
   }

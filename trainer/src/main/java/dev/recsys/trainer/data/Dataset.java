@@ -1,5 +1,6 @@
 package dev.recsys.trainer.data;
 
+import dev.recsys.llm.Prompts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -7,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A catalogue (item id to title, in catalogue order) and its interactions.
+ * A catalogue (item id to title, in catalogue order), its interactions, and the words its prompts
+ * use (chosen at import: the domain's noun and verb, e.g. movie / watched).
  *
  * <p>Sequence order: a user's interactions are sorted by timestamp, then by item id (numerically
  * when both ids are integers, else as strings). MovieLens saves many ratings in the same second,
  * so this secondary key is what makes "the last item" well defined.
  */
-public record Dataset(String name, Map<String, String> titles, List<Interaction> interactions) {
+public record Dataset(String name, Map<String, String> titles, List<Interaction> interactions, Prompts prompts) {
   public static final Comparator<String> ITEM_ID_ORDER = (a, b) -> {
     if (isInteger(a) && isInteger(b)) {
       int c = Long.compare(Long.parseLong(a), Long.parseLong(b));
@@ -32,6 +34,16 @@ public record Dataset(String name, Map<String, String> titles, List<Interaction>
   public Dataset {
     titles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(titles));
     interactions = List.copyOf(interactions);
+    java.util.Objects.requireNonNull(prompts, "prompts");
+  }
+
+  /** A dataset of items of unknown kind ({@link Prompts#items()}). */
+  public Dataset(String name, Map<String, String> titles, List<Interaction> interactions) {
+    this(name, titles, interactions, Prompts.items());
+  }
+
+  public Dataset withPrompts(Prompts p) {
+    return new Dataset(name, titles, interactions, p);
   }
 
   /** Interactions grouped per user (users in first-seen order), each sorted by {@link #SEQUENCE_ORDER}. */

@@ -3,6 +3,7 @@ package dev.recsys.trainer.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.recsys.common.artifact.Checksums;
+import dev.recsys.llm.Prompts;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,6 +32,11 @@ public final class DatasetFiles {
   private DatasetFiles() {}
 
   public static void write(Dataset d, String source, Path dir) throws IOException {
+    write(d, source, dir, Map.of());
+  }
+
+  /** @param protocol how the splits were made, recorded in dataset.json */
+  public static void write(Dataset d, String source, Path dir, Map<String, String> protocol) throws IOException {
     Files.createDirectories(dir);
     try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(ITEMS), StandardCharsets.UTF_8)) {
       out.write("item_id\ttitle\n");
@@ -53,7 +59,9 @@ public final class DatasetFiles {
     info.put("items", d.titles().size());
     info.put("users", sequences.size());
     info.put("interactions", d.interactions().size());
+    info.put("prompt", Map.of("noun", d.prompts().noun(), "plural", d.prompts().plural(), "verb", d.prompts().verb()));
     info.put("sequenceOrder", "per user by timestamp, then item id (numeric when both are integers)");
+    info.putAll(protocol);
     info.put("itemsSha256", Checksums.sha256(dir.resolve(ITEMS)));
     info.put("interactionsSha256", Checksums.sha256(dir.resolve(INTERACTIONS)));
     JSON.writeValue(dir.resolve(INFO).toFile(), info);
@@ -69,16 +77,21 @@ public final class DatasetFiles {
       }
     }
     String name;
+    Prompts prompts;
     try {
-      name = JSON.readTree(info.toFile()).path("name").asText("dataset");
-    } catch (IOException e) {
+      var root = JSON.readTree(info.toFile());
+      name = root.path("name").asText("dataset");
+      var p = root.path("prompt");
+      prompts = p.isObject() ? new Prompts(p.path("noun").asText(), p.path("plural").asText(), p.path("verb").asText())
+          : Prompts.items();
+    } catch (IOException | IllegalArgumentException e) {
       throw new DatasetException(info, "malformed: " + e.getMessage());
     }
     Map<String, String> titles = new LinkedHashMap<>();
     readTsv(items, "item_id\ttitle", 2, f -> titles.put(f[0], f[1]));
     List<Interaction> interactions = new ArrayList<>();
     readTsv(inter, "user_id\titem_id\ttimestamp", 3, f -> interactions.add(new Interaction(f[0], f[1], Long.parseLong(f[2]))));
-    return new Dataset(name, titles, interactions);
+    return new Dataset(name, titles, interactions, prompts);
   }
 
   /** SHA-256 over both data files: identifies the dataset in release manifests. */

@@ -77,7 +77,7 @@ public final class MovieLensReader {
     if (interactions.isEmpty()) {
       throw new DatasetException(dataFile, "no interactions");
     }
-    return new Dataset(name, titles, interactions);
+    return new Dataset(name, titles, interactions, dev.recsys.llm.Prompts.movies());
   }
 
   static String abbreviate(String s) {

@@ -8,14 +8,18 @@ import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.common.encoder.Encoder;
-import dev.recsys.common.index.HnswItemIndex;
+import dev.recsys.ranking.encoder.Encoder;
+import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.trainer.data.DatasetException;
+import dev.recsys.trainer.eval.RunServing;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +38,8 @@ import java.util.function.IntConsumer;
  *   <li>Embedding snapshot: every catalogue title encoded by the encoder, row i = item i.</li>
  *   <li>HNSW index over the snapshot (optional), so that services load it instead of rebuilding.</li>
  *   <li>With a trained LLM run: its base checkpoint and LoRA adapter, the catalogue embedded by the
- *       base model (BIGRec's grounding space) and the run's metrics.</li>
+ *       base model (BIGRec's grounding space) with its index, the sequential model, and the serving
+ *       pipeline and metrics its evaluation chose.</li>
  *   <li>Write the files into a draft, seal it (manifest with checksums), then move the channel.</li>
  * </ol>
  */
@@ -59,16 +64,15 @@ public final class ReleaseBuilder {
   }
 
   /**
-   * A trained LLM run to ship in the release: its base checkpoint and adapter are copied under
-   * {@code base/} and {@code adapter/}, the catalogue is embedded with the base model into
-   * {@code llm-embeddings.bin}, and its evaluation becomes the release's metrics (and the gate's).
+   * A trained and evaluated run to ship in the release, exactly as evaluated: its base checkpoint
+   * and adapter under {@code base/} and {@code adapter/}, the catalogue embedded by the base model
+   * and its HNSW index ({@code <run>/serving/}: {@code llm-embeddings.bin}, {@code llm-index.hnsw}),
+   * the sequential model when the run has one, and its serving pipeline and metrics as parameters.
    *
-   * @param embedder embeds a title with the run's base model (BIGRec's encoder)
-   * @param encoderId identifies that encoder (the base weights' hash)
-   * @param params    metrics and LLM serving parameters to record (gamma, validation NDCG@10)
+   * @param encoderId identifies the base model's encoder (the base weights' hash)
+   * @param params    the serving pipeline and metrics to record
    */
-  public record LlmRun(Path dir, java.util.function.Function<String, float[]> embedder, String encoderId,
-      Map<String, String> params) {}
+  public record LlmRun(Path dir, String encoderId, Map<String, String> params) {}
 
   /**
    * @param progress called with the number of titles encoded so far
@@ -101,6 +105,7 @@ public final class ReleaseBuilder {
       dataset.put("sha256", r.datasetHash());
       dataset.put("protocol", r.protocol());
       dataset.put("trainSamples", Integer.toString(r.train().size()));
+      dataset.putAll(r.dataset().prompts().metadata());
       ReleaseManifest manifest = draft.commit(new ReleaseManifest(0, null, null, null, r.producer(), encoder.id(),
           encoder.dimension(), catalogue.size(), dataset, params, null));
       store.promote(r.tenant(), r.channel(), manifest.release());
@@ -117,18 +122,32 @@ public final class ReleaseBuilder {
 
 
   private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
-    for (String folder : List.of("base", "adapter")) {
-      try (var files = java.nio.file.Files.list(run.dir().resolve(folder))) {
-        for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
-          java.nio.file.Files.copy(f, draft.path(folder + "/" + f.getFileName()));
+    for (String folder : List.of(ModelFiles.BASE, ModelFiles.ADAPTER)) {
+      try (var files = Files.list(run.dir().resolve(folder))) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          Files.copy(f, draft.path(folder + "/" + f.getFileName()));
         }
       }
     }
-    float[][] rows = new float[catalogue.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = run.embedder().apply(catalogue.get(i).title());
+    Path serving = run.dir().resolve(RunServing.DIR);
+    for (String file : List.of(ModelFiles.LLM_EMBEDDINGS, HnswItemIndex.LLM_FILE_NAME)) {
+      Path f = serving.resolve(file);
+      if (!Files.isRegularFile(f)) {
+        throw new DatasetException(f, "missing; evaluate the run first with 'recsys-trainer eval' (it writes the "
+            + "serving files the release ships)");
+      }
+      Files.copy(f, draft.path(file));
     }
-    SnapshotFile.write(EmbeddingMatrix.of(run.encoderId(), rows), draft.path(ModelFiles.LLM_EMBEDDINGS));
+    EmbeddingMatrix m = SnapshotFile.read(draft.path(ModelFiles.LLM_EMBEDDINGS));
+    if (m.rows() != catalogue.size() || !m.encoderId().equals(run.encoderId())) {
+      throw new DatasetException(serving.resolve(ModelFiles.LLM_EMBEDDINGS), "embeds " + m.rows() + " items with "
+          + m.encoderId() + " but the catalogue has " + catalogue.size() + " and the base model is " + run.encoderId()
+          + "; evaluate the run again");
+    }
+    Path sasrec = run.dir().resolve(SasRecFile.FILE_NAME);
+    if (Files.isRegularFile(sasrec)) {
+      Files.copy(sasrec, draft.path(SasRecFile.FILE_NAME));
+    }
   }
 
   public static Catalogue catalogue(Dataset d, List<Sample> train) {

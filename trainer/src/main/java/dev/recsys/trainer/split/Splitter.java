@@ -3,9 +3,11 @@ package dev.recsys.trainer.split;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.Interaction;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The two evaluation protocols of the method notes.
@@ -25,12 +27,33 @@ public final class Splitter {
   private Splitter() {}
 
   public static Splits bigrec(Dataset d) {
-    record Positioned(Sample sample, int position) {}
+    return bigrec(d, TieOrder.ITEM_ID, 0);
+  }
+
+  /** How training samples order interactions that share a timestamp. */
+  public enum TieOrder {
+    /** the dataset's sequence order (time, then item id), as validation and test always use */
+    ITEM_ID,
+    /** a seeded random order inside each run of equal timestamps, in training samples only */
+    SHUFFLED
+  }
+
+  /**
+   * The BIGRec split; with {@link TieOrder#SHUFFLED} the training samples are built from
+   * sequences whose ties are shuffled (seeded), while validation and test keep the dataset's
+   * order, so that test numbers stay comparable. A position's timestamp does not depend on the
+   * tie order, so the time cut selects the same positions either way.
+   */
+  public static Splits bigrec(Dataset d, TieOrder trainTies, long seed) {
+    record Positioned(Sample sample, Sample trainSample, int position) {}
+    Random rnd = new Random(seed);
     List<Positioned> all = new ArrayList<>();
     for (Map.Entry<String, List<Interaction>> e : d.sequences().entrySet()) {
       List<Interaction> seq = e.getValue();
+      List<Interaction> trainSeq = trainTies == TieOrder.SHUFFLED ? shuffleTies(seq, rnd) : seq;
       for (int i = 1; i < seq.size(); i++) {
-        all.add(new Positioned(sample(e.getKey(), seq, i), i));
+        Sample s = sample(e.getKey(), seq, i);
+        all.add(new Positioned(s, trainSeq == seq ? s : sample(e.getKey(), trainSeq, i), i));
       }
     }
     all.sort(Comparator.comparingLong((Positioned p) -> p.sample().timestamp())
@@ -39,9 +62,9 @@ public final class Splitter {
     int n = all.size();
     int trainEnd = (int) Math.floor(n * 0.8);
     int validEnd = (int) Math.floor(n * 0.9);
+    List<Sample> train = all.subList(0, trainEnd).stream().map(Positioned::trainSample).toList();
     List<Sample> samples = all.stream().map(Positioned::sample).toList();
-    return new Splits("bigrec", samples.subList(0, trainEnd), samples.subList(trainEnd, validEnd),
-        samples.subList(validEnd, n));
+    return new Splits("bigrec", train, samples.subList(trainEnd, validEnd), samples.subList(validEnd, n));
   }
 
   public static Splits leaveOneOut(Dataset d) {
@@ -68,6 +91,25 @@ public final class Splitter {
 
   private static Sample sample(String user, List<Interaction> seq, int i) {
     List<String> history = seq.subList(Math.max(0, i - WINDOW), i).stream().map(Interaction::item).toList();
-    return new Sample(user, history, seq.get(i).item(), seq.get(i).timestamp());
+    Long previous = i > 0 ? seq.get(i - 1).timestamp() : null;
+    return new Sample(user, history, seq.get(i).item(), seq.get(i).timestamp(), previous);
+  }
+
+  /**
+   * The user's sequence with every run of equal timestamps in a seeded random order instead of
+   * the dataset's tie-break (item id): the true order inside such a run is unknown.
+   */
+  static List<Interaction> shuffleTies(List<Interaction> seq, Random rnd) {
+    List<Interaction> out = new ArrayList<>(seq);
+    int start = 0;
+    for (int i = 1; i <= out.size(); i++) {
+      if (i == out.size() || out.get(i).timestamp() != out.get(start).timestamp()) {
+        if (i - start > 1) {
+          Collections.shuffle(out.subList(start, i), rnd);
+        }
+        start = i;
+      }
+    }
+    return out;
   }
 }

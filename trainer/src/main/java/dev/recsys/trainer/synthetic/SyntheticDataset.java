@@ -72,6 +72,6 @@ public final class SyntheticDataset {
         }
       }
     }
-    return new Dataset("synthetic", titles, log);
+    return new Dataset("synthetic", titles, log, dev.recsys.llm.Prompts.movies());
   }
 }

@@ -1,49 +1,74 @@
 package dev.recsys.trainer.bigrec;
 
-import dev.recsys.llm.ModelFiles;
-import dev.recsys.llm.TitleTrie;
-
-import dev.recsys.llm.LlmRecommender;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.common.encoder.MiniLmEncoder;
-import dev.recsys.trainer.data.Dataset;
-import dev.recsys.trainer.publish.PublishGate;
-import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.llm.LlamaConfig;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.LoraConfig;
-import dev.recsys.llm.Prompts;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.TitleGenerator;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
+import dev.recsys.ranking.grounding.GroundedCandidate;
+import dev.recsys.ranking.grounding.Grounder;
+import dev.recsys.ranking.index.HnswItemIndex;
+import dev.recsys.ranking.pipeline.PipelineGeneration;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.ranking.snapshot.GroundingSnapshot;
+import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.eval.RunServing;
+import dev.recsys.trainer.publish.PublishGate;
+import dev.recsys.trainer.publish.ReleaseBuilder;
+import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import dev.recsys.trainer.split.Splitter;
 import dev.recsys.trainer.synthetic.SyntheticDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The quick profile end to end on the synthetic catalogue: train, then generate, ground and evaluate. */
+/**
+ * The quick profile end to end on the synthetic catalogue: train (LLM and SASRec), evaluate
+ * through the served path, publish, and load the release as the grounding service does.
+ */
 class TrainingRunTest {
   @TempDir Path dir;
 
+  static final TrainingRun.Listener QUIET = new TrainingRun.Listener() {
+    @Override
+    public void phase(String name, int totalSteps) { }
+
+    @Override
+    public void step(int step, float loss, long tokens) { }
+  };
+
+  static final Evaluation.Listener QUIET_EVAL = new Evaluation.Listener() {
+    @Override
+    public void phase(String name, int total) { }
+
+    @Override
+    public void step(int done) { }
+  };
+
   @Test
-  void quickRun_writesHfCheckpointAndPeftAdapter_generatesCatalogueTitles_andEvaluates() throws Exception {
+  void quickRun_trainsLlmAndSasRec_evaluatesThroughTheServedPath_publishes_andTheReleaseRanksAsEvaluated()
+      throws Exception {
     Dataset d = SyntheticDataset.generate(300, 200, 7);
     Splits splits = Splitter.bigrec(d);
-    TrainingRun.Summary s = TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
-      @Override
-      public void phase(String name, int totalSteps) { }
-
-      @Override
-      public void step(int step, float loss, long tokens) { }
-    });
+    TrainingRun.Summary s = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir, QUIET);
     Path base = dir.resolve(ModelFiles.BASE);
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       assertThat(base.resolve(f)).isRegularFile();
@@ -51,73 +76,111 @@ class TrainingRunTest {
     assertThat(LlamaConfig.read(base.resolve("config.json")).vocabSize()).isEqualTo(s.vocab());
     assertThat(LoraAdapter.config(dir.resolve(ModelFiles.ADAPTER))).isEqualTo(LoraConfig.bigrec());
     assertThat(s.pretrain().lastEpochLoss()).isLessThan(0.6f * s.pretrain().firstLoss());
+    assertThat(dir.resolve(SasRecFile.FILE_NAME)).isRegularFile();
+    assertThat(s.sequential().bestValidNdcg10()).isPositive();
+    assertThat(s.sequential().validNdcg10()).hasSize(s.sequential().epochs());
 
-    List<Sample> test = OfflineEvaluation.sample(splits.test(), 20, 1);
-    try (LlmRecommender model = new LlmRecommender(dir, Prompts.forDataset(d.name()), 4, 24)) {
-      int real = 0;
-      for (Sample t : test) {
-        List<String> beams = model.generate(t.history().stream().map(d.titles()::get).toList());
-        assertThat(beams).isNotEmpty().hasSizeLessThanOrEqualTo(4);
-        real += beams.get(0).matches("\\S.* \\(\\d{4}\\)") ? 1 : 0;
-      }
-      // a quick model has learned the shape of a title (words, then the year in brackets); whether
-      // it names the right item is what the evaluation below and the default run measure
-      assertThat(real).as("top beams shaped like a catalogue title").isGreaterThanOrEqualTo(test.size() / 2);
-      // constrained beams (title trie) only ever produce catalogue titles
-      var titles = java.util.Set.copyOf(d.titles().values());
-      TitleTrie trie = model.trie(List.copyOf(d.titles().values()));
-      assertThat(trie.titles()).isEqualTo(d.titles().size());
-      for (Sample t : test.subList(0, 5)) {
-        assertThat(model.generate(t.history().stream().map(d.titles()::get).toList(), trie)).isNotEmpty()
-            .allSatisfy(title -> assertThat(titles).contains(title));
-      }
-      OfflineEvaluation.Report r = new OfflineEvaluation(d, splits.train(), new dev.recsys.common.encoder.MiniLmEncoder())
-          .evaluate(model, "bigrec", OfflineEvaluation.sample(splits.valid(), 10, 2), test, n -> { });
-      assertThat(r.rows()).extracting(OfflineEvaluation.Row::method).startsWith("popularity",
-          "item-to-item transitions", "BIGRec (LLM + L2 grounding)").hasSize(8);
-      assertThat(r.medianMsPerSample()).containsKeys("free", "constrained");
-      assertThat(r.rows()).allSatisfy(row -> assertThat(row.metrics().samples()).isEqualTo(20));
+    EvalReport report;
+    try (RunServing run = RunServing.open(d, splits.train(), dir, n -> { })) {
+      // constrained decoding (D3's, with the assistant) only produces catalogue titles, never a seen item
+      Set<String> titles = Set.copyOf(d.titles().values());
+      for (Sample t : splits.test().subList(0, 5)) {
+        Set<Integer> seen = new HashSet<>();
+        t.history().forEach(id -> seen.add(run.catalogue().indexOf(id)));
+        int[] rows = seen.stream().mapToInt(Integer::intValue).toArray();
+        TitleGenerator.Ask ask = PipelineGeneration.ask(new ServingPipeline(ServingPipeline.Kind.D3,
+            new ServingPipeline.Generation(10, 10, true, false, 0.5), new ServingPipeline.Grounding(100, 0, "sasrec", 0)),
+            t.history().stream().map(d.titles()::get).toList(), 10, run.trie(), rows, seen, run.sequential(), 24);
+        List<TitleGenerator.Generated> beams = run.generator().generate(List.of(ask)).get(0);
+        assertThat(beams).hasSize(10).allSatisfy(g -> assertThat(titles).contains(g.text()));
+        Set<String> seenTitles = new HashSet<>();
+        t.history().forEach(id -> seenTitles.add(d.titles().get(id)));
+        assertThat(beams).noneSatisfy(g -> assertThat(seenTitles).contains(g.text()));
 
-      // the run ships in a release: base, adapter, the LLM's embedding snapshot, metrics
-      FileArtifactStore store = new FileArtifactStore(dir.resolve("store"));
-      ReleaseManifest m = new ReleaseBuilder(store, new MiniLmEncoder()).publish(new ReleaseBuilder.Request("default",
-          "stable", d, "h", "bigrec", splits.train(), 0.0, "test", false, new ReleaseBuilder.LlmRun(dir, model::embed,
-          "llm-base-test", Map.of(PublishGate.METRIC, Double.toString(r.validNdcg10())))), n -> { });
-      assertThat(store.verify("default", m.release()).files()).containsKeys("base/config.json", "base/model.safetensors",
-          "base/tokenizer.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors",
-          ModelFiles.LLM_EMBEDDINGS, "embeddings.bin", "catalogue.tsv");
-      EmbeddingMatrix llm = SnapshotFile.read(store.releaseDir("default", m.release()).resolve(ModelFiles.LLM_EMBEDDINGS));
-      assertThat(llm.rows()).isEqualTo(300);
-      assertThat(llm.dimension()).isEqualTo(Profile.quick().hidden());
-      assertThat(llm.encoderId()).isEqualTo("llm-base-test");
-      assertThat(m.params()).containsEntry("llm.encoder", "llm-base-test").containsKey(PublishGate.METRIC);
+        // the rerank pipeline at λ = 1 is SASRec's own order of its top unseen items; at λ = 0 the LLM's
+        ServingPipeline.Grounding fill = new ServingPipeline.Grounding(100, 0, "sasrec", 5);
+        List<String> sasrecOrder = dev.recsys.ranking.signal.SignalRanking.top(run.sequential().scores(rows), seen, 10)
+            .stream().map(r -> run.catalogue().get(r).title()).distinct().toList();
+        List<String> titlesOf = t.history().stream().map(d.titles()::get).toList();
+        List<TitleGenerator.Generated> byAssistant = run.generator().generate(List.of(PipelineGeneration.ask(
+            new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(10, 10, true, false, 1),
+                fill), titlesOf, 10, run.trie(), rows, seen, run.sequential(), 24))).get(0);
+        assertThat(byAssistant).extracting(TitleGenerator.Generated::text).isEqualTo(sasrecOrder);
+        List<TitleGenerator.Generated> byLlm = run.generator().generate(List.of(PipelineGeneration.ask(
+            new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(10, 10, true, false, 0),
+                fill), titlesOf, 10, run.trie(), rows, seen, run.sequential(), 24))).get(0);
+        assertThat(byLlm).extracting(TitleGenerator.Generated::text).containsExactlyInAnyOrderElementsOf(sasrecOrder);
+        assertThat(byLlm).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
+      }
+      report = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24)).run("bigrec", splits.valid(),
+          splits.test(), QUIET_EVAL);
     }
-    assertThat(Files.list(dir.resolve(ModelFiles.ADAPTER)).map(p -> p.getFileName().toString()))
-        .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+    assertThat(report.rows()).extracting(EvalReport.Row::method).startsWith("popularity", "item-to-item transitions",
+        "SASRec", "BIGRec (top beam, L2 grounding)");
+    assertThat(report.rows()).filteredOn(EvalReport.Row::served).hasSize(1);
+    assertThat(report.rows()).allSatisfy(r -> assertThat(r.whole().samples()).isEqualTo(20));
+    assertThat(report.servingValidNdcg10()).isGreaterThanOrEqualTo(report.bestNonLlmValidNdcg10());
+    assertThat(report.validation().get(0).validNdcg10()).isEqualTo(report.servingValidNdcg10());
+    assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential");
+    assertThat(dir.resolve(RunServing.DIR).resolve(HnswItemIndex.LLM_FILE_NAME)).isRegularFile();
+    new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
+    EvalReport read = RunReleases.readEval(dir);
+    assertThat(read.serving()).isEqualTo(report.serving());
+    assertThatThrownBy(() -> RunReleases.choose(read, "nonsense")).hasMessageContaining("bigrec-union");
 
-    // resuming a finished run keeps both phases: nothing is trained again, the files are untouched
-    byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
-    TrainingRun.Summary again = TrainingRun.run(d, splits.train(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
-      @Override
-      public void phase(String name, int totalSteps) {
-        throw new AssertionError("phase " + name + " should have been kept");
+    // the run ships in a release exactly as evaluated: base, adapter, the serving files, SASRec, pipeline
+    FileArtifactStore store = new FileArtifactStore(dir.resolve("store"));
+    EvalReport.Candidate chosen = RunReleases.choose(read, null);
+    ReleaseManifest m = new ReleaseBuilder(store, new MiniLmEncoder()).publish(new ReleaseBuilder.Request("default",
+        "stable", d, "h", "bigrec", splits.train(), 0.0, "test", false, RunReleases.llmRun(dir, read, chosen)),
+        n -> { });
+    assertThat(store.verify("default", m.release()).files()).containsKeys("base/config.json", "base/model.safetensors",
+        "base/tokenizer.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors",
+        ModelFiles.LLM_EMBEDDINGS, HnswItemIndex.LLM_FILE_NAME, SasRecFile.FILE_NAME, "embeddings.bin",
+        "catalogue.tsv");
+    Path releaseDir = store.releaseDir("default", m.release());
+    EmbeddingMatrix llm = SnapshotFile.read(releaseDir.resolve(ModelFiles.LLM_EMBEDDINGS));
+    assertThat(llm.rows()).isEqualTo(300);
+    assertThat(llm.dimension()).isEqualTo(Profile.quick().hidden());
+    assertThat(m.params()).containsKey(PublishGate.METRIC).containsEntry("pipeline.name", report.serving().name());
+
+    // the grounding service's loader reads back the same pipeline, and ranks texts as the run does
+    try (GroundingSnapshot loaded = new SnapshotLoader(new MiniLmEncoder(), HnswItemIndex.Params.defaults(), 100, 4,
+        true).load("default", releaseDir, store.verify("default", m.release()));
+         RunServing run = RunServing.open(d, splits.train(), dir, n -> { })) {
+      assertThat(loaded.pipeline()).isEqualTo(report.serving());
+      ServingPipeline union = new ServingPipeline(ServingPipeline.Kind.UNION,
+          new ServingPipeline.Generation(4, 4, true, true, 0), new ServingPipeline.Grounding(100, 20, "sasrec", 2));
+      GroundingSnapshot offline = run.snapshot(union, run.signals(), run.index());
+      Grounder g = new Grounder();
+      for (Sample t : splits.test().subList(0, 10)) {
+        List<String> texts = t.history().subList(0, Math.min(2, t.history().size())).stream().map(d.titles()::get)
+            .toList();
+        int[] rows = t.history().stream().mapToInt(run.catalogue()::indexOf).toArray();
+        Grounder.Request r = new Grounder.Request(texts, rows, Set.of(), 20, union.grounding());
+        List<Integer> a = g.ground(offline, r).stream().map(GroundedCandidate::row).toList();
+        List<Integer> b = g.ground(loaded.withPipeline(union), r).stream().map(GroundedCandidate::row).toList();
+        assertThat(b).isEqualTo(a).hasSize(20);
       }
+    }
 
-      @Override
-      public void step(int step, float loss, long tokens) { }
-    }, true);
+    // resuming a finished run keeps every phase: nothing is trained again, the files are untouched
+    byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
+    byte[] sasrec = Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME));
+    TrainingRun.Summary again = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir,
+        new TrainingRun.Listener() {
+          @Override
+          public void phase(String name, int totalSteps) {
+            throw new AssertionError("phase " + name + " should have been kept");
+          }
+
+          @Override
+          public void step(int step, float loss, long tokens) { }
+        }, true);
     assertThat(again.pretrain().steps()).isZero();
     assertThat(again.fineTune().steps()).isZero();
+    assertThat(again.sequential()).isNull();
     assertThat(Files.readAllBytes(base.resolve("model.safetensors"))).isEqualTo(weights);
-  }
-
-  @Test
-  void metrics_followTheDefinitions() {
-    RankingMetrics m = RankingMetrics.of(new int[] {0, 1, 9, 10, 50});
-    assertThat(m.hr().get(1)).isEqualTo(0.2);
-    assertThat(m.hr().get(10)).isEqualTo(0.6);
-    assertThat(m.ndcg().get(10)).isCloseTo((1 + 1 / (Math.log(3) / Math.log(2)) + 1 / (Math.log(11) / Math.log(2))) / 5,
-        org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(OfflineEvaluation.rank(new double[] {0.5, 0.1, 0.5, 0.9}, 2)).isEqualTo(2);
+    assertThat(Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME))).isEqualTo(sasrec);
   }
 }

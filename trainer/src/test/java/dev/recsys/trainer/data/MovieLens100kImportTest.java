@@ -32,5 +32,26 @@ class MovieLens100kImportTest {
     Splits loo = Splitter.leaveOneOut(d);
     assertThat(loo.test()).hasSize(943);
     assertThat(loo.valid()).hasSize(943);
+    // MovieLens saved ratings a page at a time: half the test targets share the second of the last history item
+    assertThat(bigrec.test().stream().filter(s -> !s.strictlyLater()).count()).isEqualTo(5169);
+    // shuffling ties in training leaves validation and test as they were
+    Splits shuffled = Splitter.bigrec(d, Splitter.TieOrder.SHUFFLED, 0);
+    assertThat(shuffled.valid()).isEqualTo(bigrec.valid());
+    assertThat(shuffled.test()).isEqualTo(bigrec.test());
+    assertThat(shuffled.train()).hasSameSizeAs(bigrec.train()).isNotEqualTo(bigrec.train());
+  }
+
+  @Test
+  void importsTheAmazonOfficeCopy_inMiniOneRecsLayout() {
+    Path dir = Path.of(System.getProperty("recsys.ml100k", "../../shared/datasets/ml-100k")).resolveSibling(
+        "amazon18-office");
+    Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("valid.csv")),
+        "Amazon Office (MiniOneRec) not found at " + dir.toAbsolutePath() + "; skipping");
+    MiniOneRecReader.Result r = MiniOneRecReader.read(dir, "office", dev.recsys.llm.Prompts.items(), 500);
+    assertThat(r.dataset().titles()).hasSize(3459);
+    assertThat(r.splits().train()).hasSize(4866 - 500);
+    assertThat(r.splits().valid()).hasSize(500);
+    assertThat(r.splits().test()).hasSize(4866);
+    assertThat(r.splits().test()).allSatisfy(s -> assertThat(s.history()).isNotEmpty().hasSizeLessThanOrEqualTo(10));
   }
 }

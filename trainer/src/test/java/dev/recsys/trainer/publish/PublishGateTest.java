@@ -23,6 +23,21 @@ class PublishGateTest {
   }
 
   @Test
+  void refusesAnLlmPipelineWorseThanTheReleasesOwnBestRankingWithoutIt_sayingByHowMuch() {
+    assertThatThrownBy(() -> PublishGate.checkAgainstNonLlm("bigrec+popularity", true, 0.0300, "sasrec", 0.0400, false))
+        .isInstanceOf(PublishGate.Refused.class).hasMessageContaining("bigrec+popularity")
+        .hasMessageContaining("0.0300").hasMessageContaining("sasrec, 0.0400").hasMessageContaining("by 0.0100")
+        .hasMessageContaining("25.0%").hasMessageContaining("--force");
+    assertThatCode(() -> PublishGate.checkAgainstNonLlm("bigrec+popularity", true, 0.0300, "sasrec", 0.0400, true))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> PublishGate.checkAgainstNonLlm("d3+sasrec", true, 0.0500, "sasrec", 0.0400, false))
+        .doesNotThrowAnyException();
+    // a release that serves a ranking without the LLM is its own best such ranking
+    assertThatCode(() -> PublishGate.checkAgainstNonLlm("transitions", false, 0.0300, "sasrec", 0.0400, false))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void passesWithinTheMargin_whenBetter_orWithNothingToCompare() {
     assertThatCode(() -> PublishGate.check(serving("0.0500"), 0.0420, 0.01, false)).doesNotThrowAnyException();
     assertThatCode(() -> PublishGate.check(serving("0.0500"), 0.0600, 0.01, false)).doesNotThrowAnyException();

@@ -8,7 +8,7 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.common.encoder.MiniLmEncoder;
+import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;

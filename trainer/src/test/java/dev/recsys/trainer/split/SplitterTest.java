@@ -44,6 +44,29 @@ class SplitterTest {
   }
 
   @Test
+  void shuffledTies_reorderOnlyTrainingSamplesWithinASecond_seeded() {
+    Map<String, String> titles = new LinkedHashMap<>();
+    List<Interaction> log = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      titles.put(Integer.toString(i), "T" + i);
+      log.add(new Interaction("u", Integer.toString(i), i / 4)); // pages of 4 ratings in the same second
+    }
+    Dataset d = new Dataset("t", titles, log);
+    Splits id = Splitter.bigrec(d);
+    Splits a = Splitter.bigrec(d, Splitter.TieOrder.SHUFFLED, 1);
+    assertThat(a.valid()).isEqualTo(id.valid());
+    assertThat(a.test()).isEqualTo(id.test());
+    assertThat(a.train()).isNotEqualTo(id.train()).isEqualTo(Splitter.bigrec(d, Splitter.TieOrder.SHUFFLED, 1).train());
+    for (int i = 0; i < a.train().size(); i++) {
+      // same positions, same seconds: only the order inside a second changed
+      assertThat(a.train().get(i).timestamp()).isEqualTo(id.train().get(i).timestamp());
+      assertThat(a.train().get(i).timestamp() / 1).isEqualTo(Long.parseLong(a.train().get(i).target()) / 4);
+    }
+    assertThat(id.test()).anySatisfy(s -> assertThat(s.strictlyLater()).isFalse());
+    assertThat(id.test()).anySatisfy(s -> assertThat(s.strictlyLater()).isTrue());
+  }
+
+  @Test
   void leaveOneOut_lastIsTest_secondLastIsValid() {
     Splits s = Splitter.leaveOneOut(data());
     assertThat(s.test()).extracting(Sample::target).containsExactly("15", "5");

@@ -1,0 +1,271 @@
+package dev.recsys.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.CatalogueFile;
+import dev.recsys.common.interactions.TransitionsFile;
+import dev.recsys.e2e.LocalStack;
+import dev.recsys.llm.DjlDefaults;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
+import dev.recsys.proto.recommend.v1.RecommendedItem;
+import dev.recsys.ranking.metrics.RankingMetrics;
+import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.ranking.signal.SignalRanking;
+import dev.recsys.ranking.signal.TransitionSignal;
+import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.SplitFiles;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Quality on the served path: replays samples of a split through the running gateway (one request
+ * at a time, default parameters, k = 20) and prints NDCG and HR of the gateway's answers next to
+ * popularity, the transition counts and SASRec ranked from the files of the release that served
+ * them, on the same samples: all of them, and those whose target is strictly later than the last
+ * history item. The samples are the ones {@code recsys-trainer eval} tests with the same seed.
+ *
+ * <p>Usage: {@code scripts/bench.sh quality --dataset <folder> --store <store> [--gateway host:port]
+ * [--tenant default] [--split test] [--samples 1000] [--seed 0] [--out quality.json]}; without
+ * {@code --gateway} the bench starts the three services on the store itself.
+ */
+@Command(name = "quality", mixinStandardHelpOptions = true,
+    description = "Served-path quality: replays split samples through the gateway and compares with baselines.")
+public final class QualityBench implements Callable<Integer> {
+  static final int K = 20;
+
+  @Option(names = "--dataset", required = true, description = "dataset folder (its splits give the samples)")
+  Path dataset;
+
+  @Option(names = "--store", required = true, description = "artifact store the services serve from")
+  Path store;
+
+  @Option(names = "--gateway", description = "host:port of a running gateway (default: start the services)")
+  String gateway;
+
+  @Option(names = "--tenant", defaultValue = "default")
+  String tenant;
+
+  @Option(names = "--protocol", defaultValue = "bigrec")
+  String protocol;
+
+  @Option(names = "--split", defaultValue = "test")
+  String split;
+
+  @Option(names = "--samples", defaultValue = "1000")
+  int samples;
+
+  @Option(names = "--seed", defaultValue = "0", description = "as eval's --seed: the same samples")
+  long seed;
+
+  @Option(names = "--out", description = "also write the numbers as JSON here")
+  Path out;
+
+  public static void main(String[] args) {
+    DjlDefaults.apply();
+    System.exit(new CommandLine(new QualityBench()).execute(args));
+  }
+
+  /** What the gateway answered for one sample. */
+  record Answer(Sample sample, List<String> items, String pipeline, String release, boolean degraded, long nanos) {}
+
+  @Override
+  public Integer call() throws Exception {
+    List<Sample> all = SplitFiles.read(dataset, protocol, split);
+    List<Sample> chosen = Evaluation.sample(all, samples, split.equals("test") ? seed + 1 : seed).stream()
+        .filter(s -> !s.history().isEmpty()).toList();
+    List<Answer> answers;
+    if (gateway == null) {
+      Path logs = Files.createTempDirectory("recsys-quality");
+      try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofSeconds(2))
+          .jvmOptions("-Xmx2g").start()) {
+        answers = replay("127.0.0.1:" + stack.port("gateway"), chosen);
+      }
+    } else {
+      answers = replay(gateway, chosen);
+    }
+    Set<String> releases = new HashSet<>();
+    answers.forEach(a -> releases.add(a.release()));
+    if (releases.size() != 1) {
+      throw new IllegalStateException("the answers came from several releases " + releases + "; replay without a "
+          + "rollout in progress");
+    }
+    String release = releases.iterator().next();
+    FileArtifactStore artifacts = new FileArtifactStore(store);
+    ReleaseManifest manifest = artifacts.verify(tenant, release);
+    Path dir = artifacts.releaseDir(tenant, release);
+    Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
+    Map<String, ItemSignal> baselines = new LinkedHashMap<>();
+    baselines.put("popularity", new PopularitySignal(catalogue));
+    baselines.put("item-to-item transitions", new TransitionSignal(new TransitionModel(catalogue,
+        TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME)))));
+    SasRec sasrec = manifest.files().containsKey(SasRecFile.FILE_NAME)
+        ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), SnapshotLoader.itemIds(catalogue)) : null;
+    if (sasrec != null) {
+      baselines.put("SASRec", sasrec);
+    }
+    try {
+      report(answers, catalogue, baselines, manifest);
+    } finally {
+      if (sasrec != null) {
+        sasrec.close();
+      }
+    }
+    return 0;
+  }
+
+  private List<Answer> replay(String target, List<Sample> chosen) {
+    ManagedChannel ch = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    try {
+      var stub = RecommendServiceGrpc.newBlockingStub(ch);
+      List<Answer> out = new ArrayList<>();
+      for (Sample s : chosen) {
+        long t0 = System.nanoTime();
+        RecommendResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+            .setTenant(tenant).addAllHistory(s.history()).setK(K).build());
+        long nanos = System.nanoTime() - t0;
+        out.add(new Answer(s, r.getItemsList().stream().map(RecommendedItem::getItemId).toList(),
+            r.getServedBy().getPipeline(), r.getServedBy().getSnapshotVersion(), r.getDegraded(), nanos));
+      }
+      return out;
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  private void report(List<Answer> answers, Catalogue catalogue, Map<String, ItemSignal> baselines,
+      ReleaseManifest manifest) throws Exception {
+    Map<String, int[]> ranks = new LinkedHashMap<>();
+    int[] served = new int[answers.size()];
+    for (int i = 0; i < answers.size(); i++) {
+      Answer a = answers.get(i);
+      served[i] = a.items().indexOf(a.sample().target());
+      served[i] = served[i] < 0 ? RankingMetrics.MISS : served[i];
+    }
+    Set<String> pipelines = new HashSet<>();
+    answers.forEach(a -> pipelines.add(a.pipeline()));
+    ranks.put("served by the gateway (" + String.join(", ", pipelines) + ")", served);
+    for (Map.Entry<String, ItemSignal> b : baselines.entrySet()) {
+      int[] r = new int[answers.size()];
+      for (int i = 0; i < answers.size(); i++) {
+        Sample s = answers.get(i).sample();
+        int[] history = s.history().stream().mapToInt(catalogue::indexOf).filter(x -> x >= 0).toArray();
+        Set<Integer> seen = new HashSet<>();
+        for (int h : history) {
+          seen.add(h);
+        }
+        int target = catalogue.indexOf(s.target());
+        seen.remove(target);
+        r[i] = RankingMetrics.rankOf(SignalRanking.top(b.getValue().scores(history), seen, K), target);
+      }
+      ranks.put(b.getKey(), r);
+    }
+    boolean[] later = new boolean[answers.size()];
+    int laterCount = 0;
+    for (int i = 0; i < later.length; i++) {
+      later[i] = answers.get(i).sample().strictlyLater();
+      laterCount += later[i] ? 1 : 0;
+    }
+    long degraded = answers.stream().filter(Answer::degraded).count();
+    Set<List<String>> distinctTop10 = new HashSet<>();
+    answers.forEach(a -> distinctTop10.add(a.items().subList(0, Math.min(10, a.items().size()))));
+    long[] nanos = answers.stream().mapToLong(Answer::nanos).toArray();
+
+    System.out.printf(Locale.ROOT, "%nServed-path quality: tenant %s, release %s (dataset %s), pipeline %s%n", tenant,
+        manifest.release(), manifest.dataset().getOrDefault("name", "?"), String.join(", ", pipelines));
+    System.out.printf(Locale.ROOT, "Protocol: %d samples of the %s split of %s (%s protocol, seed %d: the samples of "
+        + "'recsys-trainer eval --seed %d'), one Recommend at a time through the gateway with default parameters "
+        + "and k=%d (history excluded); baselines ranked from the same release's files, history excluded; ranks "
+        + "beyond %d count as misses.%n%n", answers.size(), split, dataset.getFileName(), protocol, seed, seed, K, K);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("release", manifest.release());
+    json.put("pipelines", pipelines);
+    json.put("samples", answers.size());
+    json.put("strictlyLater", laterCount);
+    json.put("all", table(ranks, null, "all samples"));
+    json.put("strictlyLaterTable", table(ranks, later, "targets strictly later than the last history item"));
+    System.out.printf(Locale.ROOT, "%nserved / transitions NDCG@10: %.2f (all), %.2f (strictly later); served / SASRec: "
+        + "%s%n", ratio(ranks, "item-to-item transitions", null), ratio(ranks, "item-to-item transitions", later),
+        baselines.containsKey("SASRec") ? String.format(Locale.ROOT, "%.2f (all), %.2f (strictly later)",
+            ratio(ranks, "SASRec", null), ratio(ranks, "SASRec", later)) : "no SASRec in the release");
+    System.out.printf(Locale.ROOT, "degraded answers: %d of %d; distinct top-10 lists: %d; Recommend latency p50 %.1f ms, "
+        + "p95 %.1f ms%n", degraded, answers.size(), distinctTop10.size(), new Stats(nanos).p(50),
+        new Stats(nanos).p(95));
+    json.put("degraded", degraded);
+    json.put("distinctTop10", distinctTop10.size());
+    if (out != null) {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+    }
+  }
+
+  private static double ratio(Map<String, int[]> ranks, String baseline, boolean[] subset) {
+    double served = RankingMetrics.ndcg10(subset(ranks.values().iterator().next(), subset));
+    double base = RankingMetrics.ndcg10(subset(ranks.get(baseline), subset));
+    return base > 0 ? served / base : Double.NaN;
+  }
+
+  private static int[] subset(int[] ranks, boolean[] keep) {
+    if (keep == null) {
+      return ranks;
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < ranks.length; i++) {
+      if (keep[i]) {
+        out.add(ranks[i]);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static Map<String, RankingMetrics> table(Map<String, int[]> ranks, boolean[] subset, String title) {
+    Map<String, RankingMetrics> metrics = new LinkedHashMap<>();
+    ranks.forEach((k, v) -> metrics.put(k, RankingMetrics.of(subset(v, subset))));
+    int n = metrics.values().iterator().next().samples();
+    StringBuilder sb = new StringBuilder("| " + title + " (" + n + ") |");
+    int[] cutoffs = {3, 5, 10, 20};
+    for (int k : cutoffs) {
+      sb.append(" NDCG@").append(k).append(" |");
+    }
+    for (int k : cutoffs) {
+      sb.append(" HR@").append(k).append(" |");
+    }
+    sb.append("\n|---|").append("---|".repeat(2 * cutoffs.length)).append('\n');
+    metrics.forEach((name, m) -> {
+      sb.append("| ").append(name).append(" |");
+      for (int k : cutoffs) {
+        sb.append(String.format(Locale.ROOT, " %.4f |", m.ndcg().get(k)));
+      }
+      for (int k : cutoffs) {
+        sb.append(String.format(Locale.ROOT, " %.4f |", m.hr().get(k)));
+      }
+      sb.append('\n');
+    });
+    System.out.println(sb);
+    return metrics;
+  }
+}

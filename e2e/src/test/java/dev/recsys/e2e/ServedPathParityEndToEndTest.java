@@ -1,0 +1,74 @@
+package dev.recsys.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.proto.recommend.v1.RecommendedItem;
+import dev.recsys.ranking.grounding.GroundedCandidate;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.eval.EvalReport;
+import dev.recsys.trainer.eval.RunServing;
+import dev.recsys.trainer.eval.ServedPath;
+import dev.recsys.trainer.publish.RunReleases;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.Splits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the trainer's evaluation ranks is what the running services serve: for test histories and
+ * one evaluated run published under each kind of serving pipeline (one tenant each), the gateway's
+ * generated texts equal the offline generation, and its items and scores equal the offline
+ * grounding of those texts, item for item.
+ */
+class ServedPathParityEndToEndTest {
+  @TempDir Path dir;
+
+  @Test
+  void offlineRanking_equalsTheRunningServices_underEachPipeline() throws Exception {
+    Dataset d = Releases.synthetic();
+    Splits splits = Releases.bigrec(d);
+    Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
+    EvalReport eval = RunReleases.readEval(run);
+    Map<String, ServingPipeline> tenants = new LinkedHashMap<>();
+    tenants.put("chosen", eval.serving());
+    tenants.put("d3", eval.bestByKind().get("d3").pipeline());
+    tenants.put("union", eval.bestByKind().get("bigrec-union").pipeline());
+    tenants.put("rerank", eval.bestByKind().get("llm-rerank").pipeline());
+    tenants.put("sequential", eval.bestByKind().get("sequential").pipeline());
+    try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
+      for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {
+        String kind = t.getKey().equals("chosen") ? null : t.getValue().kind().label();
+        r.publishRun(t.getKey(), d, splits, run, kind);
+      }
+    }); RunServing serving = RunServing.open(d, splits.train(), run, n -> { })) {
+      ServedPath offline = new ServedPath(serving, 24);
+      for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {
+        ServingPipeline p = t.getValue();
+        for (Sample s : splits.test().subList(0, 8)) {
+          RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant(t.getKey())
+              .addAllHistory(s.history()).setK(20).build());
+          assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
+          assertThat(r.getServedBy().getPipeline()).isEqualTo(p.name());
+          assertThat(r.getGeneratedTextsList()).as("texts of %s for %s", t.getKey(), s.history())
+              .isEqualTo(offline.generate(s, p));
+          List<GroundedCandidate> expected = offline.ground(s, r.getGeneratedTextsList(), p, 20);
+          List<String> ids = r.getItemsList().stream().map(RecommendedItem::getItemId).toList();
+          assertThat(ids).as("items of %s for %s", t.getKey(), s.history())
+              .isEqualTo(expected.stream().map(c -> serving.catalogue().get(c.row()).id()).toList());
+          for (int i = 0; i < expected.size(); i++) {
+            assertThat(r.getItems(i).getScore()).isCloseTo(expected.get(i).score(), within(1e-12));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.recsys.ranking.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Ranking metrics with one relevant item per sample and its 0-based rank r in the ranking served
+ * for that sample ({@link #MISS} when the ranking does not contain it):
+ * {@code HR@K = [r < K]}, {@code NDCG@K = 1 / log2(r + 2)} if r < K else 0, averaged over samples.
+ */
+public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer, Double> hr) {
+  public static final int[] CUTOFFS = {1, 3, 5, 10, 20};
+  /** The rank of a target the ranking does not contain. */
+  public static final int MISS = Integer.MAX_VALUE;
+
+  public static RankingMetrics of(int[] ranks) {
+    Map<Integer, Double> ndcg = new LinkedHashMap<>();
+    Map<Integer, Double> hr = new LinkedHashMap<>();
+    for (int k : CUTOFFS) {
+      double n = 0;
+      double h = 0;
+      for (int r : ranks) {
+        if (r < k) {
+          h += 1;
+          n += 1.0 / (Math.log(r + 2) / Math.log(2));
+        }
+      }
+      ndcg.put(k, ranks.length == 0 ? 0 : n / ranks.length);
+      hr.put(k, ranks.length == 0 ? 0 : h / ranks.length);
+    }
+    return new RankingMetrics(ranks.length, ndcg, hr);
+  }
+
+  /** NDCG@10 of these ranks: what pipelines are tuned and compared by. */
+  public static double ndcg10(int[] ranks) {
+    double n = 0;
+    for (int r : ranks) {
+      if (r < 10) {
+        n += 1.0 / (Math.log(r + 2) / Math.log(2));
+      }
+    }
+    return ranks.length == 0 ? 0 : n / ranks.length;
+  }
+
+  /** 0-based position of {@code target} in {@code ranked}, or {@link #MISS}. */
+  public static int rankOf(java.util.List<Integer> ranked, int target) {
+    int r = ranked.indexOf(target);
+    return r < 0 ? MISS : r;
+  }
+}

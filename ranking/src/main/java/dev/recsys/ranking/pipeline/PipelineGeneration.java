@@ -1,0 +1,106 @@
+package dev.recsys.ranking.pipeline;
+
+import dev.recsys.llm.Decoding;
+import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
+import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.SignalRanking;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The generator's half of a serving pipeline for one request: the LLM ask (beams, constraint,
+ * scoring, D3's assistant) and the texts kept from its beams. The generator service and the
+ * trainer's evaluation both build their asks here.
+ */
+public final class PipelineGeneration {
+  private PipelineGeneration() {}
+
+  /**
+   * @param p            the pipeline
+   * @param recentTitles the titles the prompt lists (the last history items, oldest first)
+   * @param texts        texts wanted (the pipeline's own number unless the caller asked for another)
+   * @param trie         the catalogue's title trie, or null when the release decodes freely
+   * @param historyRows  the user's history as catalogue rows (what the assistant reads)
+   * @param excludedRows rows constrained decoding must not produce
+   * @param sequential   the release's sequential model (D3's assistant), or null
+   * @param maxNewTokens the token limit of free decoding
+   */
+  public static TitleGenerator.Ask ask(ServingPipeline p, List<String> recentTitles, int texts,
+      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, SasRec sequential, int maxNewTokens) {
+    ServingPipeline.Generation g = p.generation();
+    if (p.kind() == ServingPipeline.Kind.RERANK) {
+      return TitleGenerator.Ask.rank(recentTitles, candidates(sequential.scores(historyRows), excludedRows, texts, trie),
+          g.assistantWeight());
+    }
+    int beams = Math.max(g.beams(), texts);
+    if (!g.constrained() || trie == null) {
+      return new TitleGenerator.Ask(recentTitles, beams, maxNewTokens, null, g.lengthNormalised(), 0);
+    }
+    float[] assistant = g.assistantWeight() > 0 && sequential != null
+        ? assistant(sequential.scores(historyRows), excludedRows) : null;
+    Decoding.Constraint view = trie.restrict(excludedRows, assistant);
+    return new TitleGenerator.Ask(recentTitles, beams, maxNewTokens, view, g.lengthNormalised(),
+        assistant == null ? 0 : g.assistantWeight());
+  }
+
+  /** The first {@code texts} of the generated titles: what grounding receives. */
+  public static List<TitleGenerator.Generated> keep(List<TitleGenerator.Generated> generated, int texts) {
+    return generated.size() > texts ? List.copyOf(generated.subList(0, texts)) : generated;
+  }
+
+  /**
+   * The sequential model's top {@code n} rows outside the excluded ones, with its log-probability
+   * of each (the log-softmax over the rows that may be recommended).
+   */
+  public static TitleGenerator.Candidates candidates(float[] scores, Set<Integer> excludedRows, int n, TitleTrie trie) {
+    if (trie == null) {
+      throw new IllegalStateException("ranking candidates needs the catalogue's title trie");
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        max = Math.max(max, scores[r]);
+      }
+    }
+    double sum = 0;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        sum += Math.exp(scores[r] - max);
+      }
+    }
+    double logZ = max + Math.log(sum);
+    int[] rows = SignalRanking.top(scores, excludedRows, n).stream().mapToInt(Integer::intValue).toArray();
+    double[] logp = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      logp[i] = scores[rows[i]] - logZ;
+    }
+    return new TitleGenerator.Candidates(trie, rows, logp);
+  }
+
+  /**
+   * D3's assistant distribution: the sequential model's softmax over the catalogue, excluded rows
+   * at zero (they cannot be generated).
+   */
+  static float[] assistant(float[] scores, Set<Integer> excludedRows) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        max = Math.max(max, scores[r]);
+      }
+    }
+    double[] e = new double[scores.length];
+    double sum = 0;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        e[r] = Math.exp(scores[r] - max);
+        sum += e[r];
+      }
+    }
+    float[] p = new float[scores.length];
+    for (int r = 0; r < p.length; r++) {
+      p[r] = sum > 0 ? (float) (e[r] / sum) : 0f;
+    }
+    return p;
+  }
+}

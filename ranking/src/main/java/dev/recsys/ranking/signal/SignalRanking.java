@@ -1,0 +1,53 @@
+package dev.recsys.ranking.signal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/** Ranking by a signal alone: the highest-scoring rows, excluded rows left out, ties by row. */
+public final class SignalRanking {
+  private SignalRanking() {}
+
+  /** The {@code k} rows of highest score outside {@code excluded}, best first. */
+  public static List<Integer> top(float[] scores, Set<Integer> excluded, int k) {
+    // min-heap of the k best so far: worst (lowest score, then highest row) at the head
+    PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> {
+      int c = Float.compare(scores[a], scores[b]);
+      return c != 0 ? c : Integer.compare(b, a);
+    });
+    for (int r = 0; r < scores.length; r++) {
+      if (excluded.contains(r)) {
+        continue;
+      }
+      if (heap.size() < k) {
+        heap.add(r);
+      } else if (better(scores, r, heap.peek())) {
+        heap.poll();
+        heap.add(r);
+      }
+    }
+    List<Integer> out = new ArrayList<>(heap);
+    out.sort((a, b) -> better(scores, a, b) ? -1 : better(scores, b, a) ? 1 : 0);
+    return out;
+  }
+
+  /**
+   * 0-based rank of {@code target} among the rows outside {@code excluded} (ties by row), as in a
+   * full-catalogue ranking; {@code excluded} must not contain the target.
+   */
+  public static int rank(float[] scores, Set<Integer> excluded, int target) {
+    int r = 0;
+    for (int i = 0; i < scores.length; i++) {
+      if (i != target && !excluded.contains(i) && better(scores, i, target)) {
+        r++;
+      }
+    }
+    return r;
+  }
+
+  private static boolean better(float[] scores, int a, int b) {
+    int c = Float.compare(scores[a], scores[b]);
+    return c > 0 || (c == 0 && a < b);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.recsys.ranking.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.ranking.signal.SignalRanking;
+import java.util.List;
+import java.util.Set;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+class RankingMetricsTest {
+  @Test
+  void metrics_followTheDefinitions_andAMissCountsZero() {
+    RankingMetrics m = RankingMetrics.of(new int[] {0, 1, 9, 10, RankingMetrics.MISS});
+    assertThat(m.hr().get(1)).isEqualTo(0.2);
+    assertThat(m.hr().get(10)).isEqualTo(0.6);
+    assertThat(m.hr().get(20)).isEqualTo(0.8);
+    double expected = (1 + 1 / (Math.log(3) / Math.log(2)) + 1 / (Math.log(11) / Math.log(2))) / 5;
+    assertThat(m.ndcg().get(10)).isCloseTo(expected, Offset.offset(1e-12));
+    assertThat(RankingMetrics.ndcg10(new int[] {0, 1, 9, 10, RankingMetrics.MISS})).isCloseTo(expected,
+        Offset.offset(1e-12));
+    assertThat(RankingMetrics.rankOf(List.of(5, 7, 9), 9)).isEqualTo(2);
+    assertThat(RankingMetrics.rankOf(List.of(5, 7, 9), 4)).isEqualTo(RankingMetrics.MISS);
+  }
+
+  @Test
+  void signalRanking_bestFirst_tiesByRow_excludedLeftOut() {
+    float[] s = {0.5f, 0.1f, 0.5f, 0.9f};
+    assertThat(SignalRanking.top(s, Set.of(), 3)).containsExactly(3, 0, 2);
+    assertThat(SignalRanking.top(s, Set.of(3), 4)).containsExactly(0, 2, 1);
+    assertThat(SignalRanking.rank(s, Set.of(), 2)).isEqualTo(2);
+    assertThat(SignalRanking.rank(s, Set.of(0), 2)).isEqualTo(1);
+  }
+}

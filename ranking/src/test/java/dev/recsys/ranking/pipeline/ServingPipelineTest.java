@@ -1,0 +1,62 @@
+package dev.recsys.ranking.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ServingPipelineTest {
+  static final ServingPipeline D3 = new ServingPipeline(ServingPipeline.Kind.D3,
+      new ServingPipeline.Generation(10, 10, true, false, 0.5), new ServingPipeline.Grounding(100, 0, "sasrec", 2));
+
+  @Test
+  void manifestParamsRoundTrip() {
+    Map<String, String> p = D3.toParams();
+    assertThat(p).containsEntry("pipeline.kind", "d3").containsEntry("pipeline.name", "d3+sasrec");
+    assertThat(ServingPipeline.fromParams(p, 1, 1)).isEqualTo(D3);
+    ServingPipeline seq = ServingPipeline.sequential("sasrec");
+    assertThat(ServingPipeline.fromParams(seq.toParams(), 1, 1)).isEqualTo(seq);
+    assertThat(seq.name()).isEqualTo("sasrec");
+    assertThat(seq.usesLlm()).isFalse();
+    assertThat(D3.needsSequential()).isTrue();
+  }
+
+  @Test
+  void aReleaseWithoutAPipelineServesBigRecWithPopularity() {
+    ServingPipeline p = ServingPipeline.fromParams(Map.of("llm.gamma", "5.0", "gamma", "1.0"), 100, 4);
+    assertThat(p.kind()).isEqualTo(ServingPipeline.Kind.BIGREC);
+    assertThat(p.grounding()).isEqualTo(new ServingPipeline.Grounding(100, 0, "popularity", 5.0));
+    assertThat(p.generation().texts()).isEqualTo(4);
+    assertThat(ServingPipeline.fromParams(Map.of(), 100, 4).grounding().gamma()).isZero();
+  }
+
+  @Test
+  void malformedParamsNameTheParameter() {
+    Map<String, String> p = new HashMap<>(D3.toParams());
+    p.put("pipeline.beams", "many");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(p, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("many");
+    p.put("pipeline.beams", "10");
+    p.remove("pipeline.signal");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(p, 1, 1)).hasMessageContaining("pipeline.signal");
+    p.put("pipeline.signal", "sasrec");
+    p.put("pipeline.constrained", "yes");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(p, 1, 1)).hasMessageContaining("true or false");
+    p.put("pipeline.constrained", "true");
+    p.put("pipeline.kind", "magic");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(p, 1, 1)).hasMessageContaining("unknown pipeline kind");
+    assertThatThrownBy(() -> new ServingPipeline.Generation(4, 2, true, true, 0)).hasMessageContaining("beams");
+    assertThatThrownBy(() -> new ServingPipeline.Grounding(100, 0, "sasrec", -1)).hasMessageContaining("gamma");
+  }
+
+  @Test
+  void assistantIsTheSoftmaxOverItemsThatMayBeGenerated() {
+    float[] p = PipelineGeneration.assistant(new float[] {0, (float) Math.log(3), 5}, Set.of(2));
+    assertThat(p[0]).isCloseTo(0.25f, org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(p[1]).isCloseTo(0.75f, org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(p[2]).isZero();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.recsys.trainer.eval;
+
+import dev.recsys.ranking.metrics.RankingMetrics;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code eval} measured, written to {@code <run>/eval.json} and read back by {@code publish}.
+ *
+ * @param protocol              the split protocol (bigrec or loo)
+ * @param validSamples          validation samples the pipelines were compared on
+ * @param testSamples           test samples of the rows
+ * @param testStrictlyLater     of those, samples whose target is strictly later than the last history item
+ * @param rows                  the table, on the test samples
+ * @param serving               the pipeline chosen on validation: what a release of this run serves
+ * @param servingValidNdcg10    its validation NDCG@10
+ * @param bestNonLlm            the best ranking without the LLM on validation (what the gate compares with)
+ * @param bestNonLlmValidNdcg10 its validation NDCG@10
+ * @param bestByKind            the best pipeline of each kind on validation ({@code publish --pipeline} picks one)
+ * @param validation            every pipeline tried on validation, best first
+ * @param medianGenerationMs    median generation time per sample (one request at a time) by decoding
+ */
+public record EvalReport(String protocol, int validSamples, int testSamples, int testStrictlyLater, List<Row> rows,
+    ServingPipeline serving, double servingValidNdcg10, String bestNonLlm, double bestNonLlmValidNdcg10,
+    Map<String, Candidate> bestByKind, List<Trial> validation, Map<String, Double> medianGenerationMs) {
+
+  /** The file in a run folder. */
+  public static final String FILE_NAME = "eval.json";
+
+  /**
+   * One row of the table.
+   *
+   * @param method        what ranked
+   * @param pipeline      its parameters (empty for a baseline that is not a pipeline)
+   * @param served        whether this is the serving pipeline
+   * @param whole         metrics on every test sample
+   * @param strictlyLater metrics on the test samples whose target is strictly later than the history
+   */
+  public record Row(String method, String pipeline, boolean served, RankingMetrics whole,
+      RankingMetrics strictlyLater) {}
+
+  /** A pipeline tried on validation. */
+  public record Trial(String pipeline, double validNdcg10) {}
+
+  /** A pipeline that could be served, with its validation NDCG@10. */
+  public record Candidate(ServingPipeline pipeline, double validNdcg10) {}
+
+  /** The row of the serving pipeline. */
+  public Row servedRow() {
+    return rows.stream().filter(Row::served).findFirst().orElseThrow();
+  }
+
+  /** The report as Markdown: both tables, the choice and what it was compared with. */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "Protocol: %s split; %d test samples (%d with the target strictly later than "
+        + "the last history item); history items excluded from every ranking; ranks from the served list of "
+        + "20 items. Pipelines compared on %d validation samples by NDCG@10.%n%n", protocol, testSamples,
+        testStrictlyLater, validSamples));
+    table(sb, "all test samples", r -> r.whole());
+    sb.append('\n');
+    table(sb, "targets strictly later than the last history item", r -> r.strictlyLater());
+    sb.append(String.format(Locale.ROOT, "%nServing pipeline (best on validation, NDCG@10 %.4f): %s%n", servingValidNdcg10,
+        serving.describe()));
+    sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "
+        + "serving pipeline)%n", bestNonLlm, bestNonLlmValidNdcg10,
+        bestNonLlmValidNdcg10 > 0 ? 100 * (servingValidNdcg10 / bestNonLlmValidNdcg10 - 1) : 0));
+    if (!medianGenerationMs.isEmpty()) {
+      sb.append("Generation time per sample (median, one request at a time):");
+      medianGenerationMs.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.1f ms;", k, v)));
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private void table(StringBuilder sb, String title, java.util.function.Function<Row, RankingMetrics> metrics) {
+    int n = rows.isEmpty() ? 0 : metrics.apply(rows.get(0)).samples();
+    sb.append("| method (").append(title).append(", ").append(n).append(" samples) |");
+    for (int k : RankingMetrics.CUTOFFS) {
+      sb.append(" NDCG@").append(k).append(" |");
+    }
+    for (int k : RankingMetrics.CUTOFFS) {
+      sb.append(" HR@").append(k).append(" |");
+    }
+    sb.append("\n|---|").append("---|".repeat(2 * RankingMetrics.CUTOFFS.length)).append('\n');
+    for (Row row : rows) {
+      RankingMetrics m = metrics.apply(row);
+      sb.append("| ").append(row.served() ? "**" + row.method() + "** (served)" : row.method()).append(" |");
+      for (int k : RankingMetrics.CUTOFFS) {
+        sb.append(String.format(Locale.ROOT, " %.4f |", m.ndcg().get(k)));
+      }
+      for (int k : RankingMetrics.CUTOFFS) {
+        sb.append(String.format(Locale.ROOT, " %.4f |", m.hr().get(k)));
+      }
+      sb.append('\n');
+    }
+  }
+}

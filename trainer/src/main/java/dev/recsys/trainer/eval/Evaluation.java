@@ -1,0 +1,311 @@
+package dev.recsys.trainer.eval;
+
+import dev.recsys.ranking.metrics.RankingMetrics;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.pipeline.ServingPipeline.Generation;
+import dev.recsys.ranking.pipeline.ServingPipeline.Grounding;
+import dev.recsys.ranking.pipeline.ServingPipeline.Kind;
+import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.ranking.signal.TransitionSignal;
+import dev.recsys.trainer.split.Sample;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Chooses a run's serving pipeline on validation and measures it on test, ranking every sample
+ * through the served path ({@link ServedRanking}: the generator's decoding, then the grounding
+ * service's ranking, with the history excluded as the gateway does by default).
+ *
+ * <ol>
+ *   <li>Validation: the rankings without the LLM (the sequential model, the transition counts,
+ *       popularity); BIGRec's constrained beams grounded with W = each signal over a grid of
+ *       gamma (1 or all 4 texts); the union of those candidates with W's top items; D3's wider
+ *       beam search with summed log-probabilities over a grid of the assistant's weight, the
+ *       beams first and grounding filling the rest. Every pipeline's NDCG@10 is recorded.</li>
+ *   <li>The best is the serving pipeline (on a tie the one listed first: rankings without the
+ *       LLM come first, so the LLM is served only when it is better).</li>
+ *   <li>Test: the baselines, each family's best variant, the serving pipeline and the same pipeline
+ *       without the LLM (its signal alone, or for D3 the assistant alone), on the whole sample and
+ *       on the samples whose target is strictly later than the last history item.</li>
+ * </ol>
+ */
+public final class Evaluation {
+  /** gamma grid: BIGRec's collaborative grid, coarsened (0..0.99 and 1..99 there). */
+  static final double[] GAMMAS = {0, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50, 99};
+  /** D3's assistant weight grid (0: the LLM alone; 1: the assistant alone). */
+  static final double[] LAMBDAS = {0, 0.25, 0.5, 0.75, 1};
+  /** The rerank pipeline's weight grid: every 0.05 (each weight costs no LLM call). */
+  static final double[] RERANK_LAMBDAS = java.util.stream.IntStream.rangeClosed(0, 20).mapToDouble(i -> i / 20.0)
+      .toArray();
+  /** Candidates the sequential model retrieves for the LLM to rank (the texts a request may ground: 32). */
+  static final int RERANK_CANDIDATES = 30;
+  static final int BIGREC_BEAMS = 4;
+  static final int D3_BEAMS = 10;
+  static final int POOL = 100;
+  /** Past the ranked candidates, their neighbours re-weighted by SASRec fill the list. */
+  static final Grounding RERANK_FILL = new Grounding(POOL, 0, SasRec.NAME, 5);
+  static final int[] UNION_CANDIDATES = {20, 100};
+  /** Items served per sample: the largest cutoff. */
+  static final int K = 20;
+
+  /** Sizes and threads. */
+  public record Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens) {}
+
+  /** Progress of the phases that take time (generation). */
+  public interface Listener {
+    void phase(String name, int total);
+
+    void step(int done);
+  }
+
+  private final RunServing run;
+  private final Options options;
+
+  public Evaluation(RunServing run, Options options) {
+    this.run = run;
+    this.options = options;
+  }
+
+  /** A seeded sample of at most {@code n} elements. */
+  public static List<Sample> sample(List<Sample> split, int n, long seed) {
+    List<Sample> copy = new ArrayList<>(split);
+    Collections.shuffle(copy, new Random(seed));
+    return copy.subList(0, Math.min(n, copy.size()));
+  }
+
+  public EvalReport run(String protocol, List<Sample> validSplit, List<Sample> testSplit, Listener listener) {
+    List<EvalSample> valid = EvalSample.of(sample(validSplit, options.validSamples(), options.seed()),
+        run.catalogue());
+    List<EvalSample> test = EvalSample.of(sample(testSplit, options.testSamples(), options.seed() + 1),
+        run.catalogue());
+    boolean hasSasRec = run.sequential() != null;
+    List<String> signals = new ArrayList<>(List.of(PopularitySignal.NAME, TransitionSignal.NAME));
+    if (hasSasRec) {
+      signals.add(SasRec.NAME);
+    }
+    try (ServedRanking served = new ServedRanking(run, options.maxNewTokens(), options.threads())) {
+      // 1. validation
+      List<Scored> trials = new ArrayList<>();
+      for (String s : signals.reversed()) {
+        trials.add(score(served, valid, null, ServingPipeline.sequential(s)));
+      }
+      Scored bestNonLlm = trials.stream().max(Comparator.comparingDouble(Scored::ndcg)).orElseThrow();
+      Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
+      ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
+          new Grounding(POOL, 0, Grounding.NONE, 0)), "validation: BIGRec beams", listener);
+      for (int texts : new int[] {1, BIGREC_BEAMS}) {
+        Generation gen = new Generation(texts, BIGREC_BEAMS, true, true, 0);
+        trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0,
+            Grounding.NONE, 0))));
+        for (String s : signals) {
+          for (double gamma : GAMMAS) {
+            trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0, s,
+                gamma))));
+          }
+          if (!s.equals(PopularitySignal.NAME)) {
+            for (int m : UNION_CANDIDATES) {
+              for (double gamma : GAMMAS) {
+                trials.add(score(served, valid, g4, new ServingPipeline(Kind.UNION, gen, new Grounding(POOL, m, s,
+                    gamma))));
+              }
+            }
+          }
+        }
+      }
+      if (hasSasRec) {
+        listener.phase("validation: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, valid.size());
+        Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, RERANK_CANDIDATES, RERANK_LAMBDAS,
+            listener::step);
+        ranked.forEach((lambda, g) -> trials.add(score(served, valid, g, rerank(lambda))));
+      }
+      for (double lambda : hasSasRec ? LAMBDAS : new double[] {0}) {
+        Generation d3 = new Generation(D3_BEAMS, D3_BEAMS, true, false, lambda);
+        ServedRanking.Generations g = generate(served, valid, new ServingPipeline(Kind.D3, d3,
+            new Grounding(POOL, 0, Grounding.NONE, 0)), "validation: D3 beams, assistant λ=" + lambda, listener);
+        for (String s : signals) {
+          for (double gamma : GAMMAS) {
+            trials.add(score(served, valid, g, new ServingPipeline(Kind.D3, d3, new Grounding(POOL, 0, s, gamma))));
+          }
+        }
+      }
+      Scored best = trials.get(0);
+      for (Scored t : trials) {
+        if (t.ndcg() > best.ndcg()) {
+          best = t;
+        }
+      }
+
+      // 2. test rows: the baselines, each family's best, the serving pipeline and its ablation
+      Map<String, ServingPipeline> rows = new LinkedHashMap<>();
+      rows.put("popularity", ServingPipeline.sequential(PopularitySignal.NAME));
+      rows.put("item-to-item transitions", ServingPipeline.sequential(TransitionSignal.NAME));
+      if (hasSasRec) {
+        rows.put("SASRec", ServingPipeline.sequential(SasRec.NAME));
+      }
+      rows.put("BIGRec (top beam, L2 grounding)", new ServingPipeline(Kind.BIGREC,
+          new Generation(1, BIGREC_BEAMS, true, true, 0), new Grounding(POOL, 0, Grounding.NONE, 0)));
+      for (String s : signals) {
+        bestOf(trials, p -> p.kind() == Kind.BIGREC && p.grounding().signal().equals(s))
+            .ifPresent(p -> rows.put("BIGRec + " + s, p));
+      }
+      for (String s : signals) {
+        bestOf(trials, p -> p.kind() == Kind.UNION && p.grounding().signal().equals(s))
+            .ifPresent(p -> rows.put("BIGRec + " + s + ", union with " + s + "'s top items", p));
+      }
+      bestOf(trials, p -> p.kind() == Kind.D3 && p.generation().assistantWeight() == 0)
+          .ifPresent(p -> rows.put("D3 decoding (no length normalisation), no assistant", p));
+      bestOf(trials, p -> p.kind() == Kind.D3 && p.generation().assistantWeight() > 0)
+          .ifPresent(p -> rows.put("D3 decoding + SASRec assistant", p));
+      bestOf(trials, p -> p.kind() == Kind.RERANK && p.generation().assistantWeight() < 1)
+          .ifPresent(p -> rows.put("SASRec's top " + RERANK_CANDIDATES + " ranked with the LLM (D3's score, exact)", p));
+      ServingPipeline serving = best.pipeline();
+      String servedLabel = rows.entrySet().stream().filter(e -> e.getValue().equals(serving)).map(Map.Entry::getKey)
+          .findFirst().orElse(null);
+      if (servedLabel == null) {
+        servedLabel = "serving pipeline: " + serving.name();
+        rows.put(servedLabel, serving);
+      }
+      ServingPipeline ablation = withoutLlm(serving);
+      if (!rows.containsValue(ablation)) {
+        rows.put("the serving pipeline without the LLM", ablation);
+      }
+
+      Map<String, Double> ms = new LinkedHashMap<>();
+      List<EvalReport.Row> table = measure(served, rows, serving, test, listener, ms);
+      int later = (int) test.stream().filter(s -> s.sample().strictlyLater()).count();
+      List<EvalReport.Trial> tried = trials.stream().sorted(Comparator.comparingDouble(Scored::ndcg).reversed())
+          .map(t -> new EvalReport.Trial(t.pipeline().describe(), t.ndcg())).toList();
+      Map<String, EvalReport.Candidate> byKind = new LinkedHashMap<>();
+      for (Kind kind : Kind.values()) {
+        trials.stream().filter(t -> t.pipeline().kind() == kind).max(Comparator.comparingDouble(Scored::ndcg))
+            .ifPresent(t -> byKind.put(kind.label(), new EvalReport.Candidate(t.pipeline(), t.ndcg())));
+      }
+      return new EvalReport(protocol, valid.size(), test.size(), later, table, serving, best.ndcg(),
+          bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms);
+    }
+  }
+
+  /**
+   * Measures given pipelines on a test split (no validation): e.g. BIGRec's few-shot curve.
+   *
+   * @return one row per pipeline, in order
+   */
+  public List<EvalReport.Row> measure(Map<String, ServingPipeline> rows, List<Sample> testSplit, Listener listener) {
+    List<EvalSample> test = EvalSample.of(sample(testSplit, options.testSamples(), options.seed() + 1),
+        run.catalogue());
+    try (ServedRanking served = new ServedRanking(run, options.maxNewTokens(), options.threads())) {
+      return measure(served, rows, null, test, listener, new LinkedHashMap<>());
+    }
+  }
+
+  private static List<EvalReport.Row> measure(ServedRanking served, Map<String, ServingPipeline> rows,
+      ServingPipeline serving, List<EvalSample> test, Listener listener, Map<String, Double> medianMs) {
+    Map<Generation, ServedRanking.Generations> testGen = new LinkedHashMap<>();
+    double[] rerankWeights = rows.values().stream().filter(p -> p.kind() == Kind.RERANK)
+        .mapToDouble(p -> p.generation().assistantWeight()).distinct().toArray();
+    Map<Double, ServedRanking.Generations> reranked = new HashMap<>();
+    if (rerankWeights.length > 0) {
+      listener.phase("test: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, test.size());
+      reranked = served.rerank(test, RERANK_CANDIDATES, rerankWeights, listener::step);
+    }
+    List<EvalReport.Row> table = new ArrayList<>();
+    for (Map.Entry<String, ServingPipeline> e : rows.entrySet()) {
+      ServingPipeline p = e.getValue();
+      ServedRanking.Generations gen = null;
+      if (p.kind() == Kind.RERANK) {
+        gen = reranked.get(p.generation().assistantWeight());
+      } else if (p.usesLlm()) {
+        Generation key = new Generation(p.generation().beams(), p.generation().beams(), p.generation().constrained(),
+            p.generation().lengthNormalised(), p.generation().assistantWeight());
+        gen = testGen.get(key);
+        if (gen == null) {
+          gen = generate(served, test, new ServingPipeline(p.kind(), key, p.grounding()), "test: " + e.getKey(),
+              listener);
+          testGen.put(key, gen);
+        }
+      }
+      int[] ranks = served.ranks(test, gen, p, K);
+      table.add(new EvalReport.Row(e.getKey(), p.describe(), p.equals(serving), RankingMetrics.of(ranks),
+          RankingMetrics.of(strictlyLater(test, ranks))));
+    }
+    testGen.forEach((g, gen) -> medianMs.put(label(g), median(gen.nanos())));
+    return table;
+  }
+
+  /** The rerank pipeline at weight λ. */
+  static ServingPipeline rerank(double lambda) {
+    return new ServingPipeline(Kind.RERANK, new Generation(RERANK_CANDIDATES, RERANK_CANDIDATES, true, false, lambda),
+        RERANK_FILL);
+  }
+
+  /** The same pipeline without the LLM: its signal alone; for D3 and the rerank the assistant alone (λ = 1). */
+  static ServingPipeline withoutLlm(ServingPipeline p) {
+    if (p.kind() == Kind.SEQUENTIAL) {
+      return p;
+    }
+    if (p.kind() == Kind.RERANK) {
+      return rerank(1);
+    }
+    if (p.kind() == Kind.D3 && p.generation().assistantWeight() > 0) {
+      Generation g = p.generation();
+      return new ServingPipeline(Kind.D3, new Generation(g.texts(), g.beams(), g.constrained(), g.lengthNormalised(), 1),
+          p.grounding());
+    }
+    String s = p.grounding().signal();
+    return ServingPipeline.sequential(Grounding.NONE.equals(s) ? PopularitySignal.NAME : s);
+  }
+
+  private record Scored(ServingPipeline pipeline, double ndcg) {}
+
+  private static Scored score(ServedRanking served, List<EvalSample> samples, ServedRanking.Generations gen,
+      ServingPipeline p) {
+    return new Scored(p, RankingMetrics.ndcg10(served.ranks(samples, p.usesLlm() ? gen : null, p, K)));
+  }
+
+  private static java.util.Optional<ServingPipeline> bestOf(List<Scored> trials,
+      java.util.function.Predicate<ServingPipeline> which) {
+    Scored best = null;
+    for (Scored t : trials) {
+      if (which.test(t.pipeline()) && (best == null || t.ndcg() > best.ndcg())) {
+        best = t;
+      }
+    }
+    return java.util.Optional.ofNullable(best).map(Scored::pipeline);
+  }
+
+  private static ServedRanking.Generations generate(ServedRanking served, List<EvalSample> samples,
+      ServingPipeline decoding, String name, Listener listener) {
+    listener.phase(name, samples.size());
+    return served.generate(samples, decoding, listener::step);
+  }
+
+  private static int[] strictlyLater(List<EvalSample> samples, int[] ranks) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < ranks.length; i++) {
+      if (samples.get(i).sample().strictlyLater()) {
+        out.add(ranks[i]);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  static String label(Generation g) {
+    return String.format(java.util.Locale.ROOT, "%d beams%s%s", g.beams(), g.lengthNormalised() ? "" : " (D3)",
+        g.assistantWeight() > 0 ? " + assistant λ=" + g.assistantWeight() : "");
+  }
+
+  private static double median(List<Long> nanos) {
+    if (nanos.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2) / 1e6;
+  }
+}

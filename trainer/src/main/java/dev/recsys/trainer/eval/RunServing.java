@@ -1,0 +1,172 @@
+package dev.recsys.trainer.eval;
+
+import dev.recsys.common.baseline.TransitionModel;
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.Item;
+import dev.recsys.common.embedding.EmbeddingMatrix;
+import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
+import dev.recsys.ranking.encoder.LlmEncoder;
+import dev.recsys.ranking.index.HnswItemIndex;
+import dev.recsys.ranking.index.ItemIndex;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.snapshot.GroundingSnapshot;
+import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.publish.ReleaseBuilder;
+import dev.recsys.trainer.split.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * A trained run as the services will serve it: the catalogue with its training popularity, the
+ * catalogue embedded by the run's base model and the HNSW index over it (written once into
+ * {@code <run>/serving/}, and shipped by {@code publish} exactly as evaluated), the fine-tuned
+ * generator and its title trie, the sequential model ({@code <run>/sasrec.safetensors}) and the
+ * transition counts. Closing it frees the models' native memory.
+ */
+public final class RunServing implements AutoCloseable {
+  /** Sub-folder of a run with the serving files evaluation made. */
+  public static final String DIR = "serving";
+
+  private final Catalogue catalogue;
+  private final LlmEncoder encoder;
+  private final EmbeddingMatrix embeddings;
+  private final HnswItemIndex index;
+  private final TitleGenerator generator;
+  private final TitleTrie trie;
+  private final SasRec sequential;
+  private final TransitionModel transitions;
+
+  private RunServing(Catalogue catalogue, LlmEncoder encoder, EmbeddingMatrix embeddings, HnswItemIndex index,
+      TitleGenerator generator, TitleTrie trie, SasRec sequential, TransitionModel transitions) {
+    this.catalogue = catalogue;
+    this.encoder = encoder;
+    this.embeddings = embeddings;
+    this.index = index;
+    this.generator = generator;
+    this.trie = trie;
+    this.sequential = sequential;
+    this.transitions = transitions;
+  }
+
+  /**
+   * Opens a run: embeds the catalogue and builds the index the first time (progress: titles
+   * embedded), reuses them afterwards when they match the base model and catalogue.
+   */
+  public static RunServing open(Dataset d, List<Sample> train, Path run, IntConsumer progress)
+      throws IOException, InterruptedException {
+    return open(d, train, run, run.resolve(ModelFiles.ADAPTER), progress);
+  }
+
+  /** As {@link #open(Dataset, List, Path, IntConsumer)} with another adapter on the run's base (a curve point). */
+  public static RunServing open(Dataset d, List<Sample> train, Path run, Path adapter, IntConsumer progress)
+      throws IOException, InterruptedException {
+    Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
+    List<String> ids = catalogue.items().stream().map(Item::id).toList();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      LlmEncoder encoder = new LlmEncoder(run.resolve(ModelFiles.BASE));
+      opened.add(encoder);
+      Path dir = run.resolve(DIR);
+      Files.createDirectories(dir);
+      Path embFile = dir.resolve(ModelFiles.LLM_EMBEDDINGS);
+      Path indexFile = dir.resolve(HnswItemIndex.LLM_FILE_NAME);
+      EmbeddingMatrix embeddings = Files.isRegularFile(embFile) ? SnapshotFile.read(embFile) : null;
+      if (embeddings == null || !embeddings.encoderId().equals(encoder.id()) || embeddings.rows() != catalogue.size()) {
+        float[][] rows = new float[catalogue.size()][];
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = encoder.embed(catalogue.get(i).title());
+          progress.accept(i + 1);
+        }
+        embeddings = EmbeddingMatrix.of(encoder.id(), rows);
+        SnapshotFile.write(embeddings, embFile);
+        Files.deleteIfExists(indexFile);
+      }
+      HnswItemIndex index;
+      if (Files.isRegularFile(indexFile)) {
+        index = HnswItemIndex.load(indexFile, embeddings, HnswItemIndex.Params.defaults().ef());
+      } else {
+        index = HnswItemIndex.build(embeddings, HnswItemIndex.Params.defaults());
+        index.save(indexFile);
+      }
+      TitleGenerator generator = new TitleGenerator(run.resolve(ModelFiles.BASE), adapter, d.prompts());
+      opened.add(generator);
+      TitleTrie trie = generator.trie(catalogue.items().stream().map(Item::title).toList());
+      Path sasrecFile = run.resolve(SasRecFile.FILE_NAME);
+      SasRec sequential = Files.isRegularFile(sasrecFile) ? SasRec.load(sasrecFile, ids) : null;
+      return new RunServing(catalogue, encoder, embeddings, index, generator, trie, sequential,
+          new TransitionModel(catalogue, ReleaseBuilder.transitions(train)));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing what was opened before the failure; the failure is what matters
+        }
+      }
+      throw e;
+    }
+  }
+
+  public Catalogue catalogue() {
+    return catalogue;
+  }
+
+  public TitleGenerator generator() {
+    return generator;
+  }
+
+  public TitleTrie trie() {
+    return trie;
+  }
+
+  public LlmEncoder encoder() {
+    return encoder;
+  }
+
+  /** The sequential model, or null when the run has none. */
+  public SasRec sequential() {
+    return sequential;
+  }
+
+  public TransitionModel transitions() {
+    return transitions;
+  }
+
+  /**
+   * The grounding snapshot the release will load, serving {@code pipeline}; {@code signals} and
+   * {@code index} may be memoising wrappers of this run's (evaluation grounds the same samples
+   * under many pipelines), which change no result.
+   */
+  public GroundingSnapshot snapshot(ServingPipeline pipeline, List<ItemSignal> signals, ItemIndex index) {
+    return new GroundingSnapshot(catalogue, embeddings, index, encoder, signals, pipeline, List.of());
+  }
+
+  /** This run's signals, as a release of it loads them. */
+  public List<ItemSignal> signals() {
+    return SnapshotLoader.signals(catalogue, transitions, sequential);
+  }
+
+  public ItemIndex index() {
+    return index;
+  }
+
+  @Override
+  public void close() {
+    if (sequential != null) {
+      sequential.close();
+    }
+    generator.close();
+    encoder.close();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.recsys.trainer.sequential;
+
+import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.trainer.split.Sample;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Samples of a split as SASRec examples: histories and targets as catalogue rows. */
+public final class SequentialExamples {
+  private SequentialExamples() {}
+
+  /**
+   * Samples with a non-empty history whose items are all in the catalogue, as rows.
+   *
+   * @throws IllegalArgumentException naming the item when a sample refers to one the catalogue lacks
+   */
+  public static List<SasRecTraining.Example> of(List<Sample> samples, Catalogue catalogue) {
+    List<SasRecTraining.Example> out = new ArrayList<>(samples.size());
+    for (Sample s : samples) {
+      if (s.history().isEmpty()) {
+        continue;
+      }
+      out.add(new SasRecTraining.Example(rows(s.history(), catalogue), row(s.target(), catalogue)));
+    }
+    return out;
+  }
+
+  public static int[] rows(List<String> ids, Catalogue catalogue) {
+    int[] rows = new int[ids.size()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = row(ids.get(i), catalogue);
+    }
+    return rows;
+  }
+
+  private static int row(String id, Catalogue catalogue) {
+    int r = catalogue.indexOf(id);
+    if (r < 0) {
+      throw new IllegalArgumentException("item '" + id + "' of a sample is not in the catalogue");
+    }
+    return r;
+  }
+}
