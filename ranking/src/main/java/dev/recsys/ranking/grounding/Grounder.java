@@ -27,9 +27,11 @@ import java.util.Set;
  *       (every text of constrained decoding) takes that item's snapshot row instead.</li>
  *   <li>W for this request: the pipeline's signal (popularity, the sequential model's or the
  *       transition counts' scores after the history) min-max scaled over the catalogue.</li>
- *   <li>Candidates of text j: its nearest {@code pool} items outside the excluded ones (from the
- *       ANN index, which is asked for {@code pool + |excluded|}), plus the signal's top
- *       {@code signalCandidates} items when the pipeline adds them (the union pipeline).</li>
+ *   <li>Candidates of text j: the items whose title it is exactly (its own item is its nearest,
+ *       even where the approximate index would miss it), its nearest {@code pool} items outside
+ *       the excluded ones (from the ANN index, which is asked for {@code pool + |excluded|}), plus
+ *       the signal's top {@code signalCandidates} items when the pipeline adds them (the union
+ *       pipeline).</li>
  *   <li>D = exact L2 distance; D^ = min-max over text j's candidates (so gamma is tuned and served
  *       under the same candidate set); D~ = D^ * (1 + W)^(-gamma).</li>
  *   <li>Merge texts: an item keeps its best (D~, j); rank by D~, then by text rank j (texts come
@@ -136,6 +138,13 @@ public final class Grounder {
     Map<Integer, GroundedCandidate> best = new HashMap<>();
     for (int j = 0; j < queries.length; j++) {
       LinkedHashSet<Integer> candidates = new LinkedHashSet<>();
+      if (j < r.texts().size()) {
+        for (int own : snapshot.rowsOfTitle(r.texts().get(j))) {
+          if (!r.excludedRows().contains(own)) {
+            candidates.add(own);
+          }
+        }
+      }
       for (Neighbour n : allHits.get(j)) {
         if (!r.excludedRows().contains(n.row())) {
           candidates.add(n.row());

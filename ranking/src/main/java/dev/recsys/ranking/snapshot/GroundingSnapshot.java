@@ -28,7 +28,7 @@ public final class GroundingSnapshot implements AutoCloseable {
   private final Map<String, ItemSignal> signals = new LinkedHashMap<>();
   private final ServingPipeline pipeline;
   private final List<AutoCloseable> owned;
-  private final Map<String, Integer> rowByTitle = new HashMap<>();
+  private final Map<String, int[]> rowsByTitle = new HashMap<>();
 
   /**
    * @param signals the release's signals, each under its {@link ItemSignal#name()}
@@ -51,9 +51,11 @@ public final class GroundingSnapshot implements AutoCloseable {
       throw new IllegalArgumentException("pipeline " + pipeline.name() + " re-weights by '" + w
           + "', which this release lacks (it has " + this.signals.keySet() + ")");
     }
+    Map<String, List<Integer>> byTitle = new HashMap<>();
     for (int r = 0; r < catalogue.size(); r++) {
-      rowByTitle.putIfAbsent(catalogue.get(r).title(), r);
+      byTitle.computeIfAbsent(catalogue.get(r).title(), t -> new java.util.ArrayList<>()).add(r);
     }
+    byTitle.forEach((t, rows) -> rowsByTitle.put(t, rows.stream().mapToInt(Integer::intValue).toArray()));
   }
 
   public Catalogue catalogue() {
@@ -81,7 +83,14 @@ public final class GroundingSnapshot implements AutoCloseable {
    * constrained decoding) is embedded as that row already is, without running the encoder.
    */
   public int rowOfTitle(String text) {
-    return rowByTitle.getOrDefault(text, -1);
+    int[] rows = rowsByTitle.get(text);
+    return rows == null ? -1 : rows[0];
+  }
+
+  /** Every row whose title is exactly {@code text} (several items may share a title); empty if none. */
+  public int[] rowsOfTitle(String text) {
+    int[] rows = rowsByTitle.get(text);
+    return rows == null ? new int[0] : rows.clone();
   }
 
   /**

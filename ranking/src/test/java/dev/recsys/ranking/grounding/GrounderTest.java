@@ -119,6 +119,29 @@ class GrounderTest {
   }
 
   @Test
+  void anExactTitlesOwnItemComesFirst_evenWhenTheApproximateIndexMissesIt() {
+    // a test double of an approximate index that never returns row 2 (the real HNSW index is
+    // measured against the exact one in HnswItemIndexTest)
+    dev.recsys.ranking.index.ItemIndex missing = new dev.recsys.ranking.index.ItemIndex() {
+      @Override
+      public List<dev.recsys.ranking.index.Neighbour> nearest(float[] query, int n) {
+        return line.index().nearest(query, n + 1).stream().filter(x -> x.row() != 2).limit(n).toList();
+      }
+
+      @Override
+      public int size() {
+        return line.index().size();
+      }
+    };
+    GroundingSnapshot s = new GroundingSnapshot(line.catalogue(), line.embeddings(), missing, line.encoder(),
+        List.of(new PopularitySignal(line.catalogue())), line.pipeline(), List.of());
+    List<GroundedCandidate> r = grounder.ground(s, new Grounder.Request(List.of("C"), new int[0], Set.of(), 3,
+        new ServingPipeline.Grounding(100, 0, "popularity", 0)));
+    assertThat(rows(r).get(0)).isEqualTo(2);
+    assertThat(r.get(0).score()).isZero();
+  }
+
+  @Test
   void exactCatalogueTitles_useTheirSnapshotRows_withoutTheEncoder() {
     // the lookup encoder knows no "C" or "E": only the snapshot rows can embed them
     List<GroundedCandidate> r = ground(List.of("C", "E"), 3, Set.of(), 0.0);

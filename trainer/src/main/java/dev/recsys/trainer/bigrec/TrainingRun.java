@@ -26,6 +26,7 @@ import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.sequential.SasRecTraining;
 import dev.recsys.trainer.sequential.SequentialExamples;
 import dev.recsys.trainer.split.Splitter;
+import dev.recsys.trainer.split.ValidationHalves;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,13 +147,17 @@ public final class TrainingRun {
     }
   }
 
-  /** Phase 4: SASRec on the training samples (as catalogue rows), early-stopped on validation. */
+  /**
+   * Phase 4: SASRec on the training samples (as catalogue rows), early-stopped on its half of the
+   * validation samples ({@link ValidationHalves}).
+   */
   public static SasRecTraining.Result trainSequential(Dataset d, List<Sample> train, List<Sample> valid, Profile p,
       long seed, Path out, Listener listener) throws IOException {
     Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
     SasRecConfig config = new SasRecConfig(catalogue.size(), Splitter.WINDOW, p.sasrecHidden(), 2, 1, 0.2);
     listener.phase("train SASRec (epochs, early-stopped)", p.sasrecEpochs());
-    return SasRecTraining.train(config, SequentialExamples.of(train, catalogue), SequentialExamples.of(valid, catalogue),
+    return SasRecTraining.train(config, SequentialExamples.of(train, catalogue),
+        SequentialExamples.of(ValidationHalves.forSequentialModel(valid), catalogue),
         SasRecTraining.Options.standard(p.sasrecEpochs(), seed), catalogue.items().stream().map(Item::id).toList(),
         out.resolve(SasRecFile.FILE_NAME), (epoch, loss, ndcg, best) -> listener.step(epoch, loss, 0));
   }

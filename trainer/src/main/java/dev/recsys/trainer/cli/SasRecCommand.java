@@ -14,6 +14,7 @@ import dev.recsys.trainer.sequential.SasRecTraining;
 import dev.recsys.trainer.sequential.SequentialExamples;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
+import dev.recsys.trainer.split.ValidationHalves;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +67,8 @@ final class SasRecCommand implements Callable<Integer> {
     Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
     List<String> ids = catalogue.items().stream().map(Item::id).toList();
     var trainEx = SequentialExamples.of(train, catalogue);
-    var validEx = SequentialExamples.of(SplitFiles.read(dataset, protocol, "valid"), catalogue);
+    var validEx = SequentialExamples.of(ValidationHalves.forSequentialModel(SplitFiles.read(dataset, protocol, "valid")),
+        catalogue);
     List<Sample> test = SplitFiles.read(dataset, protocol, "test");
     var testEx = SequentialExamples.of(test, catalogue);
     var laterEx = SequentialExamples.of(test.stream().filter(Sample::strictlyLater).toList(), catalogue);

@@ -81,21 +81,34 @@ final class TrainCommand implements Callable<Integer> {
     if (bar[0] != null) {
       bar[0].close();
     }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("train.json").toFile(),
+    // a resumed run keeps the first run's record: its kept phases report no steps here
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(
+        out.resolve(resume ? "train-resumed.json" : "train.json").toFile(),
         java.util.Map.of("profile", p, "seed", seed, "summary", s));
-    spec.commandLine().getOut().printf(Locale.ROOT,
-        "trained %s: vocab %d, base %.2fM parameters; pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s, %d steps skipped); "
-            + "LoRA on %d samples loss %.3f -> %.3f (%.0f tok/s, %.0f s)%n", out, s.vocab(), s.baseParams() / 1e6,
-        s.pretrain().firstLoss(), s.pretrain().lastEpochLoss(), s.pretrain().tokensPerSecond(), s.pretrain().seconds(),
-        s.pretrain().skippedSteps(),
-        s.fineTuneSamples(), s.fineTune().firstLoss(), s.fineTune().lastEpochLoss(), s.fineTune().tokensPerSecond(),
-        s.fineTune().seconds());
+    var log = spec.commandLine().getOut();
+    log.printf(Locale.ROOT, "trained %s: vocab %d, base %.2fM parameters%n", out, s.vocab(), s.baseParams() / 1e6);
+    if (s.pretrain().steps() > 0) {
+      log.printf(Locale.ROOT, "  pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s, %d steps skipped)%n",
+          s.pretrain().firstLoss(), s.pretrain().lastEpochLoss(), s.pretrain().tokensPerSecond(),
+          s.pretrain().seconds(), s.pretrain().skippedSteps());
+    } else {
+      log.println("  pre-training: kept from the earlier run (--resume)");
+    }
+    if (s.fineTune().steps() > 0) {
+      log.printf(Locale.ROOT, "  LoRA on %d samples loss %.3f -> %.3f (%.0f tok/s, %.0f s)%n", s.fineTuneSamples(),
+          s.fineTune().firstLoss(), s.fineTune().lastEpochLoss(), s.fineTune().tokensPerSecond(),
+          s.fineTune().seconds());
+    } else {
+      log.println("  LoRA fine-tuning: kept from the earlier run (--resume)");
+    }
     if (s.sequential() != null) {
-      spec.commandLine().getOut().printf(Locale.ROOT, "SASRec: best epoch %d of %d, validation NDCG@10 %.4f (%.0f s)%n",
+      log.printf(Locale.ROOT, "  SASRec: best epoch %d of %d, validation NDCG@10 %.4f (%.0f s)%n",
           s.sequential().bestEpoch(), s.sequential().epochs(), s.sequential().bestValidNdcg10(),
           s.sequential().seconds());
+    } else {
+      log.println("  SASRec: kept from the earlier run (--resume)");
     }
-    spec.commandLine().getOut().flush();
+    log.flush();
     return 0;
   }
 }

@@ -57,7 +57,8 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Protocol: %s split; %d test samples (%d with the target strictly later than "
         + "the last history item); history items excluded from every ranking; ranks from the served list of "
-        + "20 items. Pipelines compared on %d validation samples by NDCG@10.%n%n", protocol, testSamples,
+        + "20 items. Pipelines compared by NDCG@10 on %d validation samples (of the half SASRec did not early-stop "
+        + "on).%n%n", protocol, testSamples,
         testStrictlyLater, validSamples));
     table(sb, "all test samples", r -> r.whole());
     sb.append('\n');

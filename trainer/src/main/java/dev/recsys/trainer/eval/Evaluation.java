@@ -9,6 +9,7 @@ import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.ValidationHalves;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -24,11 +25,14 @@ import java.util.Random;
  * service's ranking, with the history excluded as the gateway does by default).
  *
  * <ol>
- *   <li>Validation: the rankings without the LLM (the sequential model, the transition counts,
- *       popularity); BIGRec's constrained beams grounded with W = each signal over a grid of
- *       gamma (1 or all 4 texts); the union of those candidates with W's top items; D3's wider
- *       beam search with summed log-probabilities over a grid of the assistant's weight, the
- *       beams first and grounding filling the rest. Every pipeline's NDCG@10 is recorded.</li>
+ *   <li>Validation (the half SASRec did not early-stop on, {@link ValidationHalves}): the rankings
+ *       without the LLM (the sequential model, the transition counts, popularity); BIGRec's
+ *       constrained beams grounded with W = each signal over a grid of gamma (1 or all 4 texts);
+ *       the union of those candidates with W's top items; D3's wider beam search with summed
+ *       log-probabilities over a grid of the assistant's weight, the beams first and grounding
+ *       filling the rest; SASRec's top 30 ranked by the same score computed exactly, over a finer
+ *       grid. A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
+ *       pipeline's NDCG@10 is recorded.</li>
  *   <li>The best is the serving pipeline (on a tie the one listed first: rankings without the
  *       LLM come first, so the LLM is served only when it is better).</li>
  *   <li>Test: the baselines, each family's best variant, the serving pipeline and the same pipeline
@@ -40,8 +44,8 @@ public final class Evaluation {
   /** gamma grid: BIGRec's collaborative grid, coarsened (0..0.99 and 1..99 there). */
   static final double[] GAMMAS = {0, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50, 99};
   /** D3's assistant weight grid (0: the LLM alone; 1: the assistant alone). */
-  static final double[] LAMBDAS = {0, 0.25, 0.5, 0.75, 1};
-  /** The rerank pipeline's weight grid: every 0.05 (each weight costs no LLM call). */
+  static final double[] LAMBDAS = {0, 0.25, 0.5, 0.75, 0.9};
+  /** The rerank pipeline's weight grid: every 0.05 (each weight costs no LLM call); 1 is the ablation. */
   static final double[] RERANK_LAMBDAS = java.util.stream.IntStream.rangeClosed(0, 20).mapToDouble(i -> i / 20.0)
       .toArray();
   /** Candidates the sequential model retrieves for the LLM to rank (the texts a request may ground: 32). */
@@ -81,8 +85,8 @@ public final class Evaluation {
   }
 
   public EvalReport run(String protocol, List<Sample> validSplit, List<Sample> testSplit, Listener listener) {
-    List<EvalSample> valid = EvalSample.of(sample(validSplit, options.validSamples(), options.seed()),
-        run.catalogue());
+    List<EvalSample> valid = EvalSample.of(sample(ValidationHalves.forPipelines(validSplit), options.validSamples(),
+        options.seed()), run.catalogue());
     List<EvalSample> test = EvalSample.of(sample(testSplit, options.testSamples(), options.seed() + 1),
         run.catalogue());
     boolean hasSasRec = run.sequential() != null;
@@ -123,9 +127,16 @@ public final class Evaluation {
         listener.phase("validation: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, valid.size());
         Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, RERANK_CANDIDATES, RERANK_LAMBDAS,
             listener::step);
-        ranked.forEach((lambda, g) -> trials.add(score(served, valid, g, rerank(lambda))));
+        ranked.forEach((lambda, g) -> {
+          if (lambda < 1) { // at 1 the LLM has no say: that is the ablation, measured on test, never served
+            trials.add(score(served, valid, g, rerank(lambda)));
+          }
+        });
       }
       for (double lambda : hasSasRec ? LAMBDAS : new double[] {0}) {
+        if (lambda == 1) {
+          continue; // the assistant alone: the ablation of D3, measured on test, never served
+        }
         Generation d3 = new Generation(D3_BEAMS, D3_BEAMS, true, false, lambda);
         ServedRanking.Generations g = generate(served, valid, new ServingPipeline(Kind.D3, d3,
             new Grounding(POOL, 0, Grounding.NONE, 0)), "validation: D3 beams, assistant λ=" + lambda, listener);

@@ -67,6 +67,20 @@ class SplitterTest {
   }
 
   @Test
+  void validationHalves_areDisjoint_interleaved_andCoverTheSplit() {
+    Splits s = Splitter.bigrec(data());
+    List<Sample> valid = new ArrayList<>(s.train()); // any list of samples will do
+    List<Sample> a = ValidationHalves.forSequentialModel(valid);
+    List<Sample> b = ValidationHalves.forPipelines(valid);
+    assertThat(a).hasSize((valid.size() + 1) / 2).containsExactly(valid.get(0), valid.get(2), valid.get(4),
+        valid.get(6), valid.get(8), valid.get(10), valid.get(12));
+    assertThat(b).hasSize(valid.size() / 2).doesNotContainAnyElementsOf(a);
+    List<Sample> all = new ArrayList<>(a);
+    all.addAll(b);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(valid);
+  }
+
+  @Test
   void leaveOneOut_lastIsTest_secondLastIsValid() {
     Splits s = Splitter.leaveOneOut(data());
     assertThat(s.test()).extracting(Sample::target).containsExactly("15", "5");
