@@ -22,6 +22,7 @@ import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.SignalRanking;
 import dev.recsys.ranking.signal.TransitionSignal;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.eval.Evaluation;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
@@ -175,13 +176,8 @@ public final class QualityBench implements Callable<Integer> {
       for (int i = 0; i < answers.size(); i++) {
         Sample s = answers.get(i).sample();
         int[] history = s.history().stream().mapToInt(catalogue::indexOf).filter(x -> x >= 0).toArray();
-        Set<Integer> seen = new HashSet<>();
-        for (int h : history) {
-          seen.add(h);
-        }
-        int target = catalogue.indexOf(s.target());
-        seen.remove(target);
-        r[i] = RankingMetrics.rankOf(SignalRanking.top(b.getValue().scores(history), seen, K), target);
+        r[i] = RankingMetrics.rankOf(SignalRanking.top(b.getValue().scores(history), SignalRanking.seen(history), K),
+            catalogue.indexOf(s.target()));
       }
       ranks.put(b.getKey(), r);
     }
@@ -208,11 +204,14 @@ public final class QualityBench implements Callable<Integer> {
     json.put("samples", answers.size());
     json.put("strictlyLater", laterCount);
     json.put("all", table(ranks, null, "all samples"));
-    json.put("strictlyLaterTable", table(ranks, later, "targets strictly later than the last history item"));
-    System.out.printf(Locale.ROOT, "%nserved / transitions NDCG@10: %.2f (all), %.2f (strictly later); served / SASRec: "
-        + "%s%n", ratio(ranks, "item-to-item transitions", null), ratio(ranks, "item-to-item transitions", later),
-        baselines.containsKey("SASRec") ? String.format(Locale.ROOT, "%.2f (all), %.2f (strictly later)",
-            ratio(ranks, "SASRec", null), ratio(ranks, "SASRec", later)) : "no SASRec in the release");
+    if (laterCount > 0) {
+      json.put("strictlyLaterTable", table(ranks, later, "targets strictly later than the last history item"));
+    } else {
+      System.out.printf("%n%s%n", EvalReport.NO_LATER_SAMPLES);
+    }
+    System.out.printf(Locale.ROOT, "%nserved / transitions NDCG@10: %s; served / SASRec: %s%n",
+        ratios(ranks, "item-to-item transitions", later, laterCount),
+        baselines.containsKey("SASRec") ? ratios(ranks, "SASRec", later, laterCount) : "no SASRec in the release");
     System.out.printf(Locale.ROOT, "degraded answers: %d of %d; distinct top-10 lists: %d; Recommend latency p50 %.1f ms, "
         + "p95 %.1f ms%n", degraded, answers.size(), distinctTop10.size(), new Stats(nanos).p(50),
         new Stats(nanos).p(95));
@@ -221,6 +220,13 @@ public final class QualityBench implements Callable<Integer> {
     if (out != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
     }
+  }
+
+  /** "r (all), r' (strictly later)", the second only when there are such samples. */
+  private static String ratios(Map<String, int[]> ranks, String baseline, boolean[] later, int laterCount) {
+    String all = String.format(Locale.ROOT, "%.2f (all)", ratio(ranks, baseline, null));
+    return laterCount == 0 ? all
+        : all + String.format(Locale.ROOT, ", %.2f (strictly later)", ratio(ranks, baseline, later));
   }
 
   private static double ratio(Map<String, int[]> ranks, String baseline, boolean[] subset) {

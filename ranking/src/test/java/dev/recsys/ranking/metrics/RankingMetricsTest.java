@@ -31,4 +31,15 @@ class RankingMetricsTest {
     assertThat(SignalRanking.rank(s, Set.of(), 2)).isEqualTo(2);
     assertThat(SignalRanking.rank(s, Set.of(0), 2)).isEqualTo(1);
   }
+
+  @Test
+  void aTargetInTheHistory_isExcludedLikeEverySeenItem_soItIsAMiss() {
+    // as served: the gateway leaves out every history item; the evaluation must not know the target
+    float[] s = {0.5f, 0.1f, 0.5f, 0.9f};
+    Set<Integer> seen = SignalRanking.seen(new int[] {3, 1, 3});
+    assertThat(seen).containsExactlyInAnyOrder(1, 3);
+    assertThat(SignalRanking.rank(s, seen, 3)).isEqualTo(RankingMetrics.MISS);
+    assertThat(RankingMetrics.rankOf(SignalRanking.top(s, seen, 4), 3)).isEqualTo(RankingMetrics.MISS);
+    assertThat(SignalRanking.rank(s, seen, 2)).isEqualTo(1);
+  }
 }

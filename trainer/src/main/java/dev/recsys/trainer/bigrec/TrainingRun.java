@@ -102,7 +102,8 @@ public final class TrainingRun {
       Files.deleteIfExists(fineTuneDone);
       Files.deleteIfExists(sequentialDone);
     }
-    boolean keepBase = Files.exists(pretrainDone);
+    // a phase is kept only when its marker and what it wrote are both there
+    boolean keepBase = Files.exists(pretrainDone) && Files.exists(baseDir.resolve(LlamaCheckpoint.WEIGHTS));
     int vocab = keepBase ? LlamaConfig.read(baseDir.resolve(LlamaCheckpoint.CONFIG)).vocabSize()
         : TokenizerTrainer.train(vocabTexts, baseDir.resolve(ModelFiles.TOKENIZER));
 
@@ -131,14 +132,15 @@ public final class TrainingRun {
         Files.writeString(pretrainDone, "base saved\n");
       }
       CausalLmTraining.Result ftResult;
-      if (resume && Files.exists(fineTuneDone)) {
+      if (resume && Files.exists(fineTuneDone)
+          && Files.exists(out.resolve(ModelFiles.ADAPTER).resolve(LoraAdapter.WEIGHTS))) {
         ftResult = new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0);
       } else {
         ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ModelFiles.ADAPTER), listener);
         Files.writeString(fineTuneDone, "adapter saved\n");
       }
       SasRecTraining.Result seq = null;
-      if (!(resume && Files.exists(sequentialDone))) {
+      if (!(resume && Files.exists(sequentialDone) && Files.exists(out.resolve(SasRecFile.FILE_NAME)))) {
         seq = trainSequential(d, train, valid, p, seed, out, listener);
         Files.writeString(sequentialDone, "sequential model saved\n");
       }

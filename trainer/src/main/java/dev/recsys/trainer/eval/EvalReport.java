@@ -47,6 +47,11 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
   /** A pipeline that could be served, with its validation NDCG@10. */
   public record Candidate(ServingPipeline pipeline, double validNdcg10) {}
 
+  /** Said instead of the strictly-later table when a split has no such sample. */
+  public static final String NO_LATER_SAMPLES = "No test sample has a target known to be strictly later than its last "
+      + "history item (a dataset without history timestamps, such as MiniOneRec's layout, has none), so the "
+      + "strictly-later table is left out: the dataset's order is the only order there is.";
+
   /** The row of the serving pipeline. */
   public Row servedRow() {
     return rows.stream().filter(Row::served).findFirst().orElseThrow();
@@ -62,7 +67,11 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
         testStrictlyLater, validSamples));
     table(sb, "all test samples", r -> r.whole());
     sb.append('\n');
-    table(sb, "targets strictly later than the last history item", r -> r.strictlyLater());
+    if (testStrictlyLater > 0) {
+      table(sb, "targets strictly later than the last history item", r -> r.strictlyLater());
+    } else {
+      sb.append(NO_LATER_SAMPLES).append('\n');
+    }
     sb.append(String.format(Locale.ROOT, "%nServing pipeline (best on validation, NDCG@10 %.4f): %s%n", servingValidNdcg10,
         serving.describe()));
     sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "

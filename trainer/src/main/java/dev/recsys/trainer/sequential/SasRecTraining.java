@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Trains SASRec on next-item samples: each training sample's history (its last n items) predicts
@@ -134,12 +132,8 @@ public final class SasRecTraining {
       List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
       float[][] scores = scorer.scores(part.stream().map(Example::history).toList());
       for (int i = 0; i < part.size(); i++) {
-        Set<Integer> seen = new HashSet<>();
-        for (int r : part.get(i).history()) {
-          seen.add(r);
-        }
-        seen.remove(part.get(i).target());
-        ranks[from + i] = SignalRanking.rank(scores[i], seen, part.get(i).target());
+        ranks[from + i] = SignalRanking.rank(scores[i], SignalRanking.seen(part.get(i).history()),
+            part.get(i).target());
       }
     }
     return RankingMetrics.ndcg10(ranks);

@@ -182,5 +182,22 @@ class TrainingRunTest {
     assertThat(again.sequential()).isNull();
     assertThat(Files.readAllBytes(base.resolve("model.safetensors"))).isEqualTo(weights);
     assertThat(Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME))).isEqualTo(sasrec);
+
+    // a phase whose output was removed is trained again on resume, though its marker is there
+    Files.delete(dir.resolve(SasRecFile.FILE_NAME));
+    List<String> phases = new java.util.ArrayList<>();
+    TrainingRun.Summary retrained = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir,
+        new TrainingRun.Listener() {
+          @Override
+          public void phase(String name, int totalSteps) {
+            phases.add(name);
+          }
+
+          @Override
+          public void step(int step, float loss, long tokens) { }
+        }, true);
+    assertThat(phases).singleElement().asString().contains("SASRec");
+    assertThat(retrained.sequential()).isNotNull();
+    assertThat(Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME))).isEqualTo(sasrec); // deterministic per seed
   }
 }
