@@ -67,7 +67,7 @@ echo "== Recommend calls through the gateway (histories of the test split; '<-' 
 java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar recommend --target "127.0.0.1:$GATEWAY_PORT" \
   --samples "$DATA/splits/bigrec/test.jsonl" --count 3 -k 10
 
-echo "== quality of the served answers: ${QUALITY_SAMPLES:=100} test samples through the gateway vs the baselines"
+echo "== quality of the served answers: ${QUALITY_SAMPLES:=300} test samples through the gateway vs the baselines"
 java "${JAVA_OPTS[@]}" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:e2e/target/lib/*" dev.recsys.bench.QualityBench \
   --gateway "127.0.0.1:$GATEWAY_PORT" --dataset "$DATA" --store "$RECSYS_STORE" --samples "$QUALITY_SAMPLES"

@@ -14,7 +14,7 @@ final class ResultTable {
     for (RecommendedItem i : r.getItemsList()) {
       String mark = i.getItemId().equals(highlightItemId) ? "  <- next item in the data" : "";
       out.printf(Locale.ROOT, "  %-4d %-8s %-58s %7.4f%s%n", i.getRank(), i.getItemId(), fit(i.getTitle(), 58),
-          i.getScore(), mark);
+          i.getScore() + 0.0, mark); // + 0.0: a -0.0 score prints as 0.0000
     }
     var s = r.getServedBy();
     out.printf(Locale.ROOT, "  served by: pipeline=%s generator=%s adapter=%s snapshot=%s encoder=%s (%.1f ms)%n",
