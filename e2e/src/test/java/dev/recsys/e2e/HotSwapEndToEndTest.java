@@ -2,13 +2,20 @@ package dev.recsys.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.recsys.common.artifact.ReleaseDraft;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.sequential.SasRecConfig;
+import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.ranking.sequential.SasRecModel;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
@@ -31,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Publishes new releases while requests flow through the gateway: every request must succeed,
- * the new snapshot must take over, and broken releases must be refused while the last good one
+ * the new snapshot must take over, and broken releases (a corrupt snapshot, vectors of another
+ * encoder, a sequential model made for another catalogue) must be refused while the last good one
  * keeps serving.
  */
 class HotSwapEndToEndTest {
@@ -142,22 +150,42 @@ class HotSwapEndToEndTest {
         ReleaseManifest bad = draft.commit(new ReleaseManifest(0, null, null, null, "test", "other-encoder", 8, n,
             Map.of(), Map.of(), null));
         fx.releases.store().promote("default", "stable", bad.release());
+
+        // 3. a release serving SASRec whose model file was made for another catalogue (one item more)
+        Thread.sleep(1000);
+        ReleaseDraft seq = fx.releases.store().draft("default");
+        Path goodDir = fx.releases.store().releaseDir("default", good);
+        for (String f : List.of(CatalogueFile.FILE_NAME, SnapshotFile.FILE_NAME)) {
+          Files.copy(goodDir.resolve(f), seq.path(f));
+        }
+        List<String> otherIds = new java.util.ArrayList<>(d.titles().keySet());
+        otherIds.add("not-in-this-catalogue");
+        DjlDefaults.apply();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+          SasRecModel model = new SasRecModel(new SasRecConfig(otherIds.size(), 4, 8, 1, 1, 0));
+          model.initialize(m);
+          SasRecFile.write(model, otherIds, seq.path(SasRecFile.FILE_NAME));
+        }
+        ReleaseManifest sasrecRelease = seq.commit(new ReleaseManifest(0, null, null, null, "test",
+            first[0].encoder(), first[0].dimension(), n, Map.of(), ServingPipeline.sequential("sasrec").toParams(),
+            null));
+        fx.releases.store().promote("default", "stable", sasrecRelease.release());
         Thread.sleep(1500);
         load.ok.set(0);
         Thread.sleep(1000);
         assertThat(load.ok.get()).as("requests still succeed after the refusals").isPositive();
         assertThat(load.lastSnapshot).isEqualTo(good);
-        assertThat(load.snapshots).doesNotContain(corrupt, bad.release());
+        assertThat(load.snapshots).doesNotContain(corrupt, bad.release(), sasrecRelease.release());
       }
       System.out.printf("hot swap under load: %d requests, %d failed, %d releases served%n", load.total.get(),
           load.failures.size(), load.snapshots.size());
       assertThat(load.failures).as("failed requests during the swaps").isEmpty();
       assertThat(load.snapshots).hasSize(4);
       String metrics = fx.stack.http("grounding", "/q/metrics");
-      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"grounding\"[^}]*} 2\\.0");
+      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"grounding\"[^}]*} 3\\.0");
       assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"[^}]*stage=\"grounding\"[^}]*} 4\\.0");
       assertThat(Files.readString(fx.stack.log("grounding"))).contains("refused release").contains("corrupt")
-          .contains("made by encoder 'other-encoder'");
+          .contains("made by encoder 'other-encoder'").contains(SasRecFile.FILE_NAME);
     }
   }
 }
