@@ -57,10 +57,37 @@ public final class Decoding {
     }
   }
 
-  /** Greedy decoding: the most likely token at each step, until {@code eos} or {@code maxNewTokens}. */
+  /**
+   * Greedy decoding: the most likely token at each step (ties to the lower id), until {@code eos}
+   * (kept) or {@code maxNewTokens}; the score is the sum of the chosen tokens' log-probabilities.
+   * (Not a beam search of width 1, which may end early on an eos that is not the best token.)
+   */
   public Hypothesis greedy(long[] prompt, int maxNewTokens, long eos) {
-    List<Hypothesis> one = beam(prompt, 1, maxNewTokens, eos);
-    return one.get(0);
+    if (prompt.length == 0 || maxNewTokens < 1) {
+      throw new IllegalArgumentException("need a non-empty prompt and maxNewTokens >= 1");
+    }
+    try (NDManager m = ps.getManager().newSubManager()) {
+      KvCache cache = new KvCache(model.config().numHiddenLayers(), null);
+      float[] logp = lastLogProbs(model.forward(ps, m.create(prompt, new Shape(1, prompt.length)), cache, false)
+          .get(0))[0];
+      long[] out = new long[maxNewTokens];
+      double sum = 0;
+      int n = 0;
+      while (true) {
+        int best = 0;
+        for (int v = 1; v < logp.length; v++) {
+          if (logp[v] > logp[best]) {
+            best = v;
+          }
+        }
+        out[n++] = best;
+        sum += logp[best];
+        if (best == eos || n == maxNewTokens) {
+          return new Hypothesis(Arrays.copyOf(out, n), sum);
+        }
+        logp = lastLogProbs(model.forward(ps, m.create(new long[] {best}, new Shape(1, 1)), cache, false).get(0))[0];
+      }
+    }
   }
 
   /**
