@@ -57,9 +57,12 @@ public final class TrainingRun {
     void step(int step, float loss, long tokens);
   }
 
-  /** What the run did, for the manifest and the README; {@code sequential} is null when that phase was kept. */
+  /**
+   * What the run did, for the manifest and the README; {@code sequential} is null when that phase
+   * was kept; {@code pretrainedBase} the folder the base came from, null when it was built here.
+   */
   public record Summary(int vocab, long baseParams, CausalLmTraining.Result pretrain, CausalLmTraining.Result fineTune,
-      int fineTuneSamples, SasRecTraining.Result sequential) {}
+      int fineTuneSamples, SasRecTraining.Result sequential, String pretrainedBase) {}
 
   private TrainingRun() {}
 
@@ -74,6 +77,16 @@ public final class TrainingRun {
    */
   public static Summary run(Dataset d, List<Sample> train, List<Sample> valid, Profile p, long seed, Path out,
       Listener listener, boolean resume) throws IOException {
+    return run(d, train, valid, p, seed, out, listener, resume, null);
+  }
+
+  /**
+   * @param pretrained a Hugging Face checkpoint folder (config.json, model.safetensors,
+   *                   tokenizer.json; e.g. what {@code recsys-trainer base} converts) to fine-tune
+   *                   instead of pre-training a base from scratch; null to pre-train one
+   */
+  public static Summary run(Dataset d, List<Sample> train, List<Sample> valid, Profile p, long seed, Path out,
+      Listener listener, boolean resume, Path pretrained) throws IOException {
     Prompts prompts = d.prompts();
     Random rnd = new Random(seed);
     SampleBuilder builder = new SampleBuilder(prompts, d.titles());
@@ -104,22 +117,27 @@ public final class TrainingRun {
     }
     // a phase is kept only when its marker and what it wrote are both there
     boolean keepBase = Files.exists(pretrainDone) && Files.exists(baseDir.resolve(LlamaCheckpoint.WEIGHTS));
+    if (pretrained != null && !keepBase) {
+      PretrainedCopy.into(pretrained, baseDir);
+      Files.writeString(pretrainDone, "pretrained base from " + pretrained.toAbsolutePath() + "\n");
+      keepBase = true;
+    }
     int vocab = keepBase ? LlamaConfig.read(baseDir.resolve(LlamaCheckpoint.CONFIG)).vocabSize()
         : TokenizerTrainer.train(vocabTexts, baseDir.resolve(ModelFiles.TOKENIZER));
 
     try (Tokenizer tok = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      long bos = tok.id(TokenizerTrainer.BOS);
-      long eos = tok.id(TokenizerTrainer.EOS);
-      long pad = tok.id(TokenizerTrainer.PAD);
-      LlamaConfig config = new LlamaConfig(vocab, p.hidden(), p.ffn(), p.layers(), p.heads(), p.kvHeads(), 1e-6,
-          10000.0, p.maxLength(), true, (int) bos, (int) eos);
       LlamaModel base;
       CausalLmTraining.Result preResult;
       if (keepBase) {
         base = LlamaCheckpoint.load(baseDir, manager);
         preResult = new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0);
       } else {
+        long bos = tok.id(TokenizerTrainer.BOS);
+        long eos = tok.id(TokenizerTrainer.EOS);
+        long pad = tok.id(TokenizerTrainer.PAD);
+        LlamaConfig config = new LlamaConfig(vocab, p.hidden(), p.ffn(), p.layers(), p.heads(), p.kvHeads(), 1e-6,
+            10000.0, p.maxLength(), true, (int) bos, (int) eos);
         Engine.getInstance().setRandomSeed((int) seed);
         base = new LlamaModel(config);
         base.initialize(manager);
@@ -145,7 +163,8 @@ public final class TrainingRun {
         Files.writeString(sequentialDone, "sequential model saved\n");
       }
       long params = base.parametersByName().values().stream().mapToLong(x -> x.getArray().size()).sum();
-      return new Summary(vocab, params, preResult, ftResult, fineTune.size(), seq);
+      return new Summary(vocab, params, preResult, ftResult, fineTune.size(), seq,
+          pretrained != null ? pretrained.toAbsolutePath().toString() : null);
     }
   }
 
@@ -167,14 +186,21 @@ public final class TrainingRun {
   /** Phase 3 alone: a LoRA adapter on the saved base, trained on {@code samples}, saved to {@code adapterDir}. */
   static CausalLmTraining.Result fineTune(Path baseDir, Tokenizer tok, NDManager manager, List<InstructionSample> samples,
       Profile p, long seed, Path adapterDir, Listener listener) throws IOException {
-    long bos = tok.id(TokenizerTrainer.BOS);
-    long eos = tok.id(TokenizerTrainer.EOS);
+    // the base's own special tokens: the trainer's for a base built here, a pretrained model's otherwise
     LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
+    LlamaConfig c = tuned.config();
+    long bos = c.bosTokenId();
+    long eos = c.eosTokenId();
+    long pad = tok.id(TokenizerTrainer.PAD) >= 0 ? tok.id(TokenizerTrainer.PAD) : eos; // padding is masked out
     tuned.freezeBase();
     List<long[]> ft = samples.stream().map(s -> ModelFiles.ids(tok, s.text(), bos, eos)).toList();
+    // a base built here has positions for the profile's length; a pretrained one for its context,
+    // so its (longer, byte-level BPE) samples are not cut before their responses
+    int maxLength = Math.max(p.maxLength(), Math.min(c.maxPositionEmbeddings(),
+        ft.stream().mapToInt(x -> x.length).max().orElse(0)));
     listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
-    CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, tok.id(TokenizerTrainer.PAD),
-        new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), p.maxLength(), seed + 2),
+    CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, pad,
+        new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), maxLength, seed + 2),
         (s, t, l, n) -> listener.step(s, l, n));
     LoraAdapter.save(tuned, adapterDir, ModelFiles.BASE);
     return result;

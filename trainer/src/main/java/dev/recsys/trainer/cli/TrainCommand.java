@@ -49,6 +49,10 @@ final class TrainCommand implements Callable<Integer> {
       + "run into the same --out completed")
   boolean resume;
 
+  @Option(names = "--base", description = "a pretrained Hugging Face checkpoint folder to fine-tune instead of "
+      + "pre-training a base from scratch (e.g. what 'base' converts from SmolLM2-135M)")
+  Path base;
+
   @Override
   public Integer call() throws Exception {
     Profile p = Profile.named(profile);
@@ -77,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         bar[0].stepTo(step);
         bar[0].setExtraMessage(String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokens / secs));
       }
-    }, resume);
+    }, resume, base);
     if (bar[0] != null) {
       bar[0].close();
     }
@@ -87,7 +91,9 @@ final class TrainCommand implements Callable<Integer> {
         java.util.Map.of("profile", p, "seed", seed, "summary", s));
     var log = spec.commandLine().getOut();
     log.printf(Locale.ROOT, "trained %s: vocab %d, base %.2fM parameters%n", out, s.vocab(), s.baseParams() / 1e6);
-    if (s.pretrain().steps() > 0) {
+    if (s.pretrainedBase() != null && s.pretrain().steps() == 0) {
+      log.println("  pre-training: none, the pretrained base from " + s.pretrainedBase());
+    } else if (s.pretrain().steps() > 0) {
       log.printf(Locale.ROOT, "  pre-train loss %.3f -> %.3f (%.0f tok/s, %.0f s, %d steps skipped)%n",
           s.pretrain().firstLoss(), s.pretrain().lastEpochLoss(), s.pretrain().tokensPerSecond(),
           s.pretrain().seconds(), s.pretrain().skippedSteps());
