@@ -1,5 +1,6 @@
 package dev.recsys.trainer.llm;
 
+import dev.recsys.llm.LlamaConfig;
 import dev.recsys.llm.LlamaModel;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -26,11 +27,17 @@ import java.util.Random;
  */
 public final class CausalLmTraining {
   /** Hyper-parameters of one run. */
-  public record Options(int epochs, int batchSize, float learningRate, int maxLength, long seed) {
+  public record Options(int epochs, int batchSize, float learningRate, int maxLength, long seed,
+      long microBatchFloats) {
     public Options {
-      if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxLength < 2) {
+      if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || maxLength < 2 || microBatchFloats < 1) {
         throw new IllegalArgumentException("epochs, batch size >= 1, learning rate > 0, max length >= 2 required");
       }
+    }
+
+    /** With micro-batches of at most {@link #MICRO_BATCH_FLOATS} activation floats. */
+    public Options(int epochs, int batchSize, float learningRate, int maxLength, long seed) {
+      this(epochs, batchSize, learningRate, maxLength, seed, MICRO_BATCH_FLOATS);
     }
   }
 
@@ -80,16 +87,34 @@ public final class CausalLmTraining {
           for (int b = 0; b < perEpoch; b++) {
             List<long[]> batch = order.subList(b * o.batchSize(), Math.min(order.size(), (b + 1) * o.batchSize()));
             try (NDManager m = holder.getNDManager().newSubManager()) {
-              Batch padded = pad(batch, pad, o.maxLength());
-              NDArray ids = m.create(padded.ids, new Shape(batch.size(), padded.length));
-              NDArray mask = m.create(padded.mask, new Shape(batch.size(), padded.length - 1));
-              float loss;
+              // a big model's batch runs as micro-batches whose gradients add up (one collector):
+              // each micro-batch's mean loss is weighted by its share of the batch's predicted tokens
+              List<List<long[]>> micro = microBatches(batch, model.config(), o.maxLength(), o.microBatchFloats());
+              double predicted = 0;
+              for (List<long[]> part : micro) {
+                predicted += pad(part, pad, o.maxLength()).predicted();
+              }
+              float loss = 0;
+              long batchTokens = 0;
               try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList out = trainer.forward(new NDList(ids));
-                NDArray l = nextTokenLoss(out.get(0), ids, mask);
-                loss = l.getFloat();
-                if (Float.isFinite(loss)) {
-                  gc.backward(l);
+                for (List<long[]> part : micro) {
+                  try (NDManager pm = m.newSubManager()) {
+                    Batch padded = pad(part, pad, o.maxLength());
+                    NDArray ids = pm.create(padded.ids, new Shape(part.size(), padded.length));
+                    NDArray mask = pm.create(padded.mask, new Shape(part.size(), padded.length - 1));
+                    NDList out = trainer.forward(new NDList(ids));
+                    NDArray l = nextTokenLoss(out.get(0), ids, mask);
+                    float share = (float) (padded.predicted() / predicted);
+                    float partLoss = l.getFloat();
+                    loss += share * partLoss;
+                    batchTokens += padded.tokens;
+                    if (!Float.isFinite(partLoss)) {
+                      gc.zeroGradients(); // the earlier parts' gradients must not reach the next batch
+                      break;
+                    }
+                    // the share as a PyTorch scalar (never mul(number) on the autograd path: see LlamaModel)
+                    gc.backward(micro.size() == 1 ? l : l.mul(pm.full(new Shape(), share)));
+                  }
                 }
               }
               step++;
@@ -107,7 +132,7 @@ public final class CausalLmTraining {
               skippedInARow = 0;
               clipGradientNorm(model, MAX_GRAD_NORM, m);
               trainer.step();
-              tokens += padded.tokens;
+              tokens += batchTokens;
               sum += loss;
               applied++;
               if (Float.isNaN(first)) {
@@ -164,7 +189,44 @@ public final class CausalLmTraining {
     return picked.mul(mask).sum().neg().div(mask.sum());
   }
 
-  private record Batch(long[] ids, float[] mask, int length, long tokens) {}
+  private record Batch(long[] ids, float[] mask, int length, long tokens) {
+    /** Positions whose next token is predicted (the mask's ones). */
+    double predicted() {
+      double n = 0;
+      for (float x : mask) {
+        n += x;
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Activation floats kept per token for the backward pass, roughly: per layer the hidden-size
+   * tensors (norms, projections, rotary, residuals), the feed-forward ones and the attention
+   * scores, then the vocabulary-size logits, log-softmax and one-hot picks.
+   */
+  static long floatsPerToken(LlamaConfig c, int length) {
+    return (long) c.numHiddenLayers() * (14L * c.hiddenSize() + 5L * c.intermediateSize()
+        + 3L * c.numAttentionHeads() * length) + 4L * c.vocabSize();
+  }
+
+  /** Activation floats one micro-batch may hold (about 2 GiB): the small bases never split. */
+  static final long MICRO_BATCH_FLOATS = 512L << 20;
+
+  /** The batch cut into consecutive parts whose activations fit {@code budget} floats (at least one sequence each). */
+  static List<List<long[]>> microBatches(List<long[]> batch, LlamaConfig c, int maxLength, long budget) {
+    int len = 0;
+    for (long[] s : batch) {
+      len = Math.max(len, Math.min(s.length, maxLength));
+    }
+    long perSequence = floatsPerToken(c, len) * len;
+    int per = (int) Math.max(1, Math.min(batch.size(), budget / Math.max(1, perSequence)));
+    List<List<long[]>> out = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i += per) {
+      out.add(batch.subList(i, Math.min(batch.size(), i + per)));
+    }
+    return out;
+  }
 
   private static Batch pad(List<long[]> seqs, long pad, int maxLength) {
     int len = 0;

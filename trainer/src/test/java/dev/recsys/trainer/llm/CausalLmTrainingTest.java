@@ -66,6 +66,28 @@ class CausalLmTrainingTest {
   }
 
   @Test
+  void microBatches_addUpToTheWholeBatchesGradients() {
+    // 2 steps of batch 8, once whole and once one sequence per micro-batch (sequences of two
+    // lengths, so the shares differ): the same weights up to float rounding
+    LlamaModel whole = fresh(5);
+    CausalLmTraining.train(whole, corpus().subList(0, 16), 3, new CausalLmTraining.Options(1, 8, 1e-2f, 16, 13),
+        (s, t, l, n) -> { });
+    LlamaModel parts = fresh(5);
+    CausalLmTraining.train(parts, corpus().subList(0, 16), 3, new CausalLmTraining.Options(1, 8, 1e-2f, 16, 13, 1),
+        (s, t, l, n) -> { });
+    assertThat(CausalLmTraining.microBatches(corpus().subList(0, 8), TINY, 16, 1)).hasSize(8);
+    assertThat(CausalLmTraining.microBatches(corpus().subList(0, 8), TINY, 16,
+        CausalLmTraining.MICRO_BATCH_FLOATS)).hasSize(1);
+    for (String name : whole.parametersByName().keySet()) {
+      float[] a = whole.parametersByName().get(name).getArray().toFloatArray();
+      float[] b = parts.parametersByName().get(name).getArray().toFloatArray();
+      for (int i = 0; i < a.length; i++) {
+        assertThat(b[i]).as(name + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(2e-5f));
+      }
+    }
+  }
+
+  @Test
   void sameSeed_sameWeights() {
     LlamaModel a = fresh(3);
     CausalLmTraining.train(a, corpus(), 3, new CausalLmTraining.Options(2, 8, 1e-2f, 16, 11), (s, t, l, n) -> { });
