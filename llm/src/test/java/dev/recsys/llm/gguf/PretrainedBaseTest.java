@@ -28,7 +28,7 @@ class PretrainedBaseTest {
   static Path gguf() {
     String override = System.getenv("RECSYS_BASE_GGUF");
     return override != null ? Path.of(override)
-        : Path.of(System.getProperty("user.dir")).getParent().resolve(".cache/bases/SmolLM2-135M-Instruct.Q4_1.gguf");
+        : PretrainedBase.SMOLLM2_135M.cachedIn(Path.of(System.getProperty("user.dir")).getParent());
   }
 
   @Test

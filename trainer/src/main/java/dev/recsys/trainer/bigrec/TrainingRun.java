@@ -191,7 +191,8 @@ public final class TrainingRun {
     LlamaConfig c = tuned.config();
     long bos = c.bosTokenId();
     long eos = c.eosTokenId();
-    long pad = tok.id(TokenizerTrainer.PAD) >= 0 ? tok.id(TokenizerTrainer.PAD) : eos; // padding is masked out
+    long padId = tok.id(TokenizerTrainer.PAD);
+    long pad = padId >= 0 ? padId : eos; // padding is masked out of the loss
     tuned.freezeBase();
     List<long[]> ft = samples.stream().map(s -> ModelFiles.ids(tok, s.text(), bos, eos)).toList();
     // a base built here has positions for the profile's length; a pretrained one for its context,

