@@ -31,7 +31,7 @@ public final class SafetensorsWriter {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
-      metadata.forEach(meta::put);
+      new java.util.TreeMap<>(metadata).forEach(meta::put); // sorted: the same bytes for the same tensors, whatever the map
     }
     long offset = 0;
     for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
