@@ -47,7 +47,8 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
       return label;
     }
 
-    static Kind of(String label) {
+    /** The kind with this label ({@code bigrec}, {@code bigrec-union}, {@code d3}, {@code llm-rerank}, ...). */
+    public static Kind of(String label) {
       for (Kind k : values()) {
         if (k.label.equals(label)) {
           return k;

@@ -2,6 +2,7 @@ package dev.recsys.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.ranking.pipeline.ServingPipeline.Kind;
 import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetFiles;
@@ -12,7 +13,9 @@ import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,6 +24,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -58,6 +62,11 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--families", split = ",", defaultValue = "bigrec,bigrec-union,d3,llm-rerank",
+      description = "LLM pipeline families tried on validation (default ${DEFAULT-VALUE}; the rankings without the "
+          + "LLM always are): with a 135M-parameter base each costs seconds per sample, llm-rerank the least")
+  List<String> families;
+
   @Override
   public Integer call() throws Exception {
     Profile p = Profile.named(profile);
@@ -66,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
     List<Sample> valid = SplitFiles.read(dataset, protocol, "valid");
     List<Sample> test = SplitFiles.read(dataset, protocol, "test");
     Evaluation.Options o = new Evaluation.Options(validSamples != null ? validSamples : p.validSamples(),
-        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens());
+        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens(), families());
     EvalReport report;
     Bars bars = new Bars();
     try (RunServing serving = open(d, train)) {
@@ -81,6 +90,24 @@ final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(md);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private Set<Kind> families() {
+    Set<Kind> out = EnumSet.noneOf(Kind.class);
+    for (String f : families) {
+      Kind k;
+      try {
+        k = Kind.of(f.strip());
+      } catch (IllegalArgumentException e) {
+        k = null;
+      }
+      if (k == null || !Evaluation.LLM_FAMILIES.contains(k)) {
+        throw new ParameterException(spec.commandLine(), "--families: '" + f + "' is not one of "
+            + Evaluation.LLM_FAMILIES.stream().map(Kind::label).toList());
+      }
+      out.add(k);
+    }
+    return out;
   }
 
   private RunServing open(Dataset d, List<Sample> train) throws Exception {

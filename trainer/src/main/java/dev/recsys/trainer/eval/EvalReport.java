@@ -13,6 +13,7 @@ import java.util.Map;
  * @param validSamples          validation samples the pipelines were compared on
  * @param testSamples           test samples of the rows
  * @param testStrictlyLater     of those, samples whose target is strictly later than the last history item
+ * @param families              the LLM pipeline families tried on validation (the rankings without it always are)
  * @param rows                  the table, on the test samples
  * @param serving               the pipeline chosen on validation: what a release of this run serves
  * @param servingValidNdcg10    its validation NDCG@10
@@ -22,7 +23,8 @@ import java.util.Map;
  * @param validation            every pipeline tried on validation, best first
  * @param medianGenerationMs    median generation time per sample (one request at a time) by decoding
  */
-public record EvalReport(String protocol, int validSamples, int testSamples, int testStrictlyLater, List<Row> rows,
+public record EvalReport(String protocol, int validSamples, int testSamples, int testStrictlyLater, List<String> families,
+    List<Row> rows,
     ServingPipeline serving, double servingValidNdcg10, String bestNonLlm, double bestNonLlmValidNdcg10,
     Map<String, Candidate> bestByKind, List<Trial> validation, Map<String, Double> medianGenerationMs) {
 
@@ -63,8 +65,8 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
     sb.append(String.format(Locale.ROOT, "Protocol: %s split; %d test samples (%d with the target strictly later than "
         + "the last history item); history items excluded from every ranking; ranks from the served list of "
         + "20 items. Pipelines compared by NDCG@10 on %d validation samples (of the half SASRec did not early-stop "
-        + "on).%n%n", protocol, testSamples,
-        testStrictlyLater, validSamples));
+        + "on): the rankings without the LLM and the LLM families %s.%n%n", protocol, testSamples,
+        testStrictlyLater, validSamples, families == null ? "(not recorded)" : String.join(", ", families)));
     table(sb, "all test samples", r -> r.whole());
     sb.append('\n');
     if (testStrictlyLater > 0) {

@@ -13,11 +13,13 @@ import dev.recsys.trainer.split.ValidationHalves;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Chooses a run's serving pipeline on validation and measures it on test, ranking every sample
@@ -59,8 +61,33 @@ public final class Evaluation {
   /** Items served per sample: the largest cutoff. */
   static final int K = 20;
 
-  /** Sizes and threads. */
-  public record Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens) {}
+  /** The pipeline families that use the LLM, each tried on validation unless left out. */
+  public static final Set<Kind> LLM_FAMILIES = Collections.unmodifiableSet(
+      EnumSet.of(Kind.BIGREC, Kind.UNION, Kind.D3, Kind.RERANK));
+
+  /**
+   * Sizes, threads and the LLM families tried (the rankings without the LLM are always tried).
+   *
+   * @param families a subset of {@link #LLM_FAMILIES}; union needs BIGRec's beams and so implies them
+   */
+  public record Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens,
+      Set<Kind> families) {
+    public Options {
+      families = families.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(families);
+      if (!LLM_FAMILIES.containsAll(families)) {
+        throw new IllegalArgumentException("pipeline families are " + LLM_FAMILIES + ", not " + families);
+      }
+      if (families.contains(Kind.UNION)) {
+        families.add(Kind.BIGREC);
+      }
+      families = Collections.unmodifiableSet(families);
+    }
+
+    /** Every family. */
+    public Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens) {
+      this(validSamples, testSamples, seed, threads, maxNewTokens, LLM_FAMILIES);
+    }
+  }
 
   /** Progress of the phases that take time (generation). */
   public interface Listener {
@@ -101,29 +128,31 @@ public final class Evaluation {
         trials.add(score(served, valid, null, ServingPipeline.sequential(s)));
       }
       Scored bestNonLlm = trials.stream().max(Comparator.comparingDouble(Scored::ndcg)).orElseThrow();
-      Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
-      ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
-          new Grounding(POOL, 0, Grounding.NONE, 0)), "validation: BIGRec beams", listener);
-      for (int texts : new int[] {1, BIGREC_BEAMS}) {
-        Generation gen = new Generation(texts, BIGREC_BEAMS, true, true, 0);
-        trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0,
-            Grounding.NONE, 0))));
-        for (String s : signals) {
-          for (double gamma : GAMMAS) {
-            trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0, s,
-                gamma))));
-          }
-          if (!s.equals(PopularitySignal.NAME)) {
-            for (int m : UNION_CANDIDATES) {
-              for (double gamma : GAMMAS) {
-                trials.add(score(served, valid, g4, new ServingPipeline(Kind.UNION, gen, new Grounding(POOL, m, s,
-                    gamma))));
+      if (options.families().contains(Kind.BIGREC)) {
+        Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
+        ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
+            new Grounding(POOL, 0, Grounding.NONE, 0)), "validation: BIGRec beams", listener);
+        for (int texts : new int[] {1, BIGREC_BEAMS}) {
+          Generation gen = new Generation(texts, BIGREC_BEAMS, true, true, 0);
+          trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0,
+              Grounding.NONE, 0))));
+          for (String s : signals) {
+            for (double gamma : GAMMAS) {
+              trials.add(score(served, valid, g4, new ServingPipeline(Kind.BIGREC, gen, new Grounding(POOL, 0, s,
+                  gamma))));
+            }
+            if (!s.equals(PopularitySignal.NAME) && options.families().contains(Kind.UNION)) {
+              for (int m : UNION_CANDIDATES) {
+                for (double gamma : GAMMAS) {
+                  trials.add(score(served, valid, g4, new ServingPipeline(Kind.UNION, gen, new Grounding(POOL, m, s,
+                      gamma))));
+                }
               }
             }
           }
         }
       }
-      if (hasSasRec) {
+      if (hasSasRec && options.families().contains(Kind.RERANK)) {
         listener.phase("validation: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, valid.size());
         Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, RERANK_CANDIDATES, RERANK_LAMBDAS,
             listener::step);
@@ -133,7 +162,9 @@ public final class Evaluation {
           }
         });
       }
-      for (double lambda : hasSasRec ? LAMBDAS : new double[] {0}) {
+      double[] d3Weights = !options.families().contains(Kind.D3) ? new double[0]
+          : hasSasRec ? LAMBDAS : new double[] {0};
+      for (double lambda : d3Weights) {
         if (lambda == 1) {
           continue; // the assistant alone: the ablation of D3, measured on test, never served
         }
@@ -160,8 +191,10 @@ public final class Evaluation {
       if (hasSasRec) {
         rows.put("SASRec", ServingPipeline.sequential(SasRec.NAME));
       }
-      rows.put("BIGRec (top beam, L2 grounding)", new ServingPipeline(Kind.BIGREC,
-          new Generation(1, BIGREC_BEAMS, true, true, 0), new Grounding(POOL, 0, Grounding.NONE, 0)));
+      if (options.families().contains(Kind.BIGREC)) {
+        rows.put("BIGRec (top beam, L2 grounding)", new ServingPipeline(Kind.BIGREC,
+            new Generation(1, BIGREC_BEAMS, true, true, 0), new Grounding(POOL, 0, Grounding.NONE, 0)));
+      }
       for (String s : signals) {
         bestOf(trials, p -> p.kind() == Kind.BIGREC && p.grounding().signal().equals(s))
             .ifPresent(p -> rows.put("BIGRec + " + s, p));
@@ -198,7 +231,8 @@ public final class Evaluation {
         trials.stream().filter(t -> t.pipeline().kind() == kind).max(Comparator.comparingDouble(Scored::ndcg))
             .ifPresent(t -> byKind.put(kind.label(), new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       }
-      return new EvalReport(protocol, valid.size(), test.size(), later, table, serving, best.ndcg(),
+      List<String> families = options.families().stream().map(Kind::label).toList();
+      return new EvalReport(protocol, valid.size(), test.size(), later, families, table, serving, best.ndcg(),
           bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms);
     }
   }
