@@ -6,13 +6,45 @@
 #                                                              candidates) and the Triton client overhead
 #   scripts/bench.sh quality --dataset D --store S [--gateway host:port] [--samples 1000] [--seed 0] [--tenant T]
 #                                                              quality of the gateway's answers vs baselines, same samples
+#   scripts/bench.sh hf --run R --dataset D [--prompts 8] [--repeats 3] [--max-new-tokens 24]
+#                                                              the run's base + adapter in Hugging Face transformers + peft:
+#                                                              greedy tokens equal to the in-process model's, and
+#                                                              generate() latency next to the in-process generator's
 set -euo pipefail
 CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/env.sh
-what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality [args...]}; shift
+what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|hf [args...]}; shift
 ./mvnw -B -q --no-transfer-progress -DskipTests package
+if [ "$what" = hf ]; then
+  run="" data="" prompts=8 repeats=3 maxnew=24
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --run) run=$(cd "$CALLER" && realpath "$2"); shift 2 ;;
+      --dataset) data=$(cd "$CALLER" && realpath "$2"); shift 2 ;;
+      --prompts) prompts=$2; shift 2 ;;
+      --repeats) repeats=$2; shift 2 ;;
+      --max-new-tokens) maxnew=$2; shift 2 ;;
+      *) echo "unknown option '$1' (hf takes --run R --dataset D [--prompts N] [--repeats N] [--max-new-tokens N])" >&2
+         exit 2 ;;
+    esac
+  done
+  [ -n "$run" ] && [ -n "$data" ] || { echo "hf needs --run <run folder> and --dataset <dataset folder>" >&2; exit 2; }
+  # the peer's own environment, pinned and cached (PyPI only; about 3 GB with torch's CUDA libraries)
+  venv=.cache/hf-venv
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch, transformers, peft" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check torch==2.7.1 transformers==4.53.2 peft==0.16.0 \
+      || { echo "could not install torch/transformers/peft from PyPI into $venv" >&2; exit 1; }
+  fi
+  dump=$(mktemp --suffix=.json)
+  java --enable-native-access=ALL-UNNAMED -Xmx6g -Drecsys.repo="$REPO" \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$REPO/e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:$REPO/e2e/target/lib/*" \
+    dev.recsys.bench.HfPeerDump "$run" "$data" "$prompts" "$repeats" "$maxnew" "$dump" 2> >(grep -v INFO >&2)
+  exec "$venv/bin/python" scripts/hf_peer.py "$run" "$dump"
+fi
 case "$what" in
   grounding) main=dev.recsys.bench.GroundingBench ;;
   recommend) main=dev.recsys.bench.RecommendBench ;;

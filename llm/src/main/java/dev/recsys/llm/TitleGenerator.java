@@ -220,6 +220,19 @@ public final class TitleGenerator implements AutoCloseable {
     return titles;
   }
 
+  /**
+   * Greedy decoding from token ids (the eos, when reached, kept last), for cross-checks with other
+   * runtimes given the same ids.
+   */
+  public long[] greedyTokens(long[] promptIds, int maxNewTokens) {
+    return tuned.greedy(promptIds, maxNewTokens, eos).tokens();
+  }
+
+  /** The model's end-of-sequence token id. */
+  public long eosTokenId() {
+    return eos;
+  }
+
   /** Greedy decoding of the raw continuation (tokens after the prompt, eos removed), for parity tests. */
   public String greedyText(String promptText, int maxNewTokens) {
     long[] ids = ModelFiles.ids(tokenizer, promptText, bos, eos);

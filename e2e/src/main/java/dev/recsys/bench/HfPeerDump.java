@@ -1,0 +1,93 @@
+package dev.recsys.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.recsys.llm.DjlDefaults;
+import dev.recsys.llm.ModelFiles;
+import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.data.DatasetFiles;
+import dev.recsys.trainer.eval.Evaluation;
+import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.SplitFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-process half of the Hugging Face cross-check ({@code scripts/bench.sh hf}): for seeded
+ * test prompts of a run, the prompt's token ids, the in-process model's greedy tokens, and the
+ * in-process generation time (one PyTorch thread) for free and catalogue-constrained decoding with
+ * N = 1 and 4; with the catalogue trie's token paths, so that {@code scripts/hf_peer.py} decodes
+ * the same prompts under the same constraint with {@code transformers} + {@code peft} and compares.
+ *
+ * <p>Usage: {@code HfPeerDump <run> <dataset> <prompts> <repeats> <maxNewTokens> <out.json>}.
+ */
+public final class HfPeerDump {
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: HfPeerDump <run> <dataset> <prompts> <repeats> <maxNewTokens> <out.json>");
+      System.exit(2);
+    }
+    DjlDefaults.apply();
+    Path run = Path.of(args[0]);
+    Dataset d = DatasetFiles.read(Path.of(args[1]));
+    int prompts = Integer.parseInt(args[2]);
+    int repeats = Integer.parseInt(args[3]);
+    int maxNew = Integer.parseInt(args[4]);
+    List<Sample> test = Evaluation.sample(SplitFiles.read(Path.of(args[1]), "bigrec", "test"), prompts, 0);
+    List<String> catalogue = List.copyOf(d.titles().values());
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (TitleGenerator gen = new TitleGenerator(run.resolve(ModelFiles.BASE), run.resolve(ModelFiles.ADAPTER),
+        d.prompts())) {
+      TitleTrie trie = gen.trie(catalogue);
+      List<long[]> paths = new ArrayList<>();
+      for (int row = 0; row < trie.titles(); row++) {
+        paths.add(trie.tokens(row));
+      }
+      out.put("eos", gen.eosTokenId());
+      out.put("maxNewTokens", maxNew);
+      out.put("repeats", repeats);
+      out.put("trie", paths);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      gen.generate(history(d, test.get(0)), 4, maxNew, trie); // warm-up
+      for (Sample s : test) {
+        List<String> h = history(d, s);
+        long[] ids = gen.promptIds(h);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ids", ids);
+        r.put("greedy", gen.greedyTokens(ids, maxNew));
+        r.put("constrained4", gen.generate(h, 4, maxNew, trie).stream().map(TitleGenerator.Generated::text).toList());
+        Map<String, Double> ms = new LinkedHashMap<>();
+        ms.put("free1", median(repeats, () -> gen.greedyTokens(ids, maxNew)));
+        ms.put("free4", median(repeats, () -> gen.generate(h, 4, maxNew, null)));
+        ms.put("constrained1", median(repeats, () -> gen.generate(h, 1, maxNew, trie)));
+        ms.put("constrained4", median(repeats, () -> gen.generate(h, 4, maxNew, trie)));
+        r.put("ms", ms);
+        rows.add(r);
+        System.err.printf("in-process: prompt %d/%d (%d tokens) %s%n", rows.size(), test.size(), ids.length, ms);
+      }
+      out.put("prompts", rows);
+    }
+    new ObjectMapper().writeValue(Path.of(args[5]).toFile(), out);
+  }
+
+  /** The sample's history titles (already the split's window), as eval and the gateway's callers send them. */
+  private static List<String> history(Dataset d, Sample s) {
+    return s.history().stream().map(d.titles()::get).toList();
+  }
+
+  private static double median(int repeats, Runnable r) {
+    double[] ms = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      long t = System.nanoTime();
+      r.run();
+      ms[i] = (System.nanoTime() - t) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms[repeats / 2];
+  }
+}

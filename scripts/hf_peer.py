@@ -1,0 +1,101 @@
+"""The Hugging Face half of the cross-check (scripts/bench.sh hf).
+
+Reads what HfPeerDump wrote (prompt token ids, the in-process greedy tokens and timings, the
+catalogue trie's token paths), loads the run's base with transformers and its adapter with peft,
+and on one thread:
+  1. greedy-decodes every prompt and compares the tokens with the in-process model's (exit 1 on
+     any difference, printing where the two diverge);
+  2. times generate() for free and trie-constrained decoding with N = 1 and 4 on the same prompts
+     and prints the medians next to the in-process ones, as a ratio.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+from peft import PeftModel
+from transformers import AutoModelForCausalLM
+
+
+def trie_of(paths):
+    root = {}
+    for p in paths:
+        node = root
+        for t in p:
+            node = node.setdefault(t, {})
+    return root
+
+
+def main(run, dump_path):
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    dump = json.load(open(dump_path))
+    eos, max_new, repeats = dump["eos"], dump["maxNewTokens"], dump["repeats"]
+    base = AutoModelForCausalLM.from_pretrained(f"{run}/base", torch_dtype=torch.float32)
+    model = PeftModel.from_pretrained(base, f"{run}/adapter")
+    model.eval()
+    trie = trie_of(dump["trie"])
+
+    def generate(ids, beams, constrained):
+        x = torch.tensor([ids])
+        prompt_len = len(ids)
+
+        def allowed(_batch, seq):
+            node = trie
+            for t in seq[prompt_len:].tolist():
+                node = node.get(t)
+                if node is None:
+                    return [eos]
+            return list(node.keys()) or [eos]
+
+        with torch.inference_mode():
+            return model.generate(input_ids=x, attention_mask=torch.ones_like(x), max_new_tokens=max_new,
+                                  do_sample=False, num_beams=beams, num_return_sequences=beams,
+                                  eos_token_id=eos, pad_token_id=eos, length_penalty=1.0, early_stopping=False,
+                                  prefix_allowed_tokens_fn=allowed if constrained else None)
+
+    def timed(ids, beams, constrained):
+        ms = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            generate(ids, beams, constrained)
+            ms.append((time.perf_counter() - t) * 1e3)
+        return statistics.median(ms)
+
+    prompts = dump["prompts"]
+    generate(prompts[0]["ids"], 4, True)  # warm-up
+    mismatches = 0
+    hf_ms = {k: [] for k in ("free1", "free4", "constrained1", "constrained4")}
+    for i, p in enumerate(prompts):
+        out = generate(p["ids"], 1, False)[0][len(p["ids"]):].tolist()
+        mine = p["greedy"]
+        if out[:len(mine)] != mine or (len(out) > len(mine) and out[len(mine)] != eos):
+            first = next((j for j in range(min(len(out), len(mine))) if out[j] != mine[j]), min(len(out), len(mine)))
+            print(f"prompt {i}: greedy tokens differ from position {first}: in-process {mine} vs HF {out}")
+            mismatches += 1
+        for key, beams, constrained in (("free1", 1, False), ("free4", 4, False), ("constrained1", 1, True),
+                                        ("constrained4", 4, True)):
+            hf_ms[key].append(timed(p["ids"], beams, constrained))
+        print(f"HF: prompt {i + 1}/{len(prompts)} ({len(p['ids'])} tokens) greedy {'same' if out[:len(mine)] == mine else 'DIFFERENT'}",
+              file=sys.stderr)
+
+    n = len(prompts)
+    print(f"\ngreedy parity: {n - mismatches}/{n} prompts give the same tokens in-process and in transformers "
+          f"{__import__('transformers').__version__} + peft {__import__('peft').__version__} "
+          f"(torch {torch.__version__}, float32, up to {max_new} new tokens)")
+    print(f"\nlatency per request, median over {n} prompts (each the median of {repeats} runs), one thread each; "
+          f"prompt {statistics.median(len(p['ids']) for p in prompts):.0f} tokens (median), up to {max_new} new "
+          "tokens; constrained = the catalogue trie (HF: prefix_allowed_tokens_fn)\n")
+    print("| decoding | N | in-process (ms) | HF generate() (ms) | HF / in-process |")
+    print("|---|---|---|---|---|")
+    for key, label, beams in (("free1", "free (greedy)", 1), ("free4", "free (beam search)", 4),
+                              ("constrained1", "constrained", 1), ("constrained4", "constrained", 4)):
+        mine = statistics.median(p["ms"][key] for p in prompts)
+        theirs = statistics.median(hf_ms[key])
+        print(f"| {label} | {beams} | {mine:.0f} | {theirs:.0f} | {theirs / mine:.2f} |")
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
