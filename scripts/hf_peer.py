@@ -3,8 +3,10 @@
 Reads what HfPeerDump wrote (prompt token ids, the in-process greedy tokens and timings, the
 catalogue trie's token paths), loads the run's base with transformers and its adapter with peft,
 and on one thread:
-  1. greedy-decodes every prompt and compares the tokens with the in-process model's (exit 1 on
-     any difference, printing where the two diverge);
+  1. greedy-decodes every prompt and compares the tokens with the in-process model's, and runs
+     BIGRec's beam search (4 beams, length-normalised; free and trie-constrained) and compares the
+     hypotheses and their scores (exit 1 on any difference, printing it; two hypotheses whose
+     scores are within 1e-4 may come in either order);
   2. times generate() for free and trie-constrained decoding with N = 1 and 4 on the same prompts
      and prints the medians next to the in-process ones, as a ratio.
 """
@@ -37,7 +39,7 @@ def main(run, dump_path):
     model.eval()
     trie = trie_of(dump["trie"])
 
-    def generate(ids, beams, constrained):
+    def generate(ids, beams, constrained, scores=False):
         x = torch.tensor([ids])
         prompt_len = len(ids)
 
@@ -53,7 +55,28 @@ def main(run, dump_path):
             return model.generate(input_ids=x, attention_mask=torch.ones_like(x), max_new_tokens=max_new,
                                   do_sample=False, num_beams=beams, num_return_sequences=beams,
                                   eos_token_id=eos, pad_token_id=eos, length_penalty=1.0, early_stopping=False,
-                                  prefix_allowed_tokens_fn=allowed if constrained else None)
+                                  prefix_allowed_tokens_fn=allowed if constrained else None,
+                                  return_dict_in_generate=scores, output_scores=scores)
+
+    def hypotheses(ids, constrained):
+        out = generate(ids, 4, constrained, scores=True)
+        hyps = []
+        for seq, score in zip(out.sequences, out.sequences_scores):
+            t = seq[len(ids):].tolist()
+            if eos in t:
+                t = t[:t.index(eos) + 1]
+            if score.item() > -1e8:  # HF fills missing hypotheses with -1e9 scores
+                hyps.append((t, score.item()))
+        return hyps
+
+    def same_beams(mine, theirs):
+        if len(mine) != len(theirs):
+            return False
+        for (a, sa), (b, sb) in zip(sorted(mine, key=lambda h: (-round(h[1], 4), h[0])),
+                                    sorted(theirs, key=lambda h: (-round(h[1], 4), h[0]))):
+            if a != b or abs(sa - sb) > 1e-4:
+                return False
+        return True
 
     def timed(ids, beams, constrained):
         ms = []
@@ -74,6 +97,12 @@ def main(run, dump_path):
             first = next((j for j in range(min(len(out), len(mine))) if out[j] != mine[j]), min(len(out), len(mine)))
             print(f"prompt {i}: greedy tokens differ from position {first}: in-process {mine} vs HF {out}")
             mismatches += 1
+        for key in ("free4", "constrained4"):
+            mine_b = [(h["tokens"], h["score"]) for h in p["beams"][key]]
+            theirs_b = hypotheses(p["ids"], key == "constrained4")
+            if not same_beams(mine_b, theirs_b):
+                print(f"prompt {i}: {key} beams differ: in-process {mine_b} vs HF {theirs_b}")
+                mismatches += 1
         for key, beams, constrained in (("free1", 1, False), ("free4", 4, False), ("constrained1", 1, True),
                                         ("constrained4", 4, True)):
             hf_ms[key].append(timed(p["ids"], beams, constrained))
@@ -81,7 +110,8 @@ def main(run, dump_path):
               file=sys.stderr)
 
     n = len(prompts)
-    print(f"\ngreedy parity: {n - mismatches}/{n} prompts give the same tokens in-process and in transformers "
+    print(f"\nparity: {3 * n - mismatches}/{3 * n} searches (greedy, 4 beams free, 4 beams constrained, on {n} "
+          f"prompts) give the same tokens (and beam scores within 1e-4) in-process and in transformers "
           f"{__import__('transformers').__version__} + peft {__import__('peft').__version__} "
           f"(torch {torch.__version__}, float32, up to {max_new} new tokens)")
     print(f"\nlatency per request, median over {n} prompts (each the median of {repeats} runs), one thread each; "

@@ -22,7 +22,7 @@ import java.util.Map;
  * test prompts of a run, the prompt's token ids, the in-process model's greedy tokens, and the
  * in-process generation time (one PyTorch thread) for free and catalogue-constrained decoding with
  * N = 1 and 4; with the catalogue trie's token paths, so that {@code scripts/hf_peer.py} decodes
- * the same prompts under the same constraint with {@code transformers} + {@code peft} and compares.
+ * the same prompts (greedy, and 4 beams free and constrained) under the same constraint with {@code transformers} + {@code peft} and compares.
  *
  * <p>Usage: {@code HfPeerDump <run> <dataset> <prompts> <repeats> <maxNewTokens> <out.json>}.
  */
@@ -60,7 +60,8 @@ public final class HfPeerDump {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("ids", ids);
         r.put("greedy", gen.greedyTokens(ids, maxNew));
-        r.put("constrained4", gen.generate(h, 4, maxNew, trie).stream().map(TitleGenerator.Generated::text).toList());
+        r.put("beams", Map.of("free4", hypotheses(gen.beamHypotheses(ids, 4, maxNew, null)),
+            "constrained4", hypotheses(gen.beamHypotheses(ids, 4, maxNew, trie))));
         Map<String, Double> ms = new LinkedHashMap<>();
         ms.put("free1", median(repeats, () -> gen.greedyTokens(ids, maxNew)));
         ms.put("free4", median(repeats, () -> gen.generate(h, 4, maxNew, null)));
@@ -78,6 +79,10 @@ public final class HfPeerDump {
   /** The sample's history titles (already the split's window), as eval and the gateway's callers send them. */
   private static List<String> history(Dataset d, Sample s) {
     return s.history().stream().map(d.titles()::get).toList();
+  }
+
+  private static List<Map<String, Object>> hypotheses(List<dev.recsys.llm.Decoding.Hypothesis> hs) {
+    return hs.stream().map(h -> Map.<String, Object>of("tokens", h.tokens(), "score", h.score())).toList();
   }
 
   private static double median(int repeats, Runnable r) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -216,8 +215,18 @@ public final class Decoding {
     }
   }
 
-  /** The state of one beam search inside a batch. */
-  private static final class Search {
+  /**
+   * The state of one beam search inside a batch, with Hugging Face's beam search rules
+   * ({@code transformers} 4.53 {@code _beam_search}, no sampling, one eos): each step ranks the
+   * best {@code 2 * width} continuations of all beams; a continuation that ends (eos, or the token
+   * limit) among the first {@code width} of them is a finished hypothesis, scored by its summed
+   * log-probability divided by its length (when length-normalised), and the {@code width} best
+   * finished ones are kept; an ending continuation ranked lower is dropped; the best
+   * {@code width} continuations that do not end go on. The search stops when the finished
+   * hypotheses are {@code width} and the best open beam, were it to end now, would not beat the
+   * worst of them (HF's {@code early_stopping=False} heuristic), or at the token limit.
+   */
+  static final class Search {
     final int index;
     final BeamRequest request;
     List<long[]> beams = new ArrayList<>();
@@ -233,69 +242,86 @@ public final class Decoding {
     /** The first token of each beam, from the prompt's last position. */
     void start(float[] first) {
       restrict(new long[0], first);
-      for (int v : topK(first, request.width())) {
-        if (first[v] == Float.NEGATIVE_INFINITY) {
-          continue;
-        }
-        if (v == request.eos() || request.maxNewTokens() == 1) {
-          done.add(new Hypothesis(new long[] {v}, request.score(first[v], 1)));
-        } else {
-          beams.add(new long[] {v});
-          sums.add((double) first[v]);
-        }
-      }
+      extend(List.of(new long[0]), List.of(0.0), new float[][] {first}, request.maxNewTokens() == 1);
     }
 
     /** Whether the search goes on to generate token number {@code step + 1}. */
     boolean open(int step) {
-      return !beams.isEmpty() && step < request.maxNewTokens() && done.size() < request.width();
+      if (beams.isEmpty() || step >= request.maxNewTokens()) {
+        return false;
+      }
+      if (done.size() < request.width()) {
+        return true;
+      }
+      // beams are kept best first: could the best open one, ending now, still enter the finished?
+      double best = request.score(sums.get(0), beams.get(0).length);
+      return best > done.get(done.size() - 1).score();
     }
 
     /** Extends the beams by one token; returns, per new beam, its parent among the current ones. */
     List<Integer> step(int step, float[][] logp) {
-      int width = request.width();
-      int vocab = logp[0].length;
       for (int b = 0; b < beams.size(); b++) {
         restrict(beams.get(b), logp[b]);
       }
-      float[] flat = new float[beams.size() * vocab];
-      for (int b = 0; b < beams.size(); b++) {
+      return extend(beams, sums, logp, step == request.maxNewTokens() - 1);
+    }
+
+    private List<Integer> extend(List<long[]> current, List<Double> currentSums, float[][] logp, boolean lastStep) {
+      int width = request.width();
+      int vocab = logp[0].length;
+      float[] flat = new float[current.size() * vocab];
+      for (int b = 0; b < current.size(); b++) {
         for (int v = 0; v < vocab; v++) {
-          flat[b * vocab + v] = (float) (sums.get(b) + logp[b][v]);
+          flat[b * vocab + v] = (float) (currentSums.get(b) + logp[b][v]);
         }
       }
       List<long[]> nextBeams = new ArrayList<>();
       List<Double> nextSums = new ArrayList<>();
       List<Integer> parents = new ArrayList<>();
-      boolean lastStep = step == request.maxNewTokens() - 1;
+      int rank = 0;
       for (int idx : topK(flat, 2 * width)) {
         if (flat[idx] == Float.NEGATIVE_INFINITY) {
-          continue;
+          break; // disallowed by the constraint: ranked after every allowed continuation
         }
         int b = idx / vocab;
         int v = idx % vocab;
-        long[] tokens = Arrays.copyOf(beams.get(b), beams.get(b).length + 1);
+        long[] tokens = Arrays.copyOf(current.get(b), current.get(b).length + 1);
         tokens[tokens.length - 1] = v;
-        double sum = sums.get(b) + logp[b][v];
+        double sum = currentSums.get(b) + logp[b][v];
         if (v == request.eos() || lastStep) {
-          if (done.size() < width) {
-            done.add(new Hypothesis(tokens, request.score(sum, tokens.length)));
+          if (rank < width) {
+            addFinished(new Hypothesis(tokens, request.score(sum, tokens.length)));
           }
-        } else if (nextBeams.size() < width - done.size()) {
+        } else if (nextBeams.size() < width) {
           nextBeams.add(tokens);
           nextSums.add(sum);
           parents.add(b);
         }
+        rank++;
       }
       beams = nextBeams;
       sums = nextSums;
       return parents;
     }
 
-    /** Open beams end where they are. */
+    /** Keeps the {@code width} best finished hypotheses, best first (on a tie the earlier one first). */
+    private void addFinished(Hypothesis h) {
+      int at = done.size();
+      while (at > 0 && done.get(at - 1).score() < h.score()) {
+        at--;
+      }
+      done.add(at, h);
+      if (done.size() > request.width()) {
+        done.remove(done.size() - 1);
+      }
+    }
+
+    /** The search ends: open beams could not enter the finished hypotheses, or the constraint left none. */
     void finish() {
-      for (int b = 0; b < beams.size(); b++) {
-        done.add(new Hypothesis(beams.get(b), request.score(sums.get(b), beams.get(b).length)));
+      if (done.isEmpty()) { // only when no continuation ever ended: the open beams are all there is
+        for (int b = 0; b < beams.size(); b++) {
+          addFinished(new Hypothesis(beams.get(b), request.score(sums.get(b), beams.get(b).length)));
+        }
       }
       beams = List.of();
       finished = true;
@@ -325,8 +351,7 @@ public final class Decoding {
     }
 
     List<Hypothesis> result() {
-      done.sort(Comparator.comparingDouble(Hypothesis::score).reversed()); // stable: ties keep their order
-      return done.size() > request.width() ? List.copyOf(done.subList(0, request.width())) : List.copyOf(done);
+      return List.copyOf(done);
     }
   }
 

@@ -228,6 +228,16 @@ public final class TitleGenerator implements AutoCloseable {
     return tuned.greedy(promptIds, maxNewTokens, eos).tokens();
   }
 
+  /**
+   * BIGRec's beam search (length-normalised) from token ids: the raw hypotheses, best first, for
+   * cross-checks with other runtimes.
+   *
+   * @param trie the catalogue constraint, or null for free decoding
+   */
+  public List<Decoding.Hypothesis> beamHypotheses(long[] promptIds, int width, int maxNewTokens, TitleTrie trie) {
+    return tuned.beam(promptIds, width, maxNewTokens, eos, trie);
+  }
+
   /** The model's end-of-sequence token id. */
   public long eosTokenId() {
     return eos;
