@@ -55,6 +55,9 @@ public final class TrainingRun {
     void phase(String name, int totalSteps);
 
     void step(int step, float loss, long tokens);
+
+    /** Before a language-model phase: what it will process (tokens per epoch, padding excluded). */
+    default void plan(String phase, int sequences, long tokensPerEpoch, int epochs) {}
   }
 
   /**
@@ -142,6 +145,8 @@ public final class TrainingRun {
         base = new LlamaModel(config);
         base.initialize(manager);
         List<long[]> pre = pretrainTexts.stream().map(t -> ModelFiles.ids(tok, t, bos, eos)).toList();
+        listener.plan("pre-train base", pre.size(), pre.stream().mapToLong(x -> Math.min(x.length, p.maxLength())).sum(),
+            p.pretrainEpochs());
         listener.phase("pre-train base", steps(pre.size(), p.batchSize(), p.pretrainEpochs()));
         preResult = CausalLmTraining.train(base, pre, pad,
             new CausalLmTraining.Options(p.pretrainEpochs(), p.batchSize(), p.pretrainLr(), p.maxLength(), seed),
@@ -199,6 +204,8 @@ public final class TrainingRun {
     // so its (longer, byte-level BPE) samples are not cut before their responses
     int maxLength = Math.max(p.maxLength(), Math.min(c.maxPositionEmbeddings(),
         ft.stream().mapToInt(x -> x.length).max().orElse(0)));
+    listener.plan("fine-tune LoRA", ft.size(), ft.stream().mapToLong(x -> Math.min(x.length, maxLength)).sum(),
+        p.fineTuneEpochs());
     listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
     CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, pad,
         new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), maxLength, seed + 2),

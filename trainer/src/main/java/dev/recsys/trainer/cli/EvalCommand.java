@@ -69,13 +69,14 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Profile p = Profile.named(profile);
+    Set<Kind> tried = families();
+    Profile p = profile(spec, profile);
     Dataset d = DatasetFiles.read(dataset);
     List<Sample> train = SplitFiles.read(dataset, protocol, "train");
     List<Sample> valid = SplitFiles.read(dataset, protocol, "valid");
     List<Sample> test = SplitFiles.read(dataset, protocol, "test");
     Evaluation.Options o = new Evaluation.Options(validSamples != null ? validSamples : p.validSamples(),
-        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens(), families());
+        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens(), tried);
     EvalReport report;
     Bars bars = new Bars();
     try (RunServing serving = open(d, train)) {
@@ -90,6 +91,15 @@ final class EvalCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(md);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** The named profile, or a usage error naming the known ones. */
+  static Profile profile(CommandSpec spec, String name) {
+    try {
+      return Profile.named(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--profile: " + e.getMessage());
+    }
   }
 
   private Set<Kind> families() {

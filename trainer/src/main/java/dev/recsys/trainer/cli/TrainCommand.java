@@ -17,6 +17,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -33,7 +34,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "run folder to write")
   Path out;
 
-  @Option(names = "--profile", defaultValue = "default", description = "quick or default (default ${DEFAULT-VALUE})")
+  @Option(names = "--profile", defaultValue = "default", description = "quick or default (a base built here), "
+      + "pretrained-quick or pretrained-default (LoRA on --base) (default ${DEFAULT-VALUE})")
   String profile;
 
   @Option(names = "--protocol", defaultValue = "bigrec", description = "split whose train part is used (default ${DEFAULT-VALUE})")
@@ -55,7 +57,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Profile p = Profile.named(profile);
+    Profile p = EvalCommand.profile(spec, profile);
+    if (p.forPretrainedBase() && base == null) {
+      throw new ParameterException(spec.commandLine(), "--profile " + profile + " is sized for LoRA on a pretrained "
+          + "base: give --base <folder> (what 'base' converts), or use --profile quick or default");
+    }
     if (samples != null) {
       p = p.withFineTuneSamples(samples);
     }
@@ -64,6 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     var valid = SplitFiles.read(dataset, protocol, "valid");
     ProgressBar[] bar = new ProgressBar[1];
     long[] start = new long[1];
+    long[] planned = new long[1];
     TrainingRun.Summary s = TrainingRun.run(d, train, valid, p, seed, out, new TrainingRun.Listener() {
       @Override
       public void phase(String name, int total) {
@@ -76,8 +83,20 @@ final class TrainCommand implements Callable<Integer> {
       }
 
       @Override
+      public void plan(String phase, int sequences, long tokensPerEpoch, int epochs) {
+        planned[0] = tokensPerEpoch * epochs;
+        System.err.printf(Locale.ROOT, "%s: %,d sequences, %,d tokens x %d epoch(s); the time it takes is printed "
+            + "after its first step%n", phase, sequences, tokensPerEpoch, epochs);
+      }
+
+      @Override
       public void step(int step, float loss, long tokens) {
         double secs = (System.nanoTime() - start[0]) / 1e9;
+        if (step == 1 && planned[0] > 0 && tokens > 0) {
+          System.err.printf(Locale.ROOT, "%n  first step at %.0f tok/s: this phase takes about %.0f min%n",
+              tokens / secs, planned[0] / (tokens / secs) / 60);
+          planned[0] = 0;
+        }
         bar[0].stepTo(step);
         bar[0].setExtraMessage(String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss, tokens / secs));
       }

@@ -114,6 +114,16 @@ class TrainingRunTest {
       }
       report = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24)).run("bigrec", splits.valid(),
           splits.test(), QUIET_EVAL);
+      // narrowed to one LLM family: only it and the rankings without the LLM are tried and reported
+      EvalReport narrowed = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24,
+          java.util.Set.of(ServingPipeline.Kind.RERANK))).run("bigrec", splits.valid(), splits.test(), QUIET_EVAL);
+      assertThat(narrowed.families()).containsExactly("llm-rerank");
+      assertThat(narrowed.bestByKind()).containsOnlyKeys("llm-rerank", "sequential");
+      assertThat(narrowed.rows()).extracting(EvalReport.Row::method).noneMatch(m -> m.startsWith("BIGRec")
+          || m.startsWith("D3"));
+      assertThat(narrowed.markdown()).contains("the LLM families llm-rerank.");
+      // the same samples and code: the rows both evaluations share agree exactly
+      assertThat(narrowed.rows().get(2)).isEqualTo(report.rows().get(2));
     }
     assertThat(report.rows()).extracting(EvalReport.Row::method).startsWith("popularity", "item-to-item transitions",
         "SASRec", "BIGRec (top beam, L2 grounding)");
