@@ -42,11 +42,13 @@ class ServedPathParityEndToEndTest {
     tenants.put("chosen", eval.serving());
     tenants.put("d3", eval.bestByKind().get("d3").pipeline());
     tenants.put("union", eval.bestByKind().get("bigrec-union").pipeline());
-    tenants.put("rerank", eval.bestByKind().get("llm-rerank").pipeline());
+    tenants.put("rerank", eval.bestByKind().get("sasrec+llm-rerank").pipeline());
+    tenants.put("rerank-transitions", eval.bestByKind().get("transitions+llm-rerank").pipeline());
     tenants.put("sequential", eval.bestByKind().get("sequential").pipeline());
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
       for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {
-        String kind = t.getKey().equals("chosen") ? null : t.getValue().kind().label();
+        String kind = t.getKey().equals("chosen") ? null
+            : t.getValue().kind() == ServingPipeline.Kind.RERANK ? t.getValue().name() : t.getValue().kind().label();
         r.publishRun(t.getKey(), d, splits, run, kind);
       }
     }); RunServing serving = RunServing.open(d, splits.train(), run, n -> { })) {

@@ -64,7 +64,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
     }
     TitleGenerator.Ask ask = PipelineGeneration.ask(models.pipeline(),
         HistoryEntry.recentTitles(history, historyWindow), n, models.trie(), historyRows, excludedRows,
-        models.sequential(), maxNewTokens);
+        models::signal, maxNewTokens);
     return PipelineGeneration.keep(queue.run(llm, ask, GENERATE_BATCH), n).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }

@@ -7,6 +7,8 @@ import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.TransitionSignal;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,15 @@ import java.util.Optional;
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
     TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential) implements AutoCloseable {
+  /** The release's signal of this name the generator may read (SASRec, the transition counts), or null. */
+  public ItemSignal signal(String name) {
+    return switch (name) {
+      case SasRec.NAME -> sequential;
+      case TransitionSignal.NAME -> new TransitionSignal(baseline);
+      default -> null;
+    };
+  }
+
   public Optional<TitleGenerator> inProcessLlm() {
     return Optional.ofNullable(llm);
   }

@@ -4,6 +4,7 @@ import dev.recsys.llm.Decoding;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.SignalRanking;
 import java.util.List;
 import java.util.Set;
@@ -23,16 +24,22 @@ public final class PipelineGeneration {
    * @param trie         the catalogue's title trie, or null when the release decodes freely
    * @param historyRows  the user's history as catalogue rows (what the assistant reads)
    * @param excludedRows rows constrained decoding must not produce
-   * @param sequential   the release's sequential model (D3's assistant), or null
+   * @param signals      the release's signals by name: D3's assistant (the sequential model), the
+   *                     rerank's candidate source (the pipeline's signal)
    * @param maxNewTokens the token limit of free decoding
    */
   public static TitleGenerator.Ask ask(ServingPipeline p, List<String> recentTitles, int texts,
-      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, SasRec sequential, int maxNewTokens) {
+      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, ItemSignal.Lookup signals, int maxNewTokens) {
     ServingPipeline.Generation g = p.generation();
     if (p.kind() == ServingPipeline.Kind.RERANK) {
-      return TitleGenerator.Ask.rank(recentTitles, candidates(sequential.scores(historyRows), excludedRows, texts, trie),
+      ItemSignal source = signals.signal(p.grounding().signal());
+      if (source == null) {
+        throw new IllegalStateException("the rerank pipeline needs the '" + p.grounding().signal() + "' signal");
+      }
+      return TitleGenerator.Ask.rank(recentTitles, candidates(source, historyRows, excludedRows, texts, trie),
           g.assistantWeight());
     }
+    ItemSignal sequential = signals.signal(SasRec.NAME);
     int beams = Math.max(g.beams(), texts);
     if (!g.constrained() || trie == null) {
       return new TitleGenerator.Ask(recentTitles, beams, maxNewTokens, null, g.lengthNormalised(), 0);
@@ -50,32 +57,17 @@ public final class PipelineGeneration {
   }
 
   /**
-   * The sequential model's top {@code n} rows outside the excluded ones, with its log-probability
-   * of each (the log-softmax over the rows that may be recommended).
+   * The signal's top {@code n} rows outside the excluded ones, with its log-probability of each
+   * ({@link ItemSignal#logProbabilities} over the rows that may be recommended).
    */
-  public static TitleGenerator.Candidates candidates(float[] scores, Set<Integer> excludedRows, int n, TitleTrie trie) {
+  public static TitleGenerator.Candidates candidates(ItemSignal signal, int[] historyRows, Set<Integer> excludedRows,
+      int n, TitleTrie trie) {
     if (trie == null) {
       throw new IllegalStateException("ranking candidates needs the catalogue's title trie");
     }
-    double max = Double.NEGATIVE_INFINITY;
-    for (int r = 0; r < scores.length; r++) {
-      if (!excludedRows.contains(r)) {
-        max = Math.max(max, scores[r]);
-      }
-    }
-    double sum = 0;
-    for (int r = 0; r < scores.length; r++) {
-      if (!excludedRows.contains(r)) {
-        sum += Math.exp(scores[r] - max);
-      }
-    }
-    double logZ = max + Math.log(sum);
+    float[] scores = signal.scores(historyRows);
     int[] rows = SignalRanking.top(scores, excludedRows, n).stream().mapToInt(Integer::intValue).toArray();
-    double[] logp = new double[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      logp[i] = scores[rows[i]] - logZ;
-    }
-    return new TitleGenerator.Candidates(trie, rows, logp);
+    return new TitleGenerator.Candidates(trie, rows, signal.logProbabilities(scores, excludedRows, rows));
   }
 
   /**

@@ -20,9 +20,10 @@ import java.util.Map;
  *   <li>{@link Kind#D3}: a wider constrained beam search ranked by summed log-probability (no
  *       length normalisation) with the sequential model mixed into every step as D3's text-free
  *       assistant, weight λ; the beams come first, grounding fills the rest;</li>
- *   <li>{@link Kind#RERANK}: the sequential model's top items ranked by the same score as D3's
- *       beams, computed exactly for each ({@code (1 - λ) log p_LLM(title) + λ log p_SASRec(item)});
- *       two-stage retrieval and LLM ranking as in LlamaRec (Yue et al., 2023);</li>
+ *   <li>{@link Kind#RERANK}: the top items of W's model (the sequential model, or the transition
+ *       counts) ranked by the same score as D3's beams, computed exactly for each
+ *       ({@code (1 - λ) log p_LLM(title) + λ log p_W(item)}); two-stage retrieval and LLM ranking as
+ *       in LlamaRec (Yue et al., 2023);</li>
  *   <li>{@link Kind#SEQUENTIAL}: the signal W alone (the sequential model, or the transition
  *       counts), no LLM: the ablation, and what a release serves when nothing with the LLM beats
  *       it on validation.</li>
@@ -116,14 +117,14 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
   /**
    * The name served in responses: the signal alone ({@code sasrec}); BIGRec and its signal when it
    * re-weights ({@code bigrec+sasrec}, {@code bigrec-union+sasrec}); D3 and its assistant
-   * ({@code d3+sasrec}); the sequential model's candidates ranked by the LLM
-   * ({@code sasrec+llm-rerank}).
+   * ({@code d3+sasrec}); a signal's candidates ranked by the LLM ({@code sasrec+llm-rerank},
+   * {@code transitions+llm-rerank}).
    */
   public String name() {
     return switch (kind) {
       case SEQUENTIAL -> grounding.signal();
       case D3 -> generation.assistantWeight() > 0 ? kind.label() + "+" + SASREC : kind.label();
-      case RERANK -> SASREC + "+" + kind.label();
+      case RERANK -> grounding.signal() + "+" + kind.label();
       case UNION -> kind.label() + "+" + grounding.signal();
       case BIGREC -> Grounding.NONE.equals(grounding.signal()) || grounding.gamma() == 0 ? kind.label()
           : kind.label() + "+" + grounding.signal();
@@ -136,9 +137,9 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
       return grounding.signal() + " alone (no LLM, no generated texts)";
     }
     if (kind == Kind.RERANK) {
-      return String.format(Locale.ROOT, "%s (SASRec's top %d unseen items ranked by (1-λ) log p_LLM + λ log p_SASRec, "
-          + "λ=%s; then W=%s, γ=%s past them)", name(), generation.texts(), fmt(generation.assistantWeight()),
-          grounding.signal(), fmt(grounding.gamma()));
+      return String.format(Locale.ROOT, "%s (%s's top %d unseen items ranked by (1-λ) log p_LLM + λ log p_%s, "
+          + "λ=%s; then W=%s, γ=%s past them)", name(), grounding.signal(), generation.texts(), grounding.signal(),
+          fmt(generation.assistantWeight()), grounding.signal(), fmt(grounding.gamma()));
     }
     Generation g = generation;
     Grounding r = grounding;
@@ -160,7 +161,7 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /** Whether the generator needs the sequential model: D3's assistant, or the candidates it ranks. */
   public boolean generationNeedsSequential() {
-    return generation.assistantWeight() > 0 || kind == Kind.RERANK;
+    return kind == Kind.RERANK ? SASREC.equals(grounding.signal()) : generation.assistantWeight() > 0;
   }
 
   /** The sequential model's signal name. */

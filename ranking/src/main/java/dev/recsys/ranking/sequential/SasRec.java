@@ -102,4 +102,10 @@ public final class SasRec implements ItemSignal, AutoCloseable {
       manager.close();
     }
   }
+
+  /** SASRec's scores are logits: the log-softmax over the rows that may be recommended. */
+  @Override
+  public double[] logProbabilities(float[] scores, java.util.Set<Integer> excludedRows, int[] rows) {
+    return ItemSignal.logSoftmax(scores, excludedRows, rows);
+  }
 }

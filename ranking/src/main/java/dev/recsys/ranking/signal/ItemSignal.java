@@ -17,6 +17,58 @@ public interface ItemSignal {
    */
   float[] scores(int[] historyRows);
 
+  /**
+   * The signal as a distribution over the rows that may be recommended (every row outside
+   * {@code excludedRows}): {@code log P(row)} for each of {@code rows}. By default the scores are
+   * non-negative weights (counts), normalised as they are; a zero weight gets a millionth of the
+   * smallest positive one. A model whose scores are logits overrides this with a log-softmax.
+   */
+  default double[] logProbabilities(float[] scores, java.util.Set<Integer> excludedRows, int[] rows) {
+    double sum = 0;
+    double smallest = Double.POSITIVE_INFINITY;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r) && scores[r] > 0) {
+        sum += scores[r];
+        smallest = Math.min(smallest, scores[r]);
+      }
+    }
+    double floor = sum > 0 ? smallest * 1e-6 : 1;
+    double total = sum > 0 ? sum : scores.length - excludedRows.size();
+    double[] out = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = Math.log(Math.max(scores[rows[i]], floor) / total);
+    }
+    return out;
+  }
+
+  /** {@code log softmax(scores)} over the rows outside {@code excludedRows}, for each of {@code rows}. */
+  static double[] logSoftmax(float[] scores, java.util.Set<Integer> excludedRows, int[] rows) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        max = Math.max(max, scores[r]);
+      }
+    }
+    double sum = 0;
+    for (int r = 0; r < scores.length; r++) {
+      if (!excludedRows.contains(r)) {
+        sum += Math.exp(scores[r] - max);
+      }
+    }
+    double logZ = max + Math.log(sum);
+    double[] out = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = scores[rows[i]] - logZ;
+    }
+    return out;
+  }
+
+  /** Finds a release's signals by name ({@code sasrec}, {@code transitions}, ...): null when it has none such. */
+  @FunctionalInterface
+  interface Lookup {
+    ItemSignal signal(String name);
+  }
+
   /** W of BIGRec's formula: {@code scores} min-max scaled to [0, 1] (all zeros when they are all equal). */
   static double[] minMax(float[] scores) {
     float min = Float.POSITIVE_INFINITY;

@@ -3,7 +3,9 @@ package dev.recsys.ranking.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.recsys.ranking.signal.ItemSignal;
 import java.util.HashMap;
+import org.assertj.core.data.Offset;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,45 @@ class ServingPipelineTest {
     assertThat(seq.name()).isEqualTo("sasrec");
     assertThat(seq.usesLlm()).isFalse();
     assertThat(D3.needsSequential()).isTrue();
+  }
+
+  @Test
+  void theRerankIsNamedAfterItsCandidateSource_andNeedsSasRecOnlyWhenThatIsTheSource() {
+    ServingPipeline.Generation g = new ServingPipeline.Generation(30, 30, true, false, 0.5);
+    ServingPipeline bySasRec = new ServingPipeline(ServingPipeline.Kind.RERANK, g,
+        new ServingPipeline.Grounding(100, 0, "sasrec", 5));
+    ServingPipeline byTransitions = new ServingPipeline(ServingPipeline.Kind.RERANK, g,
+        new ServingPipeline.Grounding(100, 0, "transitions", 5));
+    assertThat(bySasRec.name()).isEqualTo("sasrec+llm-rerank");
+    assertThat(byTransitions.name()).isEqualTo("transitions+llm-rerank");
+    assertThat(bySasRec.generationNeedsSequential()).isTrue();
+    assertThat(byTransitions.generationNeedsSequential()).isFalse(); // λ > 0 weighs the transitions, not SASRec
+    assertThat(byTransitions.needsSequential()).isFalse();
+    assertThat(byTransitions.describe()).startsWith("transitions+llm-rerank (transitions's top 30 unseen items ranked "
+        + "by (1-λ) log p_LLM + λ log p_transitions, λ=0.5");
+    assertThat(ServingPipeline.fromParams(byTransitions.toParams(), 1, 1)).isEqualTo(byTransitions);
+  }
+
+  @Test
+  void aSignalsLogProbabilities_normaliseCounts_andSoftmaxLogits_overTheRowsThatMayBeRecommended() {
+    ItemSignal counts = new ItemSignal() {
+      @Override
+      public String name() {
+        return "counts";
+      }
+
+      @Override
+      public float[] scores(int[] historyRows) {
+        return new float[] {0, 2, 6, 2, 9};
+      }
+    };
+    float[] scores = counts.scores(new int[0]);
+    // row 4 is excluded (seen): the distribution is over rows 0-3, total 10; row 0's zero gets a floor
+    assertThat(counts.logProbabilities(scores, Set.of(4), new int[] {2, 1, 0})).containsExactly(
+        new double[] {Math.log(0.6), Math.log(0.2), Math.log(2e-6 / 10)}, Offset.offset(1e-9));
+    double[] softmax = ItemSignal.logSoftmax(new float[] {0, 1, 5}, Set.of(2), new int[] {1, 0});
+    assertThat(softmax).containsExactly(new double[] {1 - Math.log(1 + Math.E), -Math.log(1 + Math.E)},
+        Offset.offset(1e-9));
   }
 
   @Test

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param servingValidNdcg10    its validation NDCG@10
  * @param bestNonLlm            the best ranking without the LLM on validation (what the gate compares with)
  * @param bestNonLlmValidNdcg10 its validation NDCG@10
- * @param bestByKind            the best pipeline of each kind on validation ({@code publish --pipeline} picks one)
+ * @param bestByKind            the best pipeline of each kind on validation, and of each rerank source by its
+ *                              name ({@code sasrec+llm-rerank}); {@code publish --pipeline} picks one
  * @param validation            every pipeline tried on validation, best first
  * @param medianGenerationMs    median generation time per sample (one request at a time) by decoding
  */

@@ -33,7 +33,7 @@ import java.util.Set;
  *       the union of those candidates with W's top items; D3's wider beam search with summed
  *       log-probabilities over a grid of the assistant's weight, the beams first and grounding
  *       filling the rest; SASRec's top 30 ranked by the same score computed exactly, over a finer
- *       grid. A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
+ *       grid, and the transition counts' top 30 likewise. A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
  *       pipeline's NDCG@10 is recorded.</li>
  *   <li>The best is the serving pipeline (on a tie the one listed first: rankings without the
  *       LLM come first, so the LLM is served only when it is better).</li>
@@ -55,8 +55,15 @@ public final class Evaluation {
   static final int BIGREC_BEAMS = 4;
   static final int D3_BEAMS = 10;
   static final int POOL = 100;
-  /** Past the ranked candidates, their neighbours re-weighted by SASRec fill the list. */
-  static final Grounding RERANK_FILL = new Grounding(POOL, 0, SasRec.NAME, 5);
+  /** Past the ranked candidates, their neighbours re-weighted by the candidates' signal fill the list. */
+  static Grounding rerankFill(String signal) {
+    return new Grounding(POOL, 0, signal, 5);
+  }
+
+  /** The signals whose top items the LLM re-ranks: the sequential model (when the run has one) and the transitions. */
+  static List<String> rerankSources(boolean hasSasRec) {
+    return hasSasRec ? List.of(SasRec.NAME, TransitionSignal.NAME) : List.of(TransitionSignal.NAME);
+  }
   static final int[] UNION_CANDIDATES = {20, 100};
   /** Items served per sample: the largest cutoff. */
   static final int K = 20;
@@ -152,13 +159,13 @@ public final class Evaluation {
           }
         }
       }
-      if (hasSasRec && options.families().contains(Kind.RERANK)) {
-        listener.phase("validation: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, valid.size());
-        Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, RERANK_CANDIDATES, RERANK_LAMBDAS,
-            listener::step);
+      for (String source : options.families().contains(Kind.RERANK) ? rerankSources(hasSasRec) : List.<String>of()) {
+        listener.phase("validation: LLM likelihood of " + source + "'s top " + RERANK_CANDIDATES, valid.size());
+        Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, source, RERANK_CANDIDATES,
+            RERANK_LAMBDAS, listener::step);
         ranked.forEach((lambda, g) -> {
           if (lambda < 1) { // at 1 the LLM has no say: that is the ablation, measured on test, never served
-            trials.add(score(served, valid, g, rerank(lambda)));
+            trials.add(score(served, valid, g, rerank(source, lambda)));
           }
         });
       }
@@ -207,8 +214,11 @@ public final class Evaluation {
           .ifPresent(p -> rows.put("D3 decoding (no length normalisation), no assistant", p));
       bestOf(trials, p -> p.kind() == Kind.D3 && p.generation().assistantWeight() > 0)
           .ifPresent(p -> rows.put("D3 decoding + SASRec assistant", p));
-      bestOf(trials, p -> p.kind() == Kind.RERANK && p.generation().assistantWeight() < 1)
-          .ifPresent(p -> rows.put("SASRec's top " + RERANK_CANDIDATES + " ranked with the LLM (D3's score, exact)", p));
+      for (String source : rerankSources(hasSasRec)) {
+        bestOf(trials, p -> p.kind() == Kind.RERANK && p.grounding().signal().equals(source)
+            && p.generation().assistantWeight() < 1).ifPresent(p -> rows.put(source + "'s top " + RERANK_CANDIDATES
+                + " ranked with the LLM (D3's score, exact)", p));
+      }
       ServingPipeline serving = best.pipeline();
       String servedLabel = rows.entrySet().stream().filter(e -> e.getValue().equals(serving)).map(Map.Entry::getKey)
           .findFirst().orElse(null);
@@ -231,6 +241,11 @@ public final class Evaluation {
         trials.stream().filter(t -> t.pipeline().kind() == kind).max(Comparator.comparingDouble(Scored::ndcg))
             .ifPresent(t -> byKind.put(kind.label(), new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       }
+      // and the rerank of each candidate source by its name (sasrec+llm-rerank, transitions+llm-rerank)
+      trials.stream().filter(t -> t.pipeline().kind() == Kind.RERANK).map(t -> t.pipeline().name()).distinct()
+          .forEach(name -> trials.stream().filter(t -> t.pipeline().name().equals(name))
+              .max(Comparator.comparingDouble(Scored::ndcg))
+              .ifPresent(t -> byKind.put(name, new EvalReport.Candidate(t.pipeline(), t.ndcg()))));
       List<String> families = options.families().stream().map(Kind::label).toList();
       return new EvalReport(protocol, valid.size(), test.size(), later, families, table, serving, best.ndcg(),
           bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms);
@@ -253,19 +268,21 @@ public final class Evaluation {
   private static List<EvalReport.Row> measure(ServedRanking served, Map<String, ServingPipeline> rows,
       ServingPipeline serving, List<EvalSample> test, Listener listener, Map<String, Double> medianMs) {
     Map<Generation, ServedRanking.Generations> testGen = new LinkedHashMap<>();
-    double[] rerankWeights = rows.values().stream().filter(p -> p.kind() == Kind.RERANK)
-        .mapToDouble(p -> p.generation().assistantWeight()).distinct().toArray();
-    Map<Double, ServedRanking.Generations> reranked = new HashMap<>();
-    if (rerankWeights.length > 0) {
-      listener.phase("test: LLM likelihood of SASRec's top " + RERANK_CANDIDATES, test.size());
-      reranked = served.rerank(test, RERANK_CANDIDATES, rerankWeights, listener::step);
+    Map<String, Map<Double, ServedRanking.Generations>> reranked = new HashMap<>();
+    for (String source : rows.values().stream().filter(p -> p.kind() == Kind.RERANK).map(p -> p.grounding().signal())
+        .distinct().toList()) {
+      double[] weights = rows.values().stream().filter(p -> p.kind() == Kind.RERANK
+          && p.grounding().signal().equals(source)).mapToDouble(p -> p.generation().assistantWeight()).distinct()
+          .toArray();
+      listener.phase("test: LLM likelihood of " + source + "'s top " + RERANK_CANDIDATES, test.size());
+      reranked.put(source, served.rerank(test, source, RERANK_CANDIDATES, weights, listener::step));
     }
     List<EvalReport.Row> table = new ArrayList<>();
     for (Map.Entry<String, ServingPipeline> e : rows.entrySet()) {
       ServingPipeline p = e.getValue();
       ServedRanking.Generations gen = null;
       if (p.kind() == Kind.RERANK) {
-        gen = reranked.get(p.generation().assistantWeight());
+        gen = reranked.get(p.grounding().signal()).get(p.generation().assistantWeight());
       } else if (p.usesLlm()) {
         Generation key = new Generation(p.generation().beams(), p.generation().beams(), p.generation().constrained(),
             p.generation().lengthNormalised(), p.generation().assistantWeight());
@@ -284,10 +301,10 @@ public final class Evaluation {
     return table;
   }
 
-  /** The rerank pipeline at weight λ. */
-  static ServingPipeline rerank(double lambda) {
+  /** The rerank pipeline of {@code source}'s candidates at weight λ. */
+  static ServingPipeline rerank(String source, double lambda) {
     return new ServingPipeline(Kind.RERANK, new Generation(RERANK_CANDIDATES, RERANK_CANDIDATES, true, false, lambda),
-        RERANK_FILL);
+        rerankFill(source));
   }
 
   /** The same pipeline without the LLM: its signal alone; for D3 and the rerank the assistant alone (λ = 1). */
@@ -296,7 +313,7 @@ public final class Evaluation {
       return p;
     }
     if (p.kind() == Kind.RERANK) {
-      return rerank(1);
+      return rerank(p.grounding().signal(), 1);
     }
     if (p.kind() == Kind.D3 && p.generation().assistantWeight() > 0) {
       Generation g = p.generation();

@@ -157,6 +157,11 @@ public final class RunServing implements AutoCloseable {
     return SnapshotLoader.signals(catalogue, transitions, sequential);
   }
 
+  /** The run's signal of this name (popularity, transitions, SASRec), or null when it has none such. */
+  public ItemSignal signal(String name) {
+    return signals().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+  }
+
   public ItemIndex index() {
     return index;
   }

@@ -35,7 +35,7 @@ public final class ServedPath {
   List<TitleGenerator.Generated> generate(EvalSample s, ServingPipeline p) {
     int texts = p.generation().texts();
     TitleGenerator.Ask ask = PipelineGeneration.ask(p, s.recentTitles(), texts, run.trie(), s.historyRows(),
-        s.excludedRows(), run.sequential(), maxNewTokens);
+        s.excludedRows(), run::signal, maxNewTokens);
     return PipelineGeneration.keep(run.generator().generate(List.of(ask)).get(0), texts);
   }
 

@@ -80,17 +80,19 @@ final class ServedRanking implements AutoCloseable {
   }
 
   /**
-   * What the generator returns for the rerank pipeline of {@code m} candidates at each assistant
-   * weight: the candidates the sequential model retrieves and the LLM's likelihood of each are
+   * What the generator returns for the rerank pipeline of {@code m} candidates of the signal
+   * {@code source} at each assistant weight: the candidates and the LLM's likelihood of each are
    * computed once per sample ({@link PipelineGeneration#candidates},
    * {@link TitleGenerator#logLikelihoods}), then ordered per weight as the generator orders them
    * ({@link TitleGenerator#rank}).
    */
-  Map<Double, Generations> rerank(List<EvalSample> samples, int m, double[] lambdas, IntConsumer tick) {
+  Map<Double, Generations> rerank(List<EvalSample> samples, String source, int m, double[] lambdas,
+      IntConsumer tick) {
     AtomicInteger done = new AtomicInteger();
+    dev.recsys.ranking.signal.ItemSignal signal = run.signal(source);
     List<Object[]> parts = all(samples, s -> {
-      TitleGenerator.Candidates c = PipelineGeneration.candidates(run.sequential().scores(s.historyRows()),
-          s.excludedRows(), m, run.trie());
+      TitleGenerator.Candidates c = PipelineGeneration.candidates(signal, s.historyRows(), s.excludedRows(), m,
+          run.trie());
       double[] llm = run.generator().logLikelihoods(s.recentTitles(), run.trie(), c.rows());
       tick.accept(done.incrementAndGet());
       return new Object[] {c, llm};

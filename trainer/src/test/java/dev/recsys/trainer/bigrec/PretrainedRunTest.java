@@ -70,7 +70,7 @@ class PretrainedRunTest {
       int[] rows = seen.stream().mapToInt(Integer::intValue).toArray();
       TitleGenerator.Ask ask = PipelineGeneration.ask(new ServingPipeline(ServingPipeline.Kind.BIGREC,
           new ServingPipeline.Generation(4, 4, true, true, 0), new ServingPipeline.Grounding(100, 0, "popularity", 0)),
-          t.history().stream().map(d.titles()::get).toList(), 10, serving.trie(), rows, seen, serving.sequential(),
+          t.history().stream().map(d.titles()::get).toList(), 10, serving.trie(), rows, seen, serving::signal,
           24);
       List<TitleGenerator.Generated> beams = serving.generator().generate(List.of(ask)).get(0);
       assertThat(beams).isNotEmpty().allSatisfy(g -> assertThat(titles).contains(g.text()));

@@ -90,7 +90,7 @@ class TrainingRunTest {
         int[] rows = seen.stream().mapToInt(Integer::intValue).toArray();
         TitleGenerator.Ask ask = PipelineGeneration.ask(new ServingPipeline(ServingPipeline.Kind.D3,
             new ServingPipeline.Generation(10, 10, true, false, 0.5), new ServingPipeline.Grounding(100, 0, "sasrec", 0)),
-            t.history().stream().map(d.titles()::get).toList(), 10, run.trie(), rows, seen, run.sequential(), 24);
+            t.history().stream().map(d.titles()::get).toList(), 10, run.trie(), rows, seen, run::signal, 24);
         List<TitleGenerator.Generated> beams = run.generator().generate(List.of(ask)).get(0);
         assertThat(beams).hasSize(10).allSatisfy(g -> assertThat(titles).contains(g.text()));
         Set<String> seenTitles = new HashSet<>();
@@ -104,11 +104,11 @@ class TrainingRunTest {
         List<String> titlesOf = t.history().stream().map(d.titles()::get).toList();
         List<TitleGenerator.Generated> byAssistant = run.generator().generate(List.of(PipelineGeneration.ask(
             new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(10, 10, true, false, 1),
-                fill), titlesOf, 10, run.trie(), rows, seen, run.sequential(), 24))).get(0);
+                fill), titlesOf, 10, run.trie(), rows, seen, run::signal, 24))).get(0);
         assertThat(byAssistant).extracting(TitleGenerator.Generated::text).isEqualTo(sasrecOrder);
         List<TitleGenerator.Generated> byLlm = run.generator().generate(List.of(PipelineGeneration.ask(
             new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(10, 10, true, false, 0),
-                fill), titlesOf, 10, run.trie(), rows, seen, run.sequential(), 24))).get(0);
+                fill), titlesOf, 10, run.trie(), rows, seen, run::signal, 24))).get(0);
         assertThat(byLlm).extracting(TitleGenerator.Generated::text).containsExactlyInAnyOrderElementsOf(sasrecOrder);
         assertThat(byLlm).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
       }
@@ -118,7 +118,8 @@ class TrainingRunTest {
       EvalReport narrowed = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24,
           java.util.Set.of(ServingPipeline.Kind.RERANK))).run("bigrec", splits.valid(), splits.test(), QUIET_EVAL);
       assertThat(narrowed.families()).containsExactly("llm-rerank");
-      assertThat(narrowed.bestByKind()).containsOnlyKeys("llm-rerank", "sequential");
+      assertThat(narrowed.bestByKind()).containsOnlyKeys("llm-rerank", "sasrec+llm-rerank", "transitions+llm-rerank",
+          "sequential");
       assertThat(narrowed.rows()).extracting(EvalReport.Row::method).noneMatch(m -> m.startsWith("BIGRec")
           || m.startsWith("D3"));
       assertThat(narrowed.markdown()).contains("the LLM families llm-rerank.");
@@ -131,7 +132,8 @@ class TrainingRunTest {
     assertThat(report.rows()).allSatisfy(r -> assertThat(r.whole().samples()).isEqualTo(20));
     assertThat(report.servingValidNdcg10()).isGreaterThanOrEqualTo(report.bestNonLlmValidNdcg10());
     assertThat(report.validation().get(0).validNdcg10()).isEqualTo(report.servingValidNdcg10());
-    assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential");
+    assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
+        "sasrec+llm-rerank", "transitions+llm-rerank");
     assertThat(dir.resolve(RunServing.DIR).resolve(HnswItemIndex.LLM_FILE_NAME)).isRegularFile();
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
     EvalReport read = RunReleases.readEval(dir);
