@@ -87,6 +87,10 @@ public final class QualityBench implements Callable<Integer> {
   @Option(names = "--out", description = "also write the numbers as JSON here")
   Path out;
 
+  @Option(names = "--generator-deadline-ms", description = "the gateway's generator deadline per attempt when the "
+      + "bench starts the services (default: the gateway's, 1500); a 135M-parameter LLM on 2 cores needs seconds")
+  Integer generatorDeadlineMs;
+
   public static void main(String[] args) {
     DjlDefaults.apply();
     System.exit(new CommandLine(new QualityBench()).execute(args));
@@ -103,8 +107,12 @@ public final class QualityBench implements Callable<Integer> {
     List<Answer> answers;
     if (gateway == null) {
       Path logs = Files.createTempDirectory("recsys-quality");
-      try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofSeconds(2))
-          .jvmOptions("-Xmx2g").start()) {
+      LocalStack configured = new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofSeconds(2))
+          .jvmOptions("-Xmx2g");
+      if (generatorDeadlineMs != null) {
+        configured.set("gateway", "recsys.gateway.generator-deadline=" + generatorDeadlineMs + "ms");
+      }
+      try (LocalStack stack = configured.start()) {
         answers = replay("127.0.0.1:" + stack.port("gateway"), chosen);
       }
     } else {
@@ -197,7 +205,10 @@ public final class QualityBench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "Protocol: %d samples of the %s split of %s (%s protocol, seed %d: the samples of "
         + "'recsys-trainer eval --seed %d'), one Recommend at a time through the gateway with default parameters "
         + "and k=%d (history excluded); baselines ranked from the same release's files, history excluded; ranks "
-        + "beyond %d count as misses.%n%n", answers.size(), split, dataset.getFileName(), protocol, seed, seed, K, K);
+        + "beyond %d count as misses; gateway generator deadline %s per attempt.%n%n", answers.size(), split,
+        dataset.getFileName(), protocol, seed, seed, K, K,
+        generatorDeadlineMs != null ? generatorDeadlineMs + " ms" : gateway == null ? "1500 ms (default)"
+            : "as configured");
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("release", manifest.release());
     json.put("pipelines", pipelines);

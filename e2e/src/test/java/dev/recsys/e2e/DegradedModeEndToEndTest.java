@@ -30,7 +30,10 @@ class DegradedModeEndToEndTest {
       RecommendResponse noGenerator = fx.recommend(req);
       assertThat(noGenerator.getDegraded()).isTrue();
       assertThat(noGenerator.getDegradedReason()).contains("generator failed: UNAVAILABLE");
-      assertThat(noGenerator.getServedBy().getGeneratorBackend()).isEqualTo("history-fallback");
+      assertThat(noGenerator.getServedBy().getGeneratorBackend()).isEqualTo("signal-fallback");
+      // no texts: grounding ranked by the release's signal alone (this release has no SASRec: transitions)
+      assertThat(noGenerator.getServedBy().getPipeline()).isEqualTo("transitions");
+      assertThat(noGenerator.getGeneratedTextsList()).isEmpty();
       assertThat(noGenerator.getItemsList()).hasSize(5).extracting(RecommendedItem::getItemId)
           .doesNotContainAnyElementsOf(s.history()).doesNotHaveDuplicates();
 

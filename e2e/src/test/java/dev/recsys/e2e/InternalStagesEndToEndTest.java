@@ -9,6 +9,7 @@ import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import dev.recsys.proto.generator.v1.HistoryItem;
 import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
+import dev.recsys.proto.grounding.v1.GroundedItem;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Splits;
@@ -67,8 +68,11 @@ class InternalStagesEndToEndTest {
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(3)
             .addAllHistoryItemIds(java.util.Collections.nCopies(201, "1")).build()),
             Status.Code.INVALID_ARGUMENT, "history_item_ids: 201 items given; at most 200");
-        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").setK(3).build()),
-            Status.Code.INVALID_ARGUMENT, "texts: at least one text is required");
+        // no texts (what the gateway sends when its generator could not answer): the signal alone ranks
+        GroundResponse noTexts = grounding.ground(GroundRequest.newBuilder().setTenant("default").setK(3)
+            .addHistoryItemIds("1").addExcludeItemIds("1").build());
+        assertThat(noTexts.getPipeline()).isEqualTo("transitions");
+        assertThat(noTexts.getItemsList()).hasSize(3).extracting(GroundedItem::getItemId).doesNotContain("1");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts(" ").setK(3).build()),
             Status.Code.INVALID_ARGUMENT, "texts[0]: must not be empty");
         status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("default").addTexts("x").setK(1000).build()),

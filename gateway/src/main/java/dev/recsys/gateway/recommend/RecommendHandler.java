@@ -83,13 +83,13 @@ public class RecommendHandler {
     Generated generated = generator.generate(req.getTenant(), recent, n, "", excluded);
     Grounded grounded;
     try {
-      grounded = ground(req, recent, generated, excluded, gamma);
+      grounded = ground(req, generated, excluded, gamma);
     } catch (StageException.ReleaseNotLoaded behind) {
       if (behind.loaded().isEmpty()) {
         throw behind;
       }
       generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0), excluded);
-      grounded = ground(req, recent, generated, excluded, gamma);
+      grounded = ground(req, generated, excluded, gamma);
     }
 
     Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.k", req.getK())
@@ -117,17 +117,12 @@ public class RecommendHandler {
   }
 
   /**
-   * Grounds the generated texts in the release that generated them; the recent titles when a
-   * generator produced none, unless the release's pipeline ranks without texts (backend "none").
+   * Grounds the generated texts in the release that generated them; with none (a pipeline without
+   * the LLM, or a generator that could not answer) grounding ranks by the release's signal alone.
    */
-  private Grounded ground(RecommendRequest req, List<HistoryItem> recent, Generated generated, List<String> excluded,
+  private Grounded ground(RecommendRequest req, Generated generated, List<String> excluded,
       OptionalDouble gamma) {
-    List<String> texts = generated.texts().isEmpty() && !NO_TEXTS.equals(generated.backend())
-        ? recent.stream().map(HistoryItem::getTitle).toList() : generated.texts();
-    return grounding.ground(req.getTenant(), texts, req.getK(), excluded, gamma, generated.modelVersion(),
+    return grounding.ground(req.getTenant(), generated.texts(), req.getK(), excluded, gamma, generated.modelVersion(),
         req.getHistoryList());
   }
-
-  /** The generator's backend name when the release's pipeline needs no generated texts. */
-  static final String NO_TEXTS = "none";
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * What the generation step produced.
  *
  * @param texts          texts for grounding, most likely first
- * @param backend        backend that made them ("history-fallback" when the generator was down)
+ * @param backend        backend that made them ("signal-fallback" when the generator was down: no texts)
  * @param modelVersion   release of the model ("" for the fallback)
  * @param degradedReason empty unless a fallback answered
  */

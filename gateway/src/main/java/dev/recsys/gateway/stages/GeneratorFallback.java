@@ -1,34 +1,24 @@
 package dev.recsys.gateway.stages;
 
-import dev.recsys.proto.generator.v1.HistoryItem;
 import jakarta.enterprise.context.Dependent;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.faulttolerance.ExecutionContext;
 import org.eclipse.microprofile.faulttolerance.FallbackHandler;
 
 /**
- * Degraded generation: when the generator cannot answer, the titles of the user's most recent
- * items (newest first) stand in for generated texts, so grounding still returns items similar
- * to what the user just watched.
+ * Degraded generation: when the generator cannot answer, no texts are generated, and the grounding
+ * service ranks by the release's collaborative signal alone (SASRec when its pipeline uses it,
+ * the transition counts otherwise): the release's ranking without the LLM, which its evaluation
+ * measured. (Grounding the titles of the user's own recent items instead, as an earlier version
+ * did, served their look-alikes: on MovieLens-100K that scored NDCG@10 0.014, below popularity.)
  */
 @Dependent
 public class GeneratorFallback implements FallbackHandler<Generated> {
-  public static final String BACKEND = "history-fallback";
-  /** Titles grounded when the request left the number to the release's pipeline. */
-  static final int DEFAULT_TEXTS = 4;
+  public static final String BACKEND = "signal-fallback";
 
   @Override
-  @SuppressWarnings("unchecked")
   public Generated handle(ExecutionContext context) {
-    List<HistoryItem> history = (List<HistoryItem>) context.getParameters()[1];
-    int asked = (Integer) context.getParameters()[2];
-    int n = asked > 0 ? asked : DEFAULT_TEXTS;
-    List<String> texts = new ArrayList<>();
-    for (int i = history.size() - 1; i >= 0 && texts.size() < n; i--) {
-      texts.add(history.get(i).getTitle());
-    }
-    return new Generated(texts, BACKEND, "", context.getFailure().getMessage()
-        + "; grounded the user's recent items instead");
+    return new Generated(List.of(), BACKEND, "", context.getFailure().getMessage()
+        + "; ranked by the release's collaborative signal instead (no generated texts)");
   }
 }

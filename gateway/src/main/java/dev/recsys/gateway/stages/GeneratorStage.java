@@ -17,7 +17,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Calls the generator with a per-call deadline; retries UNAVAILABLE twice with jittered backoff;
- * if it still fails, {@link GeneratorFallback} grounds the user's recent history instead. A request
+ * if it still fails, {@link GeneratorFallback} leaves grounding to rank by the release's signal alone. A request
  * pinned to a release the generator has not loaded raises {@link StageException.ReleaseNotLoaded}.
  */
 @ApplicationScoped

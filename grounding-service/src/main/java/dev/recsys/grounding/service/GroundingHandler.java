@@ -43,11 +43,9 @@ public class GroundingHandler {
     LoadedRelease<GroundingSnapshot> release = ReleaseResolver.resolve(runtime.releases(), req.getTenant(),
         req.getRelease(), "embedding snapshot");
     GroundingSnapshot snapshot = release.value();
-    ServingPipeline pipeline = snapshot.pipeline();
-    if (req.getTextsCount() == 0 && pipeline.usesLlm()) {
-      throw RequestException.invalid("texts", "at least one text is required: release " + release.release()
-          + " serves pipeline " + pipeline.name() + ", which grounds generated texts");
-    }
+    // no texts for a pipeline that grounds them (the generator could not answer): its signal alone
+    ServingPipeline pipeline = req.getTextsCount() == 0 ? ServingPipeline.withoutTexts(snapshot.pipeline())
+        : snapshot.pipeline();
     Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.release", release.release())
         .setAttribute("recsys.k", req.getK()).setAttribute("recsys.texts", req.getTextsCount())
         .setAttribute("recsys.pipeline", pipeline.name());

@@ -172,6 +172,17 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     return new ServingPipeline(Kind.SEQUENTIAL, new Generation(0, 1, true, true, 0), new Grounding(1, 0, signal, 0));
   }
 
+  /**
+   * What ranks a request of pipeline {@code p} that brings no texts (its generator could not
+   * answer): the sequential model alone when the pipeline uses it, the transition counts otherwise.
+   */
+  public static ServingPipeline withoutTexts(ServingPipeline p) {
+    if (p.kind() == Kind.SEQUENTIAL) {
+      return p;
+    }
+    return sequential(p.needsSequential() ? SASREC : "transitions");
+  }
+
   public ServingPipeline withGrounding(Grounding g) {
     return new ServingPipeline(kind, generation, g);
   }
