@@ -66,6 +66,16 @@ class ServingPipelineTest {
   }
 
   @Test
+  void withoutTexts_theSequentialModelWhenThePipelineUsesIt_elseTheTransitions() {
+    assertThat(ServingPipeline.withoutTexts(D3)).isEqualTo(ServingPipeline.sequential("sasrec"));
+    ServingPipeline bigrecPopularity = new ServingPipeline(ServingPipeline.Kind.BIGREC,
+        new ServingPipeline.Generation(4, 4, true, true, 0), new ServingPipeline.Grounding(100, 0, "popularity", 1));
+    assertThat(ServingPipeline.withoutTexts(bigrecPopularity)).isEqualTo(ServingPipeline.sequential("transitions"));
+    ServingPipeline alone = ServingPipeline.sequential("popularity");
+    assertThat(ServingPipeline.withoutTexts(alone)).isSameAs(alone);
+  }
+
+  @Test
   void aReleaseWithoutAPipelineServesBigRecWithPopularity() {
     ServingPipeline p = ServingPipeline.fromParams(Map.of("llm.gamma", "5.0", "gamma", "1.0"), 100, 4);
     assertThat(p.kind()).isEqualTo(ServingPipeline.Kind.BIGREC);
