@@ -97,7 +97,8 @@ public final class QualityBench implements Callable<Integer> {
   }
 
   /** What the gateway answered for one sample. */
-  record Answer(Sample sample, List<String> items, String pipeline, String release, boolean degraded, long nanos) {}
+  record Answer(Sample sample, List<String> items, String pipeline, String release, boolean degraded, String reason,
+      long nanos) {}
 
   @Override
   public Integer call() throws Exception {
@@ -159,7 +160,8 @@ public final class QualityBench implements Callable<Integer> {
             .setTenant(tenant).addAllHistory(s.history()).setK(K).build());
         long nanos = System.nanoTime() - t0;
         out.add(new Answer(s, r.getItemsList().stream().map(RecommendedItem::getItemId).toList(),
-            r.getServedBy().getPipeline(), r.getServedBy().getSnapshotVersion(), r.getDegraded(), nanos));
+            r.getServedBy().getPipeline(), r.getServedBy().getSnapshotVersion(), r.getDegraded(),
+            r.getDegradedReason(), nanos));
       }
       return out;
     } finally {
@@ -226,6 +228,13 @@ public final class QualityBench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "degraded answers: %d of %d; distinct top-10 lists: %d; Recommend latency p50 %.1f ms, "
         + "p95 %.1f ms%n", degraded, answers.size(), distinctTop10.size(), new Stats(nanos).p(50),
         new Stats(nanos).p(95));
+    if (degraded > 0) { // why, most frequent first (a reason's first 200 characters)
+      Map<String, Long> reasons = new java.util.TreeMap<>();
+      answers.stream().filter(Answer::degraded).forEach(a -> reasons.merge(
+          a.reason().substring(0, Math.min(200, a.reason().length())), 1L, Long::sum));
+      reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+          .forEach(e -> System.out.printf(Locale.ROOT, "  %d degraded: %s%n", e.getValue(), e.getKey()));
+    }
     json.put("degraded", degraded);
     json.put("distinctTop10", distinctTop10.size());
     if (out != null) {
