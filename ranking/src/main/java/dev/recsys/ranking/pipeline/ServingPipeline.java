@@ -112,7 +112,12 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     if (kind == Kind.SEQUENTIAL && generation.texts() != 0) {
       throw new IllegalArgumentException("the sequential pipeline grounds no texts");
     }
+    if (kind == Kind.RERANK && !RERANK_SOURCES.contains(grounding.signal())) {
+      throw new IllegalArgumentException("the rerank pipeline takes its candidates from " + RERANK_SOURCES + ", not '"
+          + grounding.signal() + "'");
+    }
   }
+
 
   /**
    * The name served in responses: the signal alone ({@code sasrec}); BIGRec and its signal when it
@@ -166,6 +171,10 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /** The sequential model's signal name. */
   public static final String SASREC = "sasrec";
+  /** The transition counts' signal name. */
+  public static final String TRANSITIONS = "transitions";
+  /** The signals whose top items the LLM can re-rank (those the generator loads). */
+  public static final java.util.List<String> RERANK_SOURCES = java.util.List.of(SASREC, TRANSITIONS);
 
   /** The signal {@code signal} alone (no LLM, no texts): the sequential model or the transition counts. */
   public static ServingPipeline sequential(String signal) {
@@ -180,7 +189,7 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     if (p.kind() == Kind.SEQUENTIAL) {
       return p;
     }
-    return sequential(p.needsSequential() ? SASREC : "transitions");
+    return sequential(p.needsSequential() ? SASREC : TRANSITIONS);
   }
 
   public ServingPipeline withGrounding(Grounding g) {

@@ -41,6 +41,11 @@ class ServingPipelineTest {
     assertThat(byTransitions.describe()).startsWith("transitions+llm-rerank (transitions's top 30 unseen items ranked "
         + "by (1-λ) log p_LLM + λ log p_transitions, λ=0.5");
     assertThat(ServingPipeline.fromParams(byTransitions.toParams(), 1, 1)).isEqualTo(byTransitions);
+    // a source the generator does not load is refused when the manifest is read, not per request
+    Map<String, String> byPopularity = new HashMap<>(byTransitions.toParams());
+    byPopularity.put("pipeline.signal", "popularity");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(byPopularity, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the rerank pipeline takes its candidates from [sasrec, transitions], not 'popularity'");
   }
 
   @Test

@@ -62,7 +62,7 @@ public final class Evaluation {
 
   /** The signals whose top items the LLM re-ranks: the sequential model (when the run has one) and the transitions. */
   static List<String> rerankSources(boolean hasSasRec) {
-    return hasSasRec ? List.of(SasRec.NAME, TransitionSignal.NAME) : List.of(TransitionSignal.NAME);
+    return ServingPipeline.RERANK_SOURCES.stream().filter(s -> hasSasRec || !s.equals(SasRec.NAME)).toList();
   }
   static final int[] UNION_CANDIDATES = {20, 100};
   /** Items served per sample: the largest cutoff. */
