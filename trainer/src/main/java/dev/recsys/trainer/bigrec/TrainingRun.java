@@ -174,7 +174,8 @@ public final class TrainingRun {
   }
 
   /**
-   * Phase 4: SASRec on the training samples (as catalogue rows), early-stopped on its half of the
+   * Phase 4: SASRec on the training split's events ({@link dev.recsys.trainer.split.TrainingEvents}, as
+   * catalogue rows), early-stopped on its half of the
    * validation samples ({@link ValidationHalves}).
    */
   public static SasRecTraining.Result trainSequential(Dataset d, List<Sample> train, List<Sample> valid, Profile p,
@@ -182,7 +183,7 @@ public final class TrainingRun {
     Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
     SasRecConfig config = new SasRecConfig(catalogue.size(), Splitter.WINDOW, p.sasrecHidden(), 2, 1, 0.2);
     listener.phase("train SASRec (epochs, early-stopped)", p.sasrecEpochs());
-    return SasRecTraining.train(config, SequentialExamples.of(train, catalogue),
+    return SasRecTraining.train(config, SequentialExamples.training(train, catalogue),
         SequentialExamples.of(ValidationHalves.forSequentialModel(valid), catalogue),
         SasRecTraining.Options.standard(p.sasrecEpochs(), seed), catalogue.items().stream().map(Item::id).toList(),
         out.resolve(SasRecFile.FILE_NAME), (epoch, loss, ndcg, best) -> listener.step(epoch, loss, 0));

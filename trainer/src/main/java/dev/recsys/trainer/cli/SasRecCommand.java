@@ -66,7 +66,7 @@ final class SasRecCommand implements Callable<Integer> {
     List<Sample> train = SplitFiles.read(dataset, protocol, "train");
     Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
     List<String> ids = catalogue.items().stream().map(Item::id).toList();
-    var trainEx = SequentialExamples.of(train, catalogue);
+    var trainEx = SequentialExamples.training(train, catalogue);
     var validEx = SequentialExamples.of(ValidationHalves.forSequentialModel(SplitFiles.read(dataset, protocol, "valid")),
         catalogue);
     List<Sample> test = SplitFiles.read(dataset, protocol, "test");

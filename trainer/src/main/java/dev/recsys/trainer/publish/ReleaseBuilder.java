@@ -15,6 +15,7 @@ import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.TrainingEvents;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.trainer.data.DatasetException;
 import dev.recsys.trainer.eval.RunServing;
@@ -150,6 +151,11 @@ public final class ReleaseBuilder {
     }
   }
 
+  /**
+   * The catalogue with each item's popularity: how often it was a training sample's target,
+   * min-max scaled (the targets only, not {@link TrainingEvents}' earlier events: popularity is
+   * what the split asks for next).
+   */
   public static Catalogue catalogue(Dataset d, List<Sample> train) {
     Map<String, Integer> counts = new HashMap<>();
     for (Sample s : train) {
@@ -171,14 +177,12 @@ public final class ReleaseBuilder {
     return new Catalogue(items);
   }
 
+  /** How often each item followed each other in the training split's events ({@link TrainingEvents}). */
   public static List<Transition> transitions(List<Sample> train) {
     Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-    for (Sample s : train) {
-      if (s.history().isEmpty()) {
-        continue;
-      }
-      String from = s.history().get(s.history().size() - 1);
-      counts.computeIfAbsent(from, k -> new LinkedHashMap<>()).merge(s.target(), 1, Integer::sum);
+    for (TrainingEvents.Event e : TrainingEvents.withHistory(train)) {
+      String from = e.history().get(e.history().size() - 1);
+      counts.computeIfAbsent(from, k -> new LinkedHashMap<>()).merge(e.item(), 1, Integer::sum);
     }
     List<Transition> out = new ArrayList<>();
     counts.forEach((from, tos) -> tos.forEach((to, c) -> out.add(new Transition(from, to, c))));

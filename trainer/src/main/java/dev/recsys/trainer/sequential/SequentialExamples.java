@@ -2,15 +2,16 @@ package dev.recsys.trainer.sequential;
 
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.trainer.split.Sample;
+import dev.recsys.trainer.split.TrainingEvents;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Samples of a split as SASRec examples: histories and targets as catalogue rows. */
+/** A split as SASRec examples: histories and targets as catalogue rows. */
 public final class SequentialExamples {
   private SequentialExamples() {}
 
   /**
-   * Samples with a non-empty history whose items are all in the catalogue, as rows.
+   * Samples with a non-empty history, as rows: what SASRec is measured on (validation, test).
    *
    * @throws IllegalArgumentException naming the item when a sample refers to one the catalogue lacks
    */
@@ -21,6 +22,20 @@ public final class SequentialExamples {
         continue;
       }
       out.add(new SasRecTraining.Example(rows(s.history(), catalogue), row(s.target(), catalogue)));
+    }
+    return out;
+  }
+
+  /**
+   * What SASRec trains on: every event of the training split that has a history
+   * ({@link TrainingEvents}), not only the samples' targets.
+   *
+   * @throws IllegalArgumentException naming the item when an event refers to one the catalogue lacks
+   */
+  public static List<SasRecTraining.Example> training(List<Sample> train, Catalogue catalogue) {
+    List<SasRecTraining.Example> out = new ArrayList<>(train.size());
+    for (TrainingEvents.Event e : TrainingEvents.withHistory(train)) {
+      out.add(new SasRecTraining.Example(rows(e.history(), catalogue), row(e.item(), catalogue)));
     }
     return out;
   }

@@ -48,6 +48,16 @@ class ReleaseBuilderTest {
   }
 
   @Test
+  void transitionsAlsoCountTheEventsInsideAFirstSamplesHistory() {
+    List<Sample> rows = List.of(new Sample("u", List.of("a", "b"), "c", 1), new Sample("v", List.of("c"), "b", 2));
+    assertThat(ReleaseBuilder.transitions(rows)).containsExactly(new Transition("a", "b", 1),
+        new Transition("b", "c", 1), new Transition("c", "b", 1));
+    // popularity stays the targets' counts
+    Catalogue c = ReleaseBuilder.catalogue(dataset(), rows);
+    assertThat(c.find("a").orElseThrow().popularity()).isEqualTo(0.0);
+  }
+
+  @Test
   void publish_writesVerifiableReleaseWithSnapshot_andMovesChannel() throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
     ReleaseBuilder b = new ReleaseBuilder(store, new MiniLmEncoder());
