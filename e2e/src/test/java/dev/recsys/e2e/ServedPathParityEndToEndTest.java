@@ -45,9 +45,12 @@ class ServedPathParityEndToEndTest {
     tenants.put("rerank", eval.bestByKind().get("sasrec+llm-rerank").pipeline());
     tenants.put("rerank-transitions", eval.bestByKind().get("transitions+llm-rerank").pipeline());
     tenants.put("sequential", eval.bestByKind().get("sequential").pipeline());
+    tenants.put("mix", eval.bestByKind().get("mix").pipeline());
+    tenants.put("rerank-mix", eval.bestByKind().get("mix+llm-rerank").pipeline());
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
       for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {
         String kind = t.getKey().equals("chosen") ? null
+            : t.getKey().equals("mix") ? "mix" : t.getKey().equals("rerank-mix") ? "mix+llm-rerank"
             : t.getValue().kind() == ServingPipeline.Kind.RERANK ? t.getValue().name() : t.getValue().kind().label();
         r.publishRun(t.getKey(), d, splits, run, kind);
       }

@@ -53,30 +53,8 @@ public final class TransitionModel {
 
   /** Rows of the n best next items with scores in (0, 1], best first. */
   public List<Scored> next(List<String> history, int n) {
-    Set<Integer> seen = new HashSet<>();
-    for (String id : history) {
-      int row = catalogue.indexOf(id);
-      if (row >= 0) {
-        seen.add(row);
-      }
-    }
-    Map<Integer, Double> score = new HashMap<>();
-    int start = Math.max(0, history.size() - WINDOW);
-    for (int i = start; i < history.size(); i++) {
-      int from = catalogue.indexOf(history.get(i));
-      int[] to = next.get(from);
-      if (to == null) {
-        continue;
-      }
-      double w = 1.0 / (1 + (history.size() - 1 - i));
-      int[] counts = nextCounts.get(from);
-      double out = outDegree.get(from);
-      for (int j = 0; j < to.length; j++) {
-        if (!seen.contains(to[j])) {
-          score.merge(to[j], w * counts[j] / out, Double::sum);
-        }
-      }
-    }
+    Set<Integer> seen = seen(history);
+    Map<Integer, Double> score = sums(history, seen);
     List<Scored> ranked = new ArrayList<>(score.size());
     score.forEach((row, s) -> ranked.add(new Scored(row, s)));
     ranked.sort((a, b) -> {
@@ -96,6 +74,52 @@ public final class TransitionModel {
       }
     }
     return out;
+  }
+
+  /**
+   * The transitions as a distribution over the next item: {@code s(j) / sum s} for every row
+   * reached from the history's window (the sum above), 0 for every other row (no back-off); all
+   * zeros when no history item has a recorded successor.
+   */
+  public float[] probabilities(List<String> history) {
+    Map<Integer, Double> score = sums(history, seen(history));
+    double total = score.values().stream().mapToDouble(Double::doubleValue).sum();
+    float[] out = new float[catalogue.size()];
+    score.forEach((row, v) -> out[row] = (float) (v / total));
+    return out;
+  }
+
+  private Set<Integer> seen(List<String> history) {
+    Set<Integer> seen = new HashSet<>();
+    for (String id : history) {
+      int row = catalogue.indexOf(id);
+      if (row >= 0) {
+        seen.add(row);
+      }
+    }
+    return seen;
+  }
+
+  /** s(j) of the class comment for every unseen row it is positive for. */
+  private Map<Integer, Double> sums(List<String> history, Set<Integer> seen) {
+    Map<Integer, Double> score = new HashMap<>();
+    int start = Math.max(0, history.size() - WINDOW);
+    for (int i = start; i < history.size(); i++) {
+      int from = catalogue.indexOf(history.get(i));
+      int[] to = next.get(from);
+      if (to == null) {
+        continue;
+      }
+      double w = 1.0 / (1 + (history.size() - 1 - i));
+      int[] counts = nextCounts.get(from);
+      double out = outDegree.get(from);
+      for (int j = 0; j < to.length; j++) {
+        if (!seen.contains(to[j])) {
+          score.merge(to[j], w * counts[j] / out, Double::sum);
+        }
+      }
+    }
+    return score;
   }
 
   /** A catalogue row with its score. */

@@ -43,6 +43,20 @@ class TransitionModelTest {
   }
 
   @Test
+  void probabilities_areTheWindowedSumsNormalised_zeroForHistoryAndUnreachedItems() {
+    TransitionModel m = new TransitionModel(catalogue, List.of(
+        new Transition("a", "b", 3), new Transition("a", "c", 1), new Transition("c", "x", 1)));
+    // history a, c: x gets 1 (c, weight 1), b 3/4 * 1/2, a's successor c is in the history
+    float[] p = m.probabilities(List.of("a", "c"));
+    double total = 1 + 3.0 / 8;
+    assertThat(p[catalogue.indexOf("x")]).isEqualTo((float) (1 / total));
+    assertThat(p[catalogue.indexOf("b")]).isEqualTo((float) (3.0 / 8 / total));
+    assertThat(p[catalogue.indexOf("c")]).isZero();
+    assertThat(p[catalogue.indexOf("z")]).isZero();
+    assertThat(m.probabilities(List.of("z"))).containsOnly(0f);
+  }
+
+  @Test
   void refusesTransitionsOutsideTheCatalogue() {
     assertThatThrownBy(() -> new TransitionModel(catalogue, List.of(new Transition("a", "nope", 1))))
         .hasMessageContaining("nope");

@@ -8,6 +8,7 @@ import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import java.util.Optional;
 
@@ -28,12 +29,12 @@ import java.util.Optional;
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
     TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential) implements AutoCloseable {
-  /** The release's signal of this name the generator may read (SASRec, the transition counts), or null. */
+  /** The release's signal of this name the generator may read (SASRec, the transition counts, their mixture), or null. */
   public ItemSignal signal(String name) {
     return switch (name) {
       case SasRec.NAME -> sequential;
       case TransitionSignal.NAME -> new TransitionSignal(baseline);
-      default -> null;
+      default -> MixtureSignal.isMixture(name) && sequential != null ? MixtureSignal.resolve(name, this::signal) : null;
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.recsys.ranking.pipeline;
 
+import dev.recsys.ranking.signal.MixtureSignal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +86,8 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
    *
    * @param pool                 nearest items per text that D^ is normalised over
    * @param signalCandidates     the top items by W added to every text's candidates (0 = none)
-   * @param signal               W: {@code popularity}, {@code sasrec}, {@code transitions} or {@code none}
+   * @param signal               W: {@code popularity}, {@code sasrec}, {@code transitions}, their mixture
+   *                             ({@link MixtureSignal}) or {@code none}
    * @param gamma                γ of {@code D~ = D^ (1 + W)^-gamma}
    */
   public record Grounding(int pool, int signalCandidates, String signal, double gamma) {
@@ -112,9 +114,10 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     if (kind == Kind.SEQUENTIAL && generation.texts() != 0) {
       throw new IllegalArgumentException("the sequential pipeline grounds no texts");
     }
-    if (kind == Kind.RERANK && !RERANK_SOURCES.contains(grounding.signal())) {
-      throw new IllegalArgumentException("the rerank pipeline takes its candidates from " + RERANK_SOURCES + ", not '"
-          + grounding.signal() + "'");
+    if (kind == Kind.RERANK && !RERANK_SOURCES.contains(grounding.signal())
+        && !MixtureSignal.isMixture(grounding.signal())) {
+      throw new IllegalArgumentException("the rerank pipeline takes its candidates from " + RERANK_SOURCES
+          + " or their mixture, not '" + grounding.signal() + "'");
     }
   }
 
@@ -161,12 +164,17 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /** Whether a sequential model (SASRec) must be loaded to serve it: as W, as D3's assistant, for candidates. */
   public boolean needsSequential() {
-    return generationNeedsSequential() || SASREC.equals(grounding.signal());
+    return generationNeedsSequential() || readsSasRec(grounding.signal());
   }
 
   /** Whether the generator needs the sequential model: D3's assistant, or the candidates it ranks. */
   public boolean generationNeedsSequential() {
-    return kind == Kind.RERANK ? SASREC.equals(grounding.signal()) : generation.assistantWeight() > 0;
+    return kind == Kind.RERANK ? readsSasRec(grounding.signal()) : generation.assistantWeight() > 0;
+  }
+
+  /** Whether the signal of this name reads SASRec: SASRec itself, or its mixture with the transitions. */
+  private static boolean readsSasRec(String signal) {
+    return SASREC.equals(signal) || MixtureSignal.isMixture(signal);
   }
 
   /** The sequential model's signal name. */
@@ -183,11 +191,15 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /**
    * What ranks a request of pipeline {@code p} that brings no texts (its generator could not
-   * answer): the sequential model alone when the pipeline uses it, the transition counts otherwise.
+   * answer): the pipeline's mixture of SASRec and the transitions when it ranks by one, else the
+   * sequential model alone when the pipeline uses it, the transition counts otherwise.
    */
   public static ServingPipeline withoutTexts(ServingPipeline p) {
     if (p.kind() == Kind.SEQUENTIAL) {
       return p;
+    }
+    if (MixtureSignal.isMixture(p.grounding().signal())) {
+      return sequential(p.grounding().signal());
     }
     return sequential(p.needsSequential() ? SASREC : TRANSITIONS);
   }

@@ -6,6 +6,7 @@ import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.index.ItemIndex;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.MixtureSignal;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class GroundingSnapshot implements AutoCloseable {
     this.pipeline = pipeline;
     this.owned = List.copyOf(owned);
     String w = pipeline.grounding().signal();
-    if (!ServingPipeline.Grounding.NONE.equals(w) && !this.signals.containsKey(w)) {
+    if (!ServingPipeline.Grounding.NONE.equals(w) && find(w) == null) {
       throw new IllegalArgumentException("pipeline " + pipeline.name() + " re-weights by '" + w
           + "', which this release lacks (it has " + this.signals.keySet() + ")");
     }
@@ -94,8 +95,8 @@ public final class GroundingSnapshot implements AutoCloseable {
   }
 
   /**
-   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}), or
-   * null for {@code none}.
+   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}, a
+   * mixture of the last two), or null for {@code none}.
    *
    * @throws IllegalArgumentException when the release has no such signal
    */
@@ -103,12 +104,18 @@ public final class GroundingSnapshot implements AutoCloseable {
     if (ServingPipeline.Grounding.NONE.equals(name)) {
       return null;
     }
-    ItemSignal s = signals.get(name);
+    ItemSignal s = find(name);
     if (s == null) {
       throw new IllegalArgumentException("signal '" + name + "' is not available in this release; it has "
           + signals.keySet());
     }
     return s;
+  }
+
+  /** The signal of this name, or a mixture of two ({@link MixtureSignal}); null when the release has none such. */
+  private ItemSignal find(String name) {
+    ItemSignal s = signals.get(name);
+    return s != null ? s : MixtureSignal.resolve(name, signals::get);
   }
 
   /** The names of the signals this release has. */

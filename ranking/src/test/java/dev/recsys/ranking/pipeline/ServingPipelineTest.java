@@ -45,7 +45,8 @@ class ServingPipelineTest {
     Map<String, String> byPopularity = new HashMap<>(byTransitions.toParams());
     byPopularity.put("pipeline.signal", "popularity");
     assertThatThrownBy(() -> ServingPipeline.fromParams(byPopularity, 1, 1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("the rerank pipeline takes its candidates from [sasrec, transitions], not 'popularity'");
+        .hasMessageContaining("the rerank pipeline takes its candidates from [sasrec, transitions] or their mixture, not "
+            + "'popularity'");
   }
 
   @Test
@@ -78,6 +79,20 @@ class ServingPipelineTest {
     assertThat(ServingPipeline.withoutTexts(bigrecPopularity)).isEqualTo(ServingPipeline.sequential("transitions"));
     ServingPipeline alone = ServingPipeline.sequential("popularity");
     assertThat(ServingPipeline.withoutTexts(alone)).isSameAs(alone);
+  }
+
+  @Test
+  void theMixtureOfSasRecAndTheTransitions_needsSasRec_ranksTheLlmsCandidates_andIsItsOwnFallback() {
+    String mix = "mix(sasrec=0.4,transitions=0.6)";
+    ServingPipeline alone = ServingPipeline.sequential(mix);
+    assertThat(alone.name()).isEqualTo(mix);
+    assertThat(alone.needsSequential()).isTrue();
+    ServingPipeline rerank = new ServingPipeline(ServingPipeline.Kind.RERANK,
+        new ServingPipeline.Generation(30, 30, true, false, 0.5), new ServingPipeline.Grounding(100, 0, mix, 5));
+    assertThat(rerank.name()).isEqualTo(mix + "+llm-rerank");
+    assertThat(rerank.generationNeedsSequential()).isTrue();
+    assertThat(ServingPipeline.fromParams(rerank.toParams(), 1, 1)).isEqualTo(rerank);
+    assertThat(ServingPipeline.withoutTexts(rerank)).isEqualTo(alone);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.recsys.ranking.pipeline.ServingPipeline.Generation;
 import dev.recsys.ranking.pipeline.ServingPipeline.Grounding;
 import dev.recsys.ranking.pipeline.ServingPipeline.Kind;
 import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import dev.recsys.trainer.split.Sample;
@@ -28,12 +29,14 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Validation (the half SASRec did not early-stop on, {@link ValidationHalves}): the rankings
- *       without the LLM (the sequential model, the transition counts, popularity); BIGRec's
+ *       without the LLM (the sequential model, the transition counts, popularity, the mixture of the
+ *       first two over a grid of SASRec's weight); BIGRec's
  *       constrained beams grounded with W = each signal over a grid of gamma (1 or all 4 texts);
  *       the union of those candidates with W's top items; D3's wider beam search with summed
  *       log-probabilities over a grid of the assistant's weight, the beams first and grounding
  *       filling the rest; SASRec's top 30 ranked by the same score computed exactly, over a finer
- *       grid, and the transition counts' top 30 likewise. A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
+ *       grid, and the transition counts' top 30 likewise, and the top 30 of the mixture of both
+ *       ({@link MixtureSignal}, its SASRec weight the best of a grid among the rankings without the LLM). A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
  *       pipeline's NDCG@10 is recorded.</li>
  *   <li>The best is the serving pipeline (on a tie the one listed first: rankings without the
  *       LLM come first, so the LLM is served only when it is better).</li>
@@ -65,6 +68,10 @@ public final class Evaluation {
     return ServingPipeline.RERANK_SOURCES.stream().filter(s -> hasSasRec || !s.equals(SasRec.NAME)).toList();
   }
   static final int[] UNION_CANDIDATES = {20, 100};
+  /** The key of the mixture's best variant among each family's best ({@code mix}, {@code mix+llm-rerank}). */
+  public static final String MIX = "mix";
+  /** SASRec's weight in its mixture with the transitions ({@link MixtureSignal}): every 0.1 strictly inside (0, 1). */
+  static final double[] MIX_WEIGHTS = java.util.stream.IntStream.rangeClosed(1, 9).mapToDouble(i -> i / 10.0).toArray();
   /** Items served per sample: the largest cutoff. */
   static final int K = 20;
 
@@ -134,7 +141,21 @@ public final class Evaluation {
       for (String s : signals.reversed()) {
         trials.add(score(served, valid, null, ServingPipeline.sequential(s)));
       }
+      String mixture = null;
+      if (hasSasRec) {
+        Scored bestMix = null;
+        for (double alpha : MIX_WEIGHTS) {
+          Scored t = score(served, valid, null, ServingPipeline.sequential(MixtureSignal.name(alpha)));
+          trials.add(t);
+          bestMix = bestMix == null || t.ndcg() > bestMix.ndcg() ? t : bestMix;
+        }
+        mixture = bestMix.pipeline().grounding().signal();
+      }
       Scored bestNonLlm = trials.stream().max(Comparator.comparingDouble(Scored::ndcg)).orElseThrow();
+      List<String> rerankSources = new ArrayList<>(rerankSources(hasSasRec));
+      if (mixture != null) {
+        rerankSources.add(mixture);
+      }
       if (options.families().contains(Kind.BIGREC)) {
         Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
         ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
@@ -159,7 +180,7 @@ public final class Evaluation {
           }
         }
       }
-      for (String source : options.families().contains(Kind.RERANK) ? rerankSources(hasSasRec) : List.<String>of()) {
+      for (String source : options.families().contains(Kind.RERANK) ? rerankSources : List.<String>of()) {
         listener.phase("validation: LLM likelihood of " + source + "'s top " + RERANK_CANDIDATES, valid.size());
         Map<Double, ServedRanking.Generations> ranked = served.rerank(valid, source, RERANK_CANDIDATES,
             RERANK_LAMBDAS, listener::step);
@@ -197,6 +218,7 @@ public final class Evaluation {
       rows.put("item-to-item transitions", ServingPipeline.sequential(TransitionSignal.NAME));
       if (hasSasRec) {
         rows.put("SASRec", ServingPipeline.sequential(SasRec.NAME));
+        rows.put("SASRec and transitions mixed", ServingPipeline.sequential(mixture));
       }
       if (options.families().contains(Kind.BIGREC)) {
         rows.put("BIGRec (top beam, L2 grounding)", new ServingPipeline(Kind.BIGREC,
@@ -214,7 +236,7 @@ public final class Evaluation {
           .ifPresent(p -> rows.put("D3 decoding (no length normalisation), no assistant", p));
       bestOf(trials, p -> p.kind() == Kind.D3 && p.generation().assistantWeight() > 0)
           .ifPresent(p -> rows.put("D3 decoding + SASRec assistant", p));
-      for (String source : rerankSources(hasSasRec)) {
+      for (String source : rerankSources) {
         bestOf(trials, p -> p.kind() == Kind.RERANK && p.grounding().signal().equals(source)
             && p.generation().assistantWeight() < 1).ifPresent(p -> rows.put(source + "'s top " + RERANK_CANDIDATES
                 + " ranked with the LLM (D3's score, exact)", p));
@@ -241,11 +263,17 @@ public final class Evaluation {
         trials.stream().filter(t -> t.pipeline().kind() == kind).max(Comparator.comparingDouble(Scored::ndcg))
             .ifPresent(t -> byKind.put(kind.label(), new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       }
-      // and the rerank of each candidate source by its name (sasrec+llm-rerank, transitions+llm-rerank)
+      // and the rerank of each candidate source by its name (sasrec+llm-rerank, transitions+llm-rerank,
+      // mix+llm-rerank), and the best mixture alone (mix)
       trials.stream().filter(t -> t.pipeline().kind() == Kind.RERANK).map(t -> t.pipeline().name()).distinct()
           .forEach(name -> trials.stream().filter(t -> t.pipeline().name().equals(name))
               .max(Comparator.comparingDouble(Scored::ndcg))
-              .ifPresent(t -> byKind.put(name, new EvalReport.Candidate(t.pipeline(), t.ndcg()))));
+              .ifPresent(t -> byKind.put(MixtureSignal.isMixture(name) ? MIX + "+" + Kind.RERANK.label() : name,
+                  new EvalReport.Candidate(t.pipeline(), t.ndcg()))));
+      trials.stream().filter(t -> t.pipeline().kind() == Kind.SEQUENTIAL
+              && MixtureSignal.isMixture(t.pipeline().grounding().signal()))
+          .max(Comparator.comparingDouble(Scored::ndcg))
+          .ifPresent(t -> byKind.put(MIX, new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       List<String> families = options.families().stream().map(Kind::label).toList();
       return new EvalReport(protocol, valid.size(), test.size(), later, families, table, serving, best.ndcg(),
           bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms);

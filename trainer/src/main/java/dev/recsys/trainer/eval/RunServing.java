@@ -15,6 +15,7 @@ import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
 import dev.recsys.trainer.data.Dataset;
@@ -157,9 +158,11 @@ public final class RunServing implements AutoCloseable {
     return SnapshotLoader.signals(catalogue, transitions, sequential);
   }
 
-  /** The run's signal of this name (popularity, transitions, SASRec), or null when it has none such. */
+  /** The run's signal of this name (popularity, transitions, SASRec, a mixture), or null when it has none such. */
   public ItemSignal signal(String name) {
-    return signals().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+    ItemSignal s = signals().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+    return s != null || !MixtureSignal.isMixture(name) || sequential == null ? s
+        : MixtureSignal.resolve(name, this::signal);
   }
 
   public ItemIndex index() {
