@@ -15,9 +15,11 @@ import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
 import dev.recsys.proto.recommend.v1.RecommendedItem;
 import dev.recsys.ranking.metrics.RankingMetrics;
+import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
+import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.SignalRanking;
 import dev.recsys.ranking.signal.TransitionSignal;
@@ -132,12 +134,19 @@ public final class QualityBench implements Callable<Integer> {
     Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
     Map<String, ItemSignal> baselines = new LinkedHashMap<>();
     baselines.put("popularity", new PopularitySignal(catalogue));
-    baselines.put("item-to-item transitions", new TransitionSignal(new TransitionModel(catalogue,
-        TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME)))));
+    TransitionSignal transitions = new TransitionSignal(new TransitionModel(catalogue,
+        TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME))));
+    baselines.put("item-to-item transitions", transitions);
     SasRec sasrec = manifest.files().containsKey(SasRecFile.FILE_NAME)
         ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), SnapshotLoader.itemIds(catalogue)) : null;
     if (sasrec != null) {
       baselines.put("SASRec", sasrec);
+      // the release's own mixture of the two, when it ranks by one: the served pipeline without its LLM
+      String w = ServingPipeline.fromParams(manifest.params(), 1, 1).grounding().signal();
+      if (MixtureSignal.isMixture(w)) {
+        baselines.put("SASRec and transitions mixed, " + w, MixtureSignal.resolve(w,
+            n -> n.equals(SasRec.NAME) ? sasrec : n.equals(TransitionSignal.NAME) ? transitions : null));
+      }
     }
     try {
       report(answers, catalogue, baselines, manifest);
