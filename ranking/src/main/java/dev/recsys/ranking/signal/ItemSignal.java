@@ -41,6 +41,29 @@ public interface ItemSignal {
     return out;
   }
 
+  /**
+   * The signal as a distribution over the next item: {@code P(row)} for every catalogue row, 0 for
+   * the history's rows. By default {@link #logProbabilities} over the rows outside the history,
+   * exponentiated; the transition counts override it with their own distribution (no back-off).
+   */
+  default float[] distribution(int[] historyRows) {
+    float[] scores = scores(historyRows);
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int r : historyRows) {
+      seen.add(r);
+    }
+    int[] all = new int[scores.length];
+    for (int r = 0; r < all.length; r++) {
+      all[r] = r;
+    }
+    double[] logP = logProbabilities(scores, seen, all);
+    float[] out = new float[scores.length];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = seen.contains(r) ? 0f : (float) Math.exp(logP[r]);
+    }
+    return out;
+  }
+
   /** {@code log softmax(scores)} over the rows outside {@code excludedRows}, for each of {@code rows}. */
   static double[] logSoftmax(float[] scores, java.util.Set<Integer> excludedRows, int[] rows) {
     double max = Double.NEGATIVE_INFINITY;

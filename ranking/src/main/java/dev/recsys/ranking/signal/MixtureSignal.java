@@ -1,12 +1,7 @@
 package dev.recsys.ranking.signal;
 
-import dev.recsys.common.baseline.TransitionModel;
-import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.ranking.sequential.SasRec;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,7 +9,7 @@ import java.util.regex.Pattern;
  * The two collaborative signals interpolated as distributions over the next item:
  * <pre>  P(j) = α P_SASRec(j) + (1 - α) P_transitions(j)</pre>
  * with {@code P_SASRec} the softmax of SASRec's logits over the unseen items and
- * {@code P_transitions} the transition counts' distribution ({@link TransitionModel#probabilities});
+ * {@code P_transitions} the transition counts' distribution ({@link TransitionSignal#distribution});
  * when no history item has a recorded successor, SASRec's alone. The sequential model generalises
  * where the counts are sparse, the counts are sharp where an item's successors were seen often;
  * α is chosen on validation. History items score 0.
@@ -26,15 +21,15 @@ public final class MixtureSignal implements ItemSignal {
   private static final Pattern NAME = Pattern.compile("mix\\(sasrec=([0-9.]+),transitions=([0-9.]+)\\)");
 
   private final ItemSignal sasrec;
-  private final TransitionModel transitions;
+  private final ItemSignal transitions;
   private final double alpha;
 
   /**
-   * @param sasrec      SASRec's signal (logits)
-   * @param transitions the transition counts
+   * @param sasrec      SASRec's signal (its {@link ItemSignal#distribution}: the softmax of its logits)
+   * @param transitions the transition counts' signal ({@link TransitionSignal#distribution})
    * @param alpha       SASRec's weight, in [0, 1] (kept to two decimals)
    */
-  public MixtureSignal(ItemSignal sasrec, TransitionModel transitions, double alpha) {
+  public MixtureSignal(ItemSignal sasrec, ItemSignal transitions, double alpha) {
     if (!(alpha >= 0 && alpha <= 1)) {
       throw new IllegalArgumentException("the mixture's SASRec weight must be in [0, 1], got " + alpha);
     }
@@ -82,11 +77,11 @@ public final class MixtureSignal implements ItemSignal {
     }
     ItemSignal s = signals.signal(SasRec.NAME);
     ItemSignal t = signals.signal(TransitionSignal.NAME);
-    if (s == null || !(t instanceof TransitionSignal ts)) {
+    if (s == null || t == null) {
       throw new IllegalArgumentException("mixture signal '" + name + "' needs SASRec and the transition counts; "
           + "this release lacks " + (s == null ? "SASRec" : "the transition counts"));
     }
-    return new MixtureSignal(s, ts.model(), a);
+    return new MixtureSignal(s, t, a);
   }
 
   public double alpha() {
@@ -100,30 +95,16 @@ public final class MixtureSignal implements ItemSignal {
 
   @Override
   public float[] scores(int[] historyRows) {
-    float[] logits = sasrec.scores(historyRows);
-    Set<Integer> seen = new java.util.HashSet<>();
-    for (int r : historyRows) {
-      seen.add(r);
-    }
-    int[] all = new int[logits.length];
-    for (int r = 0; r < all.length; r++) {
-      all[r] = r;
-    }
-    double[] logP = sasrec.logProbabilities(logits, seen, all);
-    Catalogue c = transitions.catalogue();
-    List<String> history = new ArrayList<>(historyRows.length);
-    for (int r : historyRows) {
-      history.add(c.get(r).id());
-    }
-    float[] counts = transitions.probabilities(history);
+    float[] p = sasrec.distribution(historyRows);
+    float[] q = transitions.distribution(historyRows);
     boolean anyCount = false;
-    for (float v : counts) {
+    for (float v : q) {
       anyCount |= v > 0;
     }
     double a = anyCount ? alpha : 1;
-    float[] out = new float[logits.length];
+    float[] out = new float[p.length];
     for (int r = 0; r < out.length; r++) {
-      out[r] = seen.contains(r) ? 0f : (float) (a * Math.exp(logP[r]) + (1 - a) * counts[r]);
+      out[r] = (float) (a * p[r] + (1 - a) * q[r]);
     }
     return out;
   }

@@ -30,14 +30,25 @@ public final class TransitionSignal implements ItemSignal {
   @Override
   public float[] scores(int[] historyRows) {
     Catalogue c = model.catalogue();
+    float[] out = new float[c.size()];
+    for (TransitionModel.Scored s : model.next(ids(historyRows), c.size())) {
+      out[s.row()] = (float) s.score();
+    }
+    return out;
+  }
+
+  /** The counts' own distribution ({@link TransitionModel#probabilities}): 0 where no recent item leads. */
+  @Override
+  public float[] distribution(int[] historyRows) {
+    return model.probabilities(ids(historyRows));
+  }
+
+  private List<String> ids(int[] historyRows) {
+    Catalogue c = model.catalogue();
     List<String> history = new ArrayList<>(historyRows.length);
     for (int r : historyRows) {
       history.add(c.get(r).id());
     }
-    float[] out = new float[c.size()];
-    for (TransitionModel.Scored s : model.next(history, c.size())) {
-      out[s.row()] = (float) s.score();
-    }
-    return out;
+    return history;
   }
 }

@@ -47,7 +47,7 @@ class MixtureSignalTest {
 
   @Test
   void interpolatesSasRecsSoftmaxOverUnseenItemsWithTheTransitionsDistribution() {
-    float[] s = new MixtureSignal(LOGITS, transitions, 0.25).scores(new int[] {0}); // history: a
+    float[] s = new MixtureSignal(LOGITS, new TransitionSignal(transitions), 0.25).scores(new int[] {0}); // history: a
     assertThat(s[0]).isZero();
     assertThat((double) s[1]).isCloseTo(0.25 * softmax(1, 1, 2, 3) + 0.75, within(1e-6)); // a -> b always
     assertThat((double) s[2]).isCloseTo(0.25 * softmax(2, 1, 2, 3), within(1e-6));
@@ -56,7 +56,7 @@ class MixtureSignalTest {
 
   @Test
   void noRecordedSuccessor_sasRecAlone() {
-    float[] s = new MixtureSignal(LOGITS, transitions, 0.25).scores(new int[] {3}); // d has no successors
+    float[] s = new MixtureSignal(LOGITS, new TransitionSignal(transitions), 0.25).scores(new int[] {3}); // d has no successors
     assertThat((double) s[0]).isCloseTo(softmax(0, 0, 1, 2), within(1e-6));
     assertThat(s[3]).isZero();
   }
@@ -82,6 +82,6 @@ class MixtureSignalTest {
     assertThatThrownBy(() -> MixtureSignal.resolve("mix(sasrec=0.3,transitions=0.7)",
         Map.<String, ItemSignal>of("transitions", new TransitionSignal(transitions))::get))
         .hasMessageContaining("lacks SASRec");
-    assertThatThrownBy(() -> new MixtureSignal(LOGITS, transitions, 1.5)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> new MixtureSignal(LOGITS, new TransitionSignal(transitions), 1.5)).hasMessageContaining("[0, 1]");
   }
 }

@@ -17,7 +17,8 @@ final class Memo {
   private Memo() {}
 
   static ItemSignal signal(ItemSignal s) {
-    Map<int[], float[]> cache = Collections.synchronizedMap(new IdentityHashMap<>());
+    Map<int[], float[]> scores = Collections.synchronizedMap(new IdentityHashMap<>());
+    Map<int[], float[]> distributions = Collections.synchronizedMap(new IdentityHashMap<>());
     return new ItemSignal() {
       @Override
       public String name() {
@@ -26,7 +27,17 @@ final class Memo {
 
       @Override
       public float[] scores(int[] historyRows) {
-        return cache.computeIfAbsent(historyRows, s::scores).clone();
+        return scores.computeIfAbsent(historyRows, s::scores).clone();
+      }
+
+      @Override
+      public double[] logProbabilities(float[] scores, java.util.Set<Integer> excludedRows, int[] rows) {
+        return s.logProbabilities(scores, excludedRows, rows);
+      }
+
+      @Override
+      public float[] distribution(int[] historyRows) {
+        return distributions.computeIfAbsent(historyRows, s::distribution).clone();
       }
     };
   }
