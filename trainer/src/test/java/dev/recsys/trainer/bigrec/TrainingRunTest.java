@@ -119,7 +119,7 @@ class TrainingRunTest {
           java.util.Set.of(ServingPipeline.Kind.RERANK))).run("bigrec", splits.valid(), splits.test(), QUIET_EVAL);
       assertThat(narrowed.families()).containsExactly("llm-rerank");
       assertThat(narrowed.bestByKind()).containsOnlyKeys("llm-rerank", "sasrec+llm-rerank", "transitions+llm-rerank",
-          "sequential");
+          "mix+llm-rerank", "sequential", "mix");
       assertThat(narrowed.rows()).extracting(EvalReport.Row::method).noneMatch(m -> m.startsWith("BIGRec")
           || m.startsWith("D3"));
       assertThat(narrowed.markdown()).contains("the LLM families llm-rerank.");
@@ -127,13 +127,14 @@ class TrainingRunTest {
       assertThat(narrowed.rows().get(2)).isEqualTo(report.rows().get(2));
     }
     assertThat(report.rows()).extracting(EvalReport.Row::method).startsWith("popularity", "item-to-item transitions",
-        "SASRec", "BIGRec (top beam, L2 grounding)");
+        "SASRec", "SASRec and transitions mixed", "BIGRec (top beam, L2 grounding)");
     assertThat(report.rows()).filteredOn(EvalReport.Row::served).hasSize(1);
     assertThat(report.rows()).allSatisfy(r -> assertThat(r.whole().samples()).isEqualTo(20));
     assertThat(report.servingValidNdcg10()).isGreaterThanOrEqualTo(report.bestNonLlmValidNdcg10());
     assertThat(report.validation().get(0).validNdcg10()).isEqualTo(report.servingValidNdcg10());
     assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
-        "sasrec+llm-rerank", "transitions+llm-rerank");
+        "sasrec+llm-rerank", "transitions+llm-rerank", "mix", "mix+llm-rerank");
+    assertThat(report.bestByKind().get("mix").pipeline().grounding().signal()).startsWith("mix(sasrec=");
     assertThat(dir.resolve(RunServing.DIR).resolve(HnswItemIndex.LLM_FILE_NAME)).isRegularFile();
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
     EvalReport read = RunReleases.readEval(dir);
