@@ -75,23 +75,14 @@ public final class PipelineGeneration {
    * at zero (they cannot be generated).
    */
   static float[] assistant(float[] scores, Set<Integer> excludedRows) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int r = 0; r < scores.length; r++) {
-      if (!excludedRows.contains(r)) {
-        max = Math.max(max, scores[r]);
-      }
+    int[] all = new int[scores.length];
+    for (int r = 0; r < all.length; r++) {
+      all[r] = r;
     }
-    double[] e = new double[scores.length];
-    double sum = 0;
-    for (int r = 0; r < scores.length; r++) {
-      if (!excludedRows.contains(r)) {
-        e[r] = Math.exp(scores[r] - max);
-        sum += e[r];
-      }
-    }
+    double[] logP = ItemSignal.logSoftmax(scores, excludedRows, all);
     float[] p = new float[scores.length];
     for (int r = 0; r < p.length; r++) {
-      p[r] = sum > 0 ? (float) (e[r] / sum) : 0f;
+      p[r] = excludedRows.contains(r) ? 0f : (float) Math.exp(logP[r]);
     }
     return p;
   }
