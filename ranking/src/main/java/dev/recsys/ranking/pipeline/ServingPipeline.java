@@ -101,7 +101,10 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
         throw new IllegalArgumentException("gamma must be in [0, 100], got " + gamma);
       }
       if (signal == null || signal.isBlank()) {
-        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions or none)");
+        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions, a mixture or none)");
+      }
+      if (MixtureSignal.isMixture(signal)) {
+        MixtureSignal.alphaOf(signal); // a malformed mixture is refused with the manifest, not per request
       }
     }
 

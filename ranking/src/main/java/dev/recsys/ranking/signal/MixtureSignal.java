@@ -59,6 +59,22 @@ public final class MixtureSignal implements ItemSignal {
     if (!isMixture(name)) {
       return null;
     }
+    double a = alphaOf(name);
+    ItemSignal s = signals.signal(SasRec.NAME);
+    ItemSignal t = signals.signal(TransitionSignal.NAME);
+    if (s == null || t == null) {
+      throw new IllegalArgumentException("mixture signal '" + name + "' needs SASRec and the transition counts; "
+          + "this release lacks " + (s == null ? "SASRec" : "the transition counts"));
+    }
+    return new MixtureSignal(s, t, a);
+  }
+
+  /**
+   * SASRec's weight in a mixture's name.
+   *
+   * @throws IllegalArgumentException when the name is malformed (weights not summing to 1, out of [0, 1])
+   */
+  public static double alphaOf(String name) {
     Matcher m = NAME.matcher(name);
     double a;
     double b;
@@ -75,13 +91,7 @@ public final class MixtureSignal implements ItemSignal {
     if (Math.abs(a + b - 1) > 1e-9 || a < 0 || a > 1) {
       throw new IllegalArgumentException("mixture signal '" + name + "': weights must be in [0, 1] and sum to 1");
     }
-    ItemSignal s = signals.signal(SasRec.NAME);
-    ItemSignal t = signals.signal(TransitionSignal.NAME);
-    if (s == null || t == null) {
-      throw new IllegalArgumentException("mixture signal '" + name + "' needs SASRec and the transition counts; "
-          + "this release lacks " + (s == null ? "SASRec" : "the transition counts"));
-    }
-    return new MixtureSignal(s, t, a);
+    return a;
   }
 
   public double alpha() {

@@ -93,6 +93,10 @@ class ServingPipelineTest {
     assertThat(rerank.generationNeedsSequential()).isTrue();
     assertThat(ServingPipeline.fromParams(rerank.toParams(), 1, 1)).isEqualTo(rerank);
     assertThat(ServingPipeline.withoutTexts(rerank)).isEqualTo(alone);
+    Map<String, String> malformed = new HashMap<>(rerank.toParams());
+    malformed.put("pipeline.signal", "mix(sasrec=0.4,transitions=0.9)");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(malformed, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sum to 1");
   }
 
   @Test

@@ -154,6 +154,17 @@ class SnapshotLoaderTest {
   }
 
   @Test
+  void refusesAMixtureOfSignalsTheReleaseLacks() throws Exception {
+    var mix = dev.recsys.ranking.pipeline.ServingPipeline.sequential("mix(sasrec=0.4,transitions=0.6)");
+    String noTransitions = publishWithSequential(mix, List.of("i0", "i1", "i2"), false);
+    assertThatThrownBy(() -> load(noTransitions)).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("manifest.json").hasMessageContaining("lacks the transition counts");
+    String noSasRec = publishWithSequential(mix, null, false);
+    assertThatThrownBy(() -> load(noSasRec)).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("sasrec.safetensors").hasMessageContaining("missing");
+  }
+
+  @Test
   void refusesAMalformedPipeline() throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
     String r = publish("enc", 4, 3, 3, 3);
