@@ -106,6 +106,11 @@ class RecommendEndToEndTest {
     assertStatus(request(h, 10).setNumCandidates(0).build(), Status.Code.INVALID_ARGUMENT, "num_candidates");
     assertStatus(request(h, 10).setPopularityWeight(-2).build(), Status.Code.INVALID_ARGUMENT, "popularity_weight");
     assertStatus(request(h, 10).setTenant("").build(), Status.Code.INVALID_ARGUMENT, "tenant: is required");
+    // values too long to echo are quoted cut (echoed whole, they overflowed the trailer: INTERNAL, RST_STREAM)
+    assertStatus(request(h, 10).setTenant("t".repeat(100_000)).build(), Status.Code.INVALID_ARGUMENT,
+        "(100000 characters) is not a valid tenant name");
+    assertStatus(request(List.of("1", "x".repeat(200_000)), 10).build(), Status.Code.INVALID_ARGUMENT,
+        "(200000 characters) at position(s) [1]");
     assertStatus(request(h, 10).setTenant("no-such-tenant").build(), Status.Code.NOT_FOUND,
         "tenant 'no-such-tenant' is unknown");
   }

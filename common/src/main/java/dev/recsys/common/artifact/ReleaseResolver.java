@@ -32,12 +32,13 @@ public final class ReleaseResolver {
     return watcher.release(tenant, pinned).orElseThrow(() -> {
       String owner = watcher.ownerOf(pinned).orElse(null);
       if (owner != null) {
-        return RequestException.denied("release '" + pinned + "' belongs to another tenant; tenant '" + tenant
-            + "' may only use its own releases");
+        return RequestException.denied("release " + RequestException.quote(pinned) + " belongs to another tenant; "
+            + "tenant " + RequestException.quote(tenant) + " may only use its own releases");
       }
       List<String> loaded = watcher.loaded(tenant);
-      return RequestException.releaseNotLoaded("release '" + pinned + "' is not loaded for tenant '" + tenant
-          + "' (loaded: " + String.join(", ", loaded) + "); pin the request to a loaded release", loaded);
+      return RequestException.releaseNotLoaded("release " + RequestException.quote(pinned) + " is not loaded for tenant "
+          + RequestException.quote(tenant) + " (loaded: " + String.join(", ", loaded)
+          + "); pin the request to a loaded release", loaded);
     });
   }
 }

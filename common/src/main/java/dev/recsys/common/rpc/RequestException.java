@@ -22,9 +22,48 @@ public final class RequestException extends RuntimeException {
   }
 
   private RequestException(Status.Code code, String message, List<String> loadedReleases) {
-    super(message);
+    super(capped(message));
     this.code = code;
     this.loadedReleases = List.copyOf(loadedReleases);
+  }
+
+  /**
+   * The longest message sent: the status message travels in an HTTP/2 trailer, and one over the
+   * peer's header limit (8 KiB by default) resets the stream, which the caller sees as INTERNAL.
+   */
+  public static final int MAX_MESSAGE = 1024;
+  /** The most characters of a caller's value quoted back in a message ({@link #quote}). */
+  public static final int MAX_QUOTED = 64;
+
+  /**
+   * A value the caller sent, quoted for a message: as it is when short and printable; otherwise its
+   * first characters (control characters escaped as backslash-u and four hex digits), and how long
+   * it was, e.g.
+   * {@code 'aaaa…' (100000 characters)}.
+   */
+  public static String quote(String value) {
+    StringBuilder b = new StringBuilder("'");
+    int n = Math.min(value.length(), MAX_QUOTED);
+    if (n < value.length() && Character.isHighSurrogate(value.charAt(n - 1))) {
+      n--; // never cut a surrogate pair in two
+    }
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    if (value.length() > n) {
+      return b.append("…' (").append(value.length()).append(" characters)").toString();
+    }
+    return b.append('\'').toString();
+  }
+
+  private static String capped(String message) {
+    return message.length() <= MAX_MESSAGE ? message
+        : message.substring(0, MAX_MESSAGE - 20) + "… (message cut)";
   }
 
   public Status.Code code() {

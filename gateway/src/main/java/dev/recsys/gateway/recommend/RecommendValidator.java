@@ -28,8 +28,8 @@ final class RecommendValidator {
       throw RequestException.invalid("tenant", "is required (e.g. \"default\")");
     }
     if (!Names.isValidTenant(req.getTenant())) {
-      throw RequestException.invalid("tenant", "'" + req.getTenant()
-          + "' is not a valid tenant name: use 1-63 lower-case letters, digits or '-'");
+      throw RequestException.invalid("tenant", RequestException.quote(req.getTenant())
+          + " is not a valid tenant name: use 1-63 lower-case letters, digits or '-'");
     }
     if (req.getHistoryCount() == 0) {
       throw RequestException.invalid("history", "is empty; send at least one item id the user interacted with, "
@@ -69,7 +69,7 @@ final class RecommendValidator {
     if (!unknown.isEmpty()) {
       int shown = Math.min(5, unknown.size());
       throw RequestException.invalid("history", unknown.size() + " unknown item id(s) for tenant '" + req.getTenant()
-          + "': " + String.join(", ", unknown.subList(0, shown).stream().map(s -> "'" + s + "'").toList())
+          + "': " + String.join(", ", unknown.subList(0, shown).stream().map(RequestException::quote).toList())
           + (unknown.size() > shown ? ", ..." : "") + " at position(s) " + positions.subList(0, shown)
           + "; remove them or send ids from the tenant's catalogue");
     }

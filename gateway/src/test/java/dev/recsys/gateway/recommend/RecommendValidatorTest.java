@@ -64,4 +64,13 @@ class RecommendValidatorTest {
     invalid(() -> v.validateItems(ok().addHistory("9").addHistory("2").addHistory("7").build(), catalogue), "history",
         "2 unknown item id(s) for tenant 'default': '9', '7' at position(s) [1, 3]");
   }
+
+  @Test
+  void hugeValuesAreQuotedCut_soTheStatusFitsItsTrailer() {
+    // a 100,000-character tenant echoed whole overflowed the HTTP/2 trailer: the caller saw INTERNAL
+    invalid(() -> v.validateShape(ok().setTenant("t".repeat(100_000)).build()), "tenant", "(100000 characters) is "
+        + "not a valid tenant name");
+    invalid(() -> v.validateItems(ok().addHistory("i".repeat(1_000_000)).build(), catalogue), "history",
+        "(1000000 characters) at position(s) [1]");
+  }
 }
