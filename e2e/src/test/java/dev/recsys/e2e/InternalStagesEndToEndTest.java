@@ -100,6 +100,11 @@ class InternalStagesEndToEndTest {
             Status.Code.INVALID_ARGUMENT, "history[0].item_id: 'no-such-item' is not in the catalogue");
         status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default").setNumCandidates(5).build()),
             Status.Code.INVALID_ARGUMENT, "history: at least one item is required");
+        status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("t".repeat(100_000))
+            .addHistory(HistoryItem.newBuilder().setItemId("1")).setNumCandidates(5).build()),
+            Status.Code.INVALID_ARGUMENT, "(100000 characters) is not a valid tenant name");
+        status(() -> grounding.ground(GroundRequest.newBuilder().setTenant("t".repeat(100_000)).addTexts("x").setK(3)
+            .build()), Status.Code.INVALID_ARGUMENT, "(100000 characters) is not a valid tenant name");
         status(() -> generator.generate(GenerateRequest.newBuilder().setTenant("default")
             .addHistory(HistoryItem.newBuilder().setItemId("1")).setNumCandidates(33).build()),
             Status.Code.INVALID_ARGUMENT, "num_candidates: must be in 1..32");

@@ -1,5 +1,6 @@
 package dev.recsys.gateway.recommend;
 
+import dev.recsys.common.rpc.RequestParsing;
 import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.GatewayConfig;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,7 @@ import io.smallrye.common.annotation.Blocking;
 /** gRPC endpoint of the public {@code recsys.recommend.v1.RecommendService}. */
 @GrpcService
 @Blocking
-public class RecommendGrpcService extends RecommendServiceGrpc.RecommendServiceImplBase {
+public class RecommendGrpcService implements RecommendServiceGrpc.AsyncService, io.grpc.BindableService {
   private final RecommendHandler handler;
   private final AdmissionControl admission;
 
@@ -28,5 +29,11 @@ public class RecommendGrpcService extends RecommendServiceGrpc.RecommendServiceI
   @Override
   public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> responses) {
     UnaryCalls.respond(responses, () -> admission.run(() -> handler.recommend(request)));
+  }
+
+  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  @Override
+  public io.grpc.ServerServiceDefinition bindService() {
+    return RequestParsing.strict(RecommendServiceGrpc.bindService(this));
   }
 }

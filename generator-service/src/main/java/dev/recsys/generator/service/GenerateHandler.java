@@ -72,7 +72,8 @@ public class GenerateHandler {
       if (title.isEmpty()) {
         final int pos = i;
         title = catalogue.find(h.getItemId()).map(Item::title).orElseThrow(() -> RequestException.invalid(
-            "history[" + pos + "].item_id", "'" + h.getItemId() + "' is not in the catalogue of this release"));
+            "history[" + pos + "].item_id", RequestException.quote(h.getItemId())
+                + " is not in the catalogue of this release"));
       }
       out.add(new GenerationBackend.HistoryEntry(h.getItemId(), title));
     }
@@ -81,8 +82,8 @@ public class GenerateHandler {
 
   private void validate(GenerateRequest req) {
     if (!Names.isValidTenant(req.getTenant())) {
-      throw RequestException.invalid("tenant", "'" + req.getTenant()
-          + "' is not a valid tenant name (1-63 lower-case letters, digits or '-')");
+      throw RequestException.invalid("tenant", RequestException.quote(req.getTenant())
+          + " is not a valid tenant name (1-63 lower-case letters, digits or '-')");
     }
     if (req.getHistoryCount() == 0) {
       throw RequestException.invalid("history", "at least one item is required");
@@ -92,8 +93,18 @@ public class GenerateHandler {
           + config.maxHistory() + " are allowed");
     }
     for (int i = 0; i < req.getHistoryCount(); i++) {
-      if (req.getHistory(i).getItemId().isEmpty()) {
+      HistoryItem h = req.getHistory(i);
+      if (h.getItemId().isEmpty()) {
         throw RequestException.invalid("history[" + i + "].item_id", "must not be empty");
+      }
+      if (h.getItemId().length() > config.maxTitleLength()) {
+        throw RequestException.invalid("history[" + i + "].item_id", "has " + h.getItemId().length()
+            + " characters; at most " + config.maxTitleLength() + " are allowed");
+      }
+      if (h.getTitle().length() > config.maxTitleLength()) {
+        throw RequestException.invalid("history[" + i + "].title", "has " + h.getTitle().length()
+            + " characters; at most " + config.maxTitleLength() + " are allowed (or leave it empty: the "
+            + "release's catalogue has it)");
       }
     }
     if (req.getNumCandidates() < 0 || req.getNumCandidates() > config.maxCandidates()) {

@@ -1,5 +1,6 @@
 package dev.recsys.generator.service;
 
+import dev.recsys.common.rpc.RequestParsing;
 import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
@@ -11,7 +12,7 @@ import io.smallrye.common.annotation.Blocking;
 /** gRPC endpoint of {@code recsys.generator.v1.GeneratorService}; runs on worker threads. */
 @GrpcService
 @Blocking
-public class GeneratorGrpcService extends GeneratorServiceGrpc.GeneratorServiceImplBase {
+public class GeneratorGrpcService implements GeneratorServiceGrpc.AsyncService, io.grpc.BindableService {
   private final GenerateHandler handler;
 
   public GeneratorGrpcService(GenerateHandler handler) {
@@ -21,5 +22,11 @@ public class GeneratorGrpcService extends GeneratorServiceGrpc.GeneratorServiceI
   @Override
   public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
     UnaryCalls.respond(responses, () -> handler.generate(request));
+  }
+
+  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  @Override
+  public io.grpc.ServerServiceDefinition bindService() {
+    return RequestParsing.strict(GeneratorServiceGrpc.bindService(this));
   }
 }

@@ -1,5 +1,6 @@
 package dev.recsys.grounding.service;
 
+import dev.recsys.common.rpc.RequestParsing;
 import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
@@ -11,7 +12,7 @@ import io.smallrye.common.annotation.Blocking;
 /** gRPC endpoint of {@code recsys.grounding.v1.GroundingService}; runs on worker threads. */
 @GrpcService
 @Blocking
-public class GroundingGrpcService extends GroundingServiceGrpc.GroundingServiceImplBase {
+public class GroundingGrpcService implements GroundingServiceGrpc.AsyncService, io.grpc.BindableService {
   private final GroundingHandler handler;
 
   public GroundingGrpcService(GroundingHandler handler) {
@@ -21,5 +22,11 @@ public class GroundingGrpcService extends GroundingServiceGrpc.GroundingServiceI
   @Override
   public void ground(GroundRequest request, StreamObserver<GroundResponse> responses) {
     UnaryCalls.respond(responses, () -> handler.ground(request));
+  }
+
+  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  @Override
+  public io.grpc.ServerServiceDefinition bindService() {
+    return RequestParsing.strict(GroundingServiceGrpc.bindService(this));
   }
 }

@@ -76,8 +76,8 @@ public class GroundingHandler {
 
   private void validate(GroundRequest req) {
     if (!Names.isValidTenant(req.getTenant())) {
-      throw RequestException.invalid("tenant", "'" + req.getTenant()
-          + "' is not a valid tenant name (1-63 lower-case letters, digits or '-')");
+      throw RequestException.invalid("tenant", RequestException.quote(req.getTenant())
+          + " is not a valid tenant name (1-63 lower-case letters, digits or '-')");
     }
     if (req.getTextsCount() > config.maxTexts()) {
       throw RequestException.invalid("texts", req.getTextsCount() + " texts given; at most " + config.maxTexts()
@@ -85,8 +85,8 @@ public class GroundingHandler {
     }
     for (int i = 0; i < req.getTextsCount(); i++) {
       String t = req.getTexts(i);
-      if (t.isBlank()) {
-        throw RequestException.invalid("texts[" + i + "]", "must not be empty");
+      if (t.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw RequestException.invalid("texts[" + i + "]", "must not be empty (it has no visible character)");
       }
       if (t.length() > config.maxTextLength()) {
         throw RequestException.invalid("texts[" + i + "]", "has " + t.length() + " characters; at most "
