@@ -42,6 +42,35 @@ public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer
     return ranks.length == 0 ? 0 : n / ranks.length;
   }
 
+  /**
+   * The standard error of the mean per-sample difference of NDCG@10 between two rankings of the
+   * same samples ({@code sd(a_i - b_i) / sqrt(n)}): how far apart two validation scores must be
+   * before their order means more than the samples drawn.
+   */
+  public static double pairedStdError(int[] a, int[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("paired ranks of " + a.length + " and " + b.length + " samples");
+    }
+    int n = a.length;
+    if (n < 2) {
+      return 0;
+    }
+    double sum = 0;
+    double sumSq = 0;
+    for (int i = 0; i < n; i++) {
+      double d = gain(a[i]) - gain(b[i]);
+      sum += d;
+      sumSq += d * d;
+    }
+    double mean = sum / n;
+    double variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+    return Math.sqrt(variance / n);
+  }
+
+  private static double gain(int rank) {
+    return rank < 10 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
+  }
+
   /** 0-based position of {@code target} in {@code ranked}, or {@link #MISS}. */
   public static int rankOf(java.util.List<Integer> ranked, int target) {
     int r = ranked.indexOf(target);

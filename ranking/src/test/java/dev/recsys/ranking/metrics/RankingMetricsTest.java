@@ -42,4 +42,16 @@ class RankingMetricsTest {
     assertThat(RankingMetrics.rankOf(SignalRanking.top(s, seen, 4), 3)).isEqualTo(RankingMetrics.MISS);
     assertThat(SignalRanking.rank(s, seen, 2)).isEqualTo(1);
   }
+
+  @Test
+  void pairedStdError_isTheSpreadOfThePerSampleDifferences() {
+    int miss = RankingMetrics.MISS;
+    // differences 1, -1, 0, 0 (rank 0 has gain 1): mean 0, sample variance 2/3
+    int[] a = {0, miss, 5, 3};
+    int[] b = {miss, 0, 5, 3};
+    assertThat(RankingMetrics.pairedStdError(a, b)).isCloseTo(Math.sqrt(2.0 / 3 / 4), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(RankingMetrics.pairedStdError(a, a)).isZero(); // the same ranking: no noise in its margin
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RankingMetrics.pairedStdError(a, new int[] {0}))
+        .hasMessageContaining("4 and 1 samples");
+  }
 }

@@ -23,11 +23,17 @@ import java.util.Map;
  *                              name ({@code sasrec+llm-rerank}); {@code publish --pipeline} picks one
  * @param validation            every pipeline tried on validation, best first
  * @param medianGenerationMs    median generation time per sample (one request at a time) by decoding
+ * @param runnerUp              the best pipeline of the other side on validation: without the LLM when
+ *                              the serving pipeline uses it, with it otherwise (null when none was tried)
+ * @param runnerUpValidNdcg10   its validation NDCG@10
+ * @param marginStdError        the paired standard error of the serving pipeline's validation margin over
+ *                              it ({@link RankingMetrics#pairedStdError}): a margin below it is noise
  */
 public record EvalReport(String protocol, int validSamples, int testSamples, int testStrictlyLater, List<String> families,
     List<Row> rows,
     ServingPipeline serving, double servingValidNdcg10, String bestNonLlm, double bestNonLlmValidNdcg10,
-    Map<String, Candidate> bestByKind, List<Trial> validation, Map<String, Double> medianGenerationMs) {
+    Map<String, Candidate> bestByKind, List<Trial> validation, Map<String, Double> medianGenerationMs,
+    String runnerUp, double runnerUpValidNdcg10, double marginStdError) {
 
   /** The file in a run folder. */
   public static final String FILE_NAME = "eval.json";
@@ -80,6 +86,13 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
     sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "
         + "serving pipeline)%n", bestNonLlm, bestNonLlmValidNdcg10,
         bestNonLlmValidNdcg10 > 0 ? 100 * (servingValidNdcg10 / bestNonLlmValidNdcg10 - 1) : 0));
+    if (runnerUp != null) {
+      double margin = servingValidNdcg10 - runnerUpValidNdcg10;
+      sb.append(String.format(Locale.ROOT, "Margin over the best ranking %s the LLM (%s): %+.4f NDCG@10 on validation, "
+          + "paired standard error %.4f over %d samples%s%n", serving.usesLlm() ? "without" : "with", runnerUp, margin,
+          marginStdError, validSamples, margin < 2 * marginStdError ? " (within two standard errors: the choice is "
+          + "not settled by these samples)" : ""));
+    }
     if (!medianGenerationMs.isEmpty()) {
       sb.append("Generation time per sample (median, one request at a time):");
       medianGenerationMs.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.1f ms;", k, v)));

@@ -275,8 +275,14 @@ public final class Evaluation {
           .max(Comparator.comparingDouble(Scored::ndcg))
           .ifPresent(t -> byKind.put(MIX, new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       List<String> families = options.families().stream().map(Kind::label).toList();
+      // the margin of the choice over the best of the other side (with / without the LLM), and its noise
+      Scored chosen = best;
+      Scored runnerUp = serving.usesLlm() ? bestNonLlm : trials.stream().filter(t -> t.pipeline().usesLlm())
+          .max(Comparator.comparingDouble(Scored::ndcg)).orElse(null);
       return new EvalReport(protocol, valid.size(), test.size(), later, families, table, serving, best.ndcg(),
-          bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms);
+          bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms,
+          runnerUp == null ? null : runnerUp.pipeline().name(), runnerUp == null ? 0 : runnerUp.ndcg(),
+          runnerUp == null ? 0 : RankingMetrics.pairedStdError(chosen.ranks(), runnerUp.ranks()));
     }
   }
 
@@ -352,11 +358,12 @@ public final class Evaluation {
     return ServingPipeline.sequential(Grounding.NONE.equals(s) ? PopularitySignal.NAME : s);
   }
 
-  private record Scored(ServingPipeline pipeline, double ndcg) {}
+  private record Scored(ServingPipeline pipeline, double ndcg, int[] ranks) {}
 
   private static Scored score(ServedRanking served, List<EvalSample> samples, ServedRanking.Generations gen,
       ServingPipeline p) {
-    return new Scored(p, RankingMetrics.ndcg10(served.ranks(samples, p.usesLlm() ? gen : null, p, K)));
+    int[] ranks = served.ranks(samples, p.usesLlm() ? gen : null, p, K);
+    return new Scored(p, RankingMetrics.ndcg10(ranks), ranks);
   }
 
   private static java.util.Optional<ServingPipeline> bestOf(List<Scored> trials,

@@ -135,10 +135,15 @@ class TrainingRunTest {
     assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
         "sasrec+llm-rerank", "transitions+llm-rerank", "mix", "mix+llm-rerank");
     assertThat(report.bestByKind().get("mix").pipeline().grounding().signal()).startsWith("mix(sasrec=");
+    // the margin of the choice over the other side (with / without the LLM), with its noise
+    assertThat(report.runnerUp()).isNotNull();
+    assertThat(report.marginStdError()).isNotNegative();
+    assertThat(report.markdown()).contains("paired standard error");
     assertThat(dir.resolve(RunServing.DIR).resolve(HnswItemIndex.LLM_FILE_NAME)).isRegularFile();
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
     EvalReport read = RunReleases.readEval(dir);
     assertThat(read.serving()).isEqualTo(report.serving());
+    assertThat(read.marginStdError()).isEqualTo(report.marginStdError());
     assertThatThrownBy(() -> RunReleases.choose(read, "nonsense")).hasMessageContaining("bigrec-union");
 
     // the run ships in a release exactly as evaluated: base, adapter, the serving files, SASRec, pipeline
