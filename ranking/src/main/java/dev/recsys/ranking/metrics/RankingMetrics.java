@@ -22,8 +22,8 @@ public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer
       for (int r : ranks) {
         if (r < k) {
           h += 1;
-          n += 1.0 / (Math.log(r + 2) / Math.log(2));
         }
+        n += gain(r, k);
       }
       ndcg.put(k, ranks.length == 0 ? 0 : n / ranks.length);
       hr.put(k, ranks.length == 0 ? 0 : h / ranks.length);
@@ -35,9 +35,7 @@ public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer
   public static double ndcg10(int[] ranks) {
     double n = 0;
     for (int r : ranks) {
-      if (r < 10) {
-        n += 1.0 / (Math.log(r + 2) / Math.log(2));
-      }
+      n += gain(r, 10);
     }
     return ranks.length == 0 ? 0 : n / ranks.length;
   }
@@ -58,7 +56,7 @@ public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer
     double sum = 0;
     double sumSq = 0;
     for (int i = 0; i < n; i++) {
-      double d = gain(a[i]) - gain(b[i]);
+      double d = gain(a[i], 10) - gain(b[i], 10);
       sum += d;
       sumSq += d * d;
     }
@@ -67,8 +65,9 @@ public record RankingMetrics(int samples, Map<Integer, Double> ndcg, Map<Integer
     return Math.sqrt(variance / n);
   }
 
-  private static double gain(int rank) {
-    return rank < 10 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
+  /** One sample's NDCG@k: {@code 1 / log2(rank + 2)} inside the cutoff, else 0. */
+  private static double gain(int rank, int k) {
+    return rank < k ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
   }
 
   /** 0-based position of {@code target} in {@code ranked}, or {@link #MISS}. */

@@ -75,15 +75,7 @@ public final class PipelineGeneration {
    * at zero (they cannot be generated).
    */
   static float[] assistant(float[] scores, Set<Integer> excludedRows) {
-    int[] all = new int[scores.length];
-    for (int r = 0; r < all.length; r++) {
-      all[r] = r;
-    }
-    double[] logP = ItemSignal.logSoftmax(scores, excludedRows, all);
-    float[] p = new float[scores.length];
-    for (int r = 0; r < p.length; r++) {
-      p[r] = excludedRows.contains(r) ? 0f : (float) Math.exp(logP[r]);
-    }
-    return p;
+    return ItemSignal.probabilities(scores.length, excludedRows,
+        rows -> ItemSignal.logSoftmax(scores, excludedRows, rows));
   }
 }

@@ -48,18 +48,24 @@ public interface ItemSignal {
    */
   default float[] distribution(int[] historyRows) {
     float[] scores = scores(historyRows);
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
-    for (int r : historyRows) {
-      seen.add(r);
-    }
-    int[] all = new int[scores.length];
-    for (int r = 0; r < all.length; r++) {
+    java.util.Set<Integer> seen = SignalRanking.seen(historyRows);
+    return probabilities(scores.length, seen, rows -> logProbabilities(scores, seen, rows));
+  }
+
+  /**
+   * {@code P(row) = exp(log P(row))} for every one of {@code size} catalogue rows, 0 for the
+   * excluded ones, from a function giving {@code log P} of the rows it is handed.
+   */
+  static float[] probabilities(int size, java.util.Set<Integer> excludedRows,
+      java.util.function.Function<int[], double[]> logProbabilities) {
+    int[] all = new int[size];
+    for (int r = 0; r < size; r++) {
       all[r] = r;
     }
-    double[] logP = logProbabilities(scores, seen, all);
-    float[] out = new float[scores.length];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = seen.contains(r) ? 0f : (float) Math.exp(logP[r]);
+    double[] logP = logProbabilities.apply(all);
+    float[] out = new float[size];
+    for (int r = 0; r < size; r++) {
+      out[r] = excludedRows.contains(r) ? 0f : (float) Math.exp(logP[r]);
     }
     return out;
   }

@@ -48,7 +48,10 @@ public final class GroundingSnapshot implements AutoCloseable {
     this.pipeline = pipeline;
     this.owned = List.copyOf(owned);
     String w = pipeline.grounding().signal();
-    if (!ServingPipeline.Grounding.NONE.equals(w) && find(w) == null) {
+    if (MixtureSignal.isMixture(w)) {
+      this.signals.put(w, MixtureSignal.resolve(w, this.signals::get)); // built once per release, not per request
+    }
+    if (!ServingPipeline.Grounding.NONE.equals(w) && !this.signals.containsKey(w)) {
       throw new IllegalArgumentException("pipeline " + pipeline.name() + " re-weights by '" + w
           + "', which this release lacks (it has " + this.signals.keySet() + ")");
     }
@@ -95,8 +98,8 @@ public final class GroundingSnapshot implements AutoCloseable {
   }
 
   /**
-   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}, a
-   * mixture of the last two), or null for {@code none}.
+   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}, or
+   * the serving pipeline's mixture of the last two), or null for {@code none}.
    *
    * @throws IllegalArgumentException when the release has no such signal
    */
@@ -104,18 +107,12 @@ public final class GroundingSnapshot implements AutoCloseable {
     if (ServingPipeline.Grounding.NONE.equals(name)) {
       return null;
     }
-    ItemSignal s = find(name);
+    ItemSignal s = signals.get(name);
     if (s == null) {
       throw new IllegalArgumentException("signal '" + name + "' is not available in this release; it has "
           + signals.keySet());
     }
     return s;
-  }
-
-  /** The signal of this name, or a mixture of two ({@link MixtureSignal}); null when the release has none such. */
-  private ItemSignal find(String name) {
-    ItemSignal s = signals.get(name);
-    return s != null ? s : MixtureSignal.resolve(name, signals::get);
   }
 
   /** The names of the signals this release has. */

@@ -276,13 +276,12 @@ public final class Evaluation {
           .ifPresent(t -> byKind.put(MIX, new EvalReport.Candidate(t.pipeline(), t.ndcg())));
       List<String> families = options.families().stream().map(Kind::label).toList();
       // the margin of the choice over the best of the other side (with / without the LLM), and its noise
-      Scored chosen = best;
       Scored runnerUp = serving.usesLlm() ? bestNonLlm : trials.stream().filter(t -> t.pipeline().usesLlm())
           .max(Comparator.comparingDouble(Scored::ndcg)).orElse(null);
       return new EvalReport(protocol, valid.size(), test.size(), later, families, table, serving, best.ndcg(),
           bestNonLlm.pipeline().name(), bestNonLlm.ndcg(), byKind, tried, ms,
           runnerUp == null ? null : runnerUp.pipeline().name(), runnerUp == null ? 0 : runnerUp.ndcg(),
-          runnerUp == null ? 0 : RankingMetrics.pairedStdError(chosen.ranks(), runnerUp.ranks()));
+          runnerUp == null ? 0 : RankingMetrics.pairedStdError(best.ranks(), runnerUp.ranks()));
     }
   }
 
