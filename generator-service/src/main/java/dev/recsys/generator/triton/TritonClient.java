@@ -202,7 +202,7 @@ public final class TritonClient implements AutoCloseable {
       return RequestException.deadline("Triton did not answer within " + timeout + " ms");
     }
     return RequestException.unavailable("Triton inference failed: " + e.getStatus().getCode() + " "
-        + e.getStatus().getDescription());
+        + ModelErrors.summary(e.getStatus().getDescription()));
   }
 
   /** One request on a ModelStreamInfer stream: the response with text, up to the final flag. */
