@@ -20,6 +20,7 @@ import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.MixtureSignal;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.SignalRanking;
 import dev.recsys.ranking.signal.TransitionSignal;
@@ -141,12 +142,15 @@ public final class QualityBench implements Callable<Integer> {
         ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), SnapshotLoader.itemIds(catalogue)) : null;
     if (sasrec != null) {
       baselines.put("SASRec", sasrec);
-      // the release's own mixture of the two, when it ranks by one: the served pipeline without its LLM
-      String w = ServingPipeline.fromParams(manifest.params(), 1, 1).grounding().signal();
-      if (MixtureSignal.isMixture(w)) {
-        baselines.put("SASRec and transitions mixed, " + w, MixtureSignal.resolve(w,
-            n -> n.equals(SasRec.NAME) ? sasrec : n.equals(TransitionSignal.NAME) ? transitions : null));
-      }
+    }
+    SimilarItemsSignal similar = SnapshotLoader.similar(dir, manifest, catalogue);
+    baselines.put("content similarity", similar);
+    // the release's own mixture, when it ranks by one: the served pipeline without its LLM
+    String w = ServingPipeline.fromParams(manifest.params(), 1, 1).grounding().signal();
+    if (MixtureSignal.isMixture(w)) {
+      Map<String, ItemSignal> parts = Map.of(TransitionSignal.NAME, transitions, SimilarItemsSignal.NAME, similar);
+      baselines.put("signals mixed, " + w, MixtureSignal.resolve(w,
+          n -> n.equals(SasRec.NAME) ? sasrec : parts.get(n)));
     }
     try {
       report(answers, catalogue, baselines, manifest);

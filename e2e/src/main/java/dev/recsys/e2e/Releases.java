@@ -57,7 +57,14 @@ public final class Releases {
   public ReleaseManifest publishRun(String tenant, Dataset d, Splits splits, Path runDir, String kind)
       throws IOException {
     EvalReport eval = RunReleases.readEval(runDir);
-    ReleaseBuilder.LlmRun run = RunReleases.llmRun(runDir, eval, RunReleases.choose(eval, kind));
+    return publishRun(tenant, d, splits, runDir, RunReleases.choose(eval, kind));
+  }
+
+  /** As {@link #publishRun(String, Dataset, Splits, Path, String)}, serving a given pipeline (and its validation score). */
+  public ReleaseManifest publishRun(String tenant, Dataset d, Splits splits, Path runDir, EvalReport.Candidate chosen)
+      throws IOException {
+    EvalReport eval = RunReleases.readEval(runDir);
+    ReleaseBuilder.LlmRun run = RunReleases.llmRun(runDir, eval, chosen);
     return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
         0.0, "e2e", false, run), n -> { });
   }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What the trainer's evaluation ranks is what the running services serve: for test histories and
  * one evaluated run published under each kind of serving pipeline (one tenant each), the gateway's
  * generated texts equal the offline generation, and its items and scores equal the offline
- * grounding of those texts, item for item.
+ * grounding of those texts, item for item. Besides the pipelines evaluation chose, a mixture of
+ * every signal (content similarity included) alone and re-ranked by the LLM.
  */
 class ServedPathParityEndToEndTest {
   @TempDir Path dir;
@@ -47,8 +48,21 @@ class ServedPathParityEndToEndTest {
     tenants.put("sequential", eval.bestByKind().get("sequential").pipeline());
     tenants.put("mix", eval.bestByKind().get("mix").pipeline());
     tenants.put("rerank-mix", eval.bestByKind().get("mix+llm-rerank").pipeline());
+    // every component of a mixture, whatever validation chose: alone, and its candidates re-ranked by the LLM
+    String all = "mix(sasrec=0.2,transitions=0.4,similar=0.4)";
+    ServingPipeline rerankMix = eval.bestByKind().get("mix+llm-rerank").pipeline();
+    ServingPipeline.Grounding g = rerankMix.grounding();
+    Map<String, ServingPipeline> explicit = new LinkedHashMap<>();
+    explicit.put("similar-mix", ServingPipeline.sequential(all));
+    explicit.put("rerank-similar-mix", rerankMix.withGrounding(new ServingPipeline.Grounding(g.pool(),
+        g.signalCandidates(), all, g.gamma())));
+    tenants.putAll(explicit);
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
       for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {
+        if (explicit.containsKey(t.getKey())) {
+          r.publishRun(t.getKey(), d, splits, run, new EvalReport.Candidate(t.getValue(), 0));
+          continue;
+        }
         String kind = t.getKey().equals("chosen") ? null
             : t.getKey().equals("mix") ? "mix" : t.getKey().equals("rerank-mix") ? "mix+llm-rerank"
             : t.getValue().kind() == ServingPipeline.Kind.RERANK ? t.getValue().name() : t.getValue().kind().label();

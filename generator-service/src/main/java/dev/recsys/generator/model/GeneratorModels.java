@@ -9,6 +9,7 @@ import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.MixtureSignal;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import java.util.Optional;
 
@@ -26,15 +27,23 @@ import java.util.Optional;
  * @param trtLora    the adapter as Triton's TensorRT-LLM backend takes it per request, or null
  * @param pipeline   the release's serving pipeline (how many texts, which decoding)
  * @param sequential the release's SASRec model when the pipeline's decoding uses it (D3's assistant), or null
+ * @param similar    content similarity when the pipeline ranks the candidates of a mixture with it, or null
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
-    TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential) implements AutoCloseable {
-  /** The release's signal of this name the generator may read (SASRec, the transition counts, their mixture), or null. */
+    TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential, SimilarItemsSignal similar)
+    implements AutoCloseable {
+  /**
+   * The release's signal of this name the generator may read (SASRec, the transition counts,
+   * similarity, a mixture of them), or null when it has not loaded it.
+   */
   public ItemSignal signal(String name) {
     return switch (name) {
       case SasRec.NAME -> sequential;
       case TransitionSignal.NAME -> new TransitionSignal(baseline);
-      default -> MixtureSignal.isMixture(name) && sequential != null ? MixtureSignal.resolve(name, this::signal) : null;
+      case SimilarItemsSignal.NAME -> similar;
+      default -> MixtureSignal.isMixture(name)
+          && MixtureSignal.weightsOf(name).keySet().stream().allMatch(c -> signal(c) != null)
+          ? MixtureSignal.resolve(name, this::signal) : null;
     };
   }
 

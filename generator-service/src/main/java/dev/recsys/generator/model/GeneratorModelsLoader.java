@@ -16,6 +16,8 @@ import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
+import dev.recsys.ranking.snapshot.SnapshotLoader;
 import java.nio.file.Path;
 
 /**
@@ -68,15 +70,17 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
       try {
         TensorRtLlmLora lora = TensorRtLlmLora.fromPeft(dir.resolve(ModelFiles.ADAPTER),
             ModelFiles.loraName(tenant, manifest.release()));
-        return new GeneratorModels(baseline, null, true, prompts, null, lora, pipeline, null);
+        return new GeneratorModels(baseline, null, true, prompts, null, lora, pipeline, null, null);
       } catch (RuntimeException e) {
         throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot convert the adapter for TensorRT-LLM: "
             + e.getMessage());
       }
     }
     if (!hasLlm || !loadLlm || !pipeline.usesLlm()) {
-      return new GeneratorModels(baseline, null, hasLlm, prompts, null, null, pipeline, null);
+      return new GeneratorModels(baseline, null, hasLlm, prompts, null, null, pipeline, null, null);
     }
+    SimilarItemsSignal similar = pipeline.generationNeedsSimilar()
+        ? SnapshotLoader.similar(dir, manifest, catalogue) : null;
     SasRec sequential = pipeline.generationNeedsSequential()
         ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), catalogue.items().stream().map(Item::id).toList()) : null;
     try {
@@ -84,7 +88,7 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
       try {
         TitleTrie trie = pipeline.generation().constrained()
             ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;
-        return new GeneratorModels(baseline, llm, true, prompts, trie, null, pipeline, sequential);
+        return new GeneratorModels(baseline, llm, true, prompts, trie, null, pipeline, sequential, similar);
       } catch (RuntimeException e) {
         llm.close();
         throw e;

@@ -101,10 +101,10 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
         throw new IllegalArgumentException("gamma must be in [0, 100], got " + gamma);
       }
       if (signal == null || signal.isBlank()) {
-        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions, a mixture or none)");
+        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions, similar, a mixture or none)");
       }
       if (MixtureSignal.isMixture(signal)) {
-        MixtureSignal.alphaOf(signal); // a malformed mixture is refused with the manifest, not per request
+        MixtureSignal.weightsOf(signal); // a malformed mixture is refused with the manifest, not per request
       }
     }
 
@@ -175,15 +175,27 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     return kind == Kind.RERANK ? readsSasRec(grounding.signal()) : generation.assistantWeight() > 0;
   }
 
-  /** Whether the signal of this name reads SASRec: SASRec itself, or its mixture with the transitions. */
+  /** Whether the signal of this name reads SASRec: SASRec itself, or a mixture with it. */
   private static boolean readsSasRec(String signal) {
-    return SASREC.equals(signal) || MixtureSignal.isMixture(signal);
+    return SASREC.equals(signal) || MixtureSignal.mixes(signal, SASREC);
+  }
+
+  /** Whether content similarity must be built to serve it: as W or in W's mixture. */
+  public boolean needsSimilar() {
+    return SIMILAR.equals(grounding.signal()) || MixtureSignal.mixes(grounding.signal(), SIMILAR);
+  }
+
+  /** Whether the generator needs content similarity: it ranks the candidates of a mixture with it. */
+  public boolean generationNeedsSimilar() {
+    return kind == Kind.RERANK && needsSimilar();
   }
 
   /** The sequential model's signal name. */
   public static final String SASREC = "sasrec";
   /** The transition counts' signal name. */
   public static final String TRANSITIONS = "transitions";
+  /** Content similarity's signal name ({@link dev.recsys.ranking.signal.SimilarItemsSignal}). */
+  public static final String SIMILAR = "similar";
   /** The signals whose top items the LLM can re-rank (those the generator loads). */
   public static final java.util.List<String> RERANK_SOURCES = java.util.List.of(SASREC, TRANSITIONS);
 

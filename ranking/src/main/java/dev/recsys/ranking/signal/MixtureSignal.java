@@ -1,120 +1,200 @@
 package dev.recsys.ranking.signal;
 
 import dev.recsys.ranking.sequential.SasRec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The two collaborative signals interpolated as distributions over the next item:
- * <pre>  P(j) = α P_SASRec(j) + (1 - α) P_transitions(j)</pre>
- * with {@code P_SASRec} the softmax of SASRec's logits over the unseen items and
- * {@code P_transitions} the transition counts' distribution ({@link TransitionSignal#distribution});
- * when no history item has a recorded successor, SASRec's alone. The sequential model generalises
- * where the counts are sparse, the counts are sharp where an item's successors were seen often;
- * α is chosen on validation. History items score 0.
+ * Several signals interpolated as distributions over the next item:
+ * <pre>  P(j) = Σ_c α_c P_c(j),   Σ_c α_c = 1</pre>
+ * over components c among {@link #COMPONENTS}: SASRec (the softmax of its logits over the unseen
+ * items), the transition counts ({@link TransitionSignal#distribution}, no back-off) and content
+ * similarity ({@link SimilarItemsSignal#distribution}). The sequential model generalises where the
+ * counts are sparse, the counts are sharp where an item's successors were seen often, similarity
+ * reaches items no training sequence connects. A component with no mass for a history (no recent
+ * item has a recorded successor) drops out and the others' weights are scaled up to sum 1. The
+ * weights are chosen on validation. History items score 0.
  *
- * <p>Its name carries α, e.g. {@code mix(sasrec=0.4,transitions=0.6)}: a release's manifest names
- * it as any other signal, and {@link #resolve} builds it from the release's two signals.
+ * <p>Its name carries the weights in the order of {@link #COMPONENTS}, e.g.
+ * {@code mix(sasrec=0.4,transitions=0.6)} or {@code mix(transitions=0.7,similar=0.3)}: a release's
+ * manifest names it as any other signal, and {@link #resolve} builds it from the release's signals.
  */
 public final class MixtureSignal implements ItemSignal {
-  private static final Pattern NAME = Pattern.compile("mix\\(sasrec=([0-9.]+),transitions=([0-9.]+)\\)");
+  /** The signals a mixture may mix, in the order its name lists them. */
+  public static final List<String> COMPONENTS = List.of(SasRec.NAME, TransitionSignal.NAME, SimilarItemsSignal.NAME);
+  private static final Pattern NAME = Pattern.compile("mix\\((.*)\\)");
+  private static final Pattern TERM = Pattern.compile("([a-z]+)=([0-9.]+)");
 
-  private final ItemSignal sasrec;
-  private final ItemSignal transitions;
-  private final double alpha;
+  private final List<ItemSignal> signals;
+  private final double[] weights;
 
   /**
-   * @param sasrec      SASRec's signal (its {@link ItemSignal#distribution}: the softmax of its logits)
-   * @param transitions the transition counts' signal ({@link TransitionSignal#distribution})
-   * @param alpha       SASRec's weight, in [0, 1] (kept to two decimals)
+   * @param weights each component's weight by its name, among {@link #COMPONENTS} (kept to two
+   *                decimals; at least two, each in (0, 1], summing to 1)
+   * @param signals finds the components by name
+   * @throws IllegalArgumentException when the weights are not such, or a component is missing
    */
+  public MixtureSignal(Map<String, Double> weights, ItemSignal.Lookup signals) {
+    String name = name(weights);
+    Map<String, Double> checked = weightsOf(name);
+    this.signals = new ArrayList<>();
+    this.weights = new double[checked.size()];
+    int i = 0;
+    for (Map.Entry<String, Double> e : checked.entrySet()) {
+      ItemSignal s = signals.signal(e.getKey());
+      if (s == null) {
+        throw new IllegalArgumentException("mixture signal '" + name + "' needs " + e.getKey()
+            + ", which this release lacks");
+      }
+      this.signals.add(s);
+      this.weights[i++] = e.getValue();
+    }
+  }
+
+  /** The mixture of SASRec with weight α and the transition counts with 1 - α. */
   public MixtureSignal(ItemSignal sasrec, ItemSignal transitions, double alpha) {
+    this(twoWeights(alpha), n -> n.equals(SasRec.NAME) ? sasrec : n.equals(TransitionSignal.NAME) ? transitions : null);
+  }
+
+  private static Map<String, Double> twoWeights(double alpha) {
     if (!(alpha >= 0 && alpha <= 1)) {
       throw new IllegalArgumentException("the mixture's SASRec weight must be in [0, 1], got " + alpha);
     }
-    this.sasrec = sasrec;
-    this.transitions = transitions;
-    this.alpha = Math.round(alpha * 100) / 100.0; // the name keeps two decimals
+    Map<String, Double> w = new LinkedHashMap<>();
+    w.put(SasRec.NAME, alpha);
+    w.put(TransitionSignal.NAME, 1 - alpha);
+    return w;
   }
 
-  /** The name of the mixture with SASRec weight α (two decimals). */
+  /** The name of the mixture of SASRec with weight α and the transitions (two decimals). */
   public static String name(double alpha) {
-    return String.format(Locale.ROOT, "mix(sasrec=%s,transitions=%s)", decimal(alpha), decimal(1 - alpha));
+    return name(twoWeights(alpha));
   }
 
-  /** Whether {@code name} names a mixture (which then needs SASRec and the transitions). */
+  /**
+   * The name of a mixture with these weights (two decimals, components in the order of
+   * {@link #COMPONENTS}, a zero weight left out), e.g. {@code mix(transitions=0.7,similar=0.3)}.
+   */
+  public static String name(Map<String, Double> weights) {
+    StringBuilder b = new StringBuilder("mix(");
+    List<String> unknown = new ArrayList<>(weights.keySet());
+    unknown.removeAll(COMPONENTS);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("a mixture mixes " + COMPONENTS + ", not " + unknown);
+    }
+    for (String c : COMPONENTS) {
+      Double w = weights.get(c);
+      if (w != null && Math.round(w * 100) != 0) {
+        b.append(b.length() > 4 ? "," : "").append(c).append('=').append(decimal(w));
+      }
+    }
+    return b.append(')').toString();
+  }
+
+  /** Whether {@code name} names a mixture. */
   public static boolean isMixture(String name) {
     return name != null && name.startsWith("mix(");
+  }
+
+  /** Whether {@code name} is a mixture with a positive weight on {@code component}. */
+  public static boolean mixes(String name, String component) {
+    return isMixture(name) && weightsOf(name).containsKey(component);
   }
 
   /**
    * The mixture a name describes, built from the signals {@code signals} finds by their names; null
    * when the name is no mixture.
    *
-   * @throws IllegalArgumentException when the name is malformed (weights not summing to 1, out of
-   *                                  [0, 1]) or a component is missing
+   * @throws IllegalArgumentException when the name is malformed or a component is missing
    */
   public static ItemSignal resolve(String name, ItemSignal.Lookup signals) {
-    if (!isMixture(name)) {
-      return null;
-    }
-    double a = alphaOf(name);
-    ItemSignal s = signals.signal(SasRec.NAME);
-    ItemSignal t = signals.signal(TransitionSignal.NAME);
-    if (s == null || t == null) {
-      throw new IllegalArgumentException("mixture signal '" + name + "' needs SASRec and the transition counts; "
-          + "this release lacks " + (s == null ? "SASRec" : "the transition counts"));
-    }
-    return new MixtureSignal(s, t, a);
+    return isMixture(name) ? new MixtureSignal(weightsOf(name), signals) : null;
   }
 
   /**
-   * SASRec's weight in a mixture's name.
+   * The weights in a mixture's name, by component, in its order.
    *
-   * @throws IllegalArgumentException when the name is malformed (weights not summing to 1, out of [0, 1])
+   * @throws IllegalArgumentException when the name is malformed: unknown, repeated or misordered
+   *                                  components, fewer than two, weights out of (0, 1] or not summing to 1
    */
-  public static double alphaOf(String name) {
+  public static Map<String, Double> weightsOf(String name) {
+    String usage = "write it as " + name(Map.of(TransitionSignal.NAME, 0.7, SimilarItemsSignal.NAME, 0.3))
+        + ": two or more of " + COMPONENTS + " in that order, weights in (0, 1] summing to 1";
     Matcher m = NAME.matcher(name);
-    double a;
-    double b;
-    try {
-      if (!m.matches()) {
-        throw new NumberFormatException();
+    if (!m.matches()) {
+      throw new IllegalArgumentException("malformed mixture signal '" + name + "': " + usage);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    int last = -1;
+    double sum = 0;
+    for (String term : m.group(1).split(",", -1)) {
+      Matcher t = TERM.matcher(term);
+      int at = t.matches() ? COMPONENTS.indexOf(t.group(1)) : -1;
+      double w;
+      try {
+        w = at > last ? Double.parseDouble(t.group(2)) : Double.NaN;
+      } catch (NumberFormatException e) {
+        w = Double.NaN;
       }
-      a = Double.parseDouble(m.group(1));
-      b = Double.parseDouble(m.group(2));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("malformed mixture signal '" + name + "': write it as "
-          + name(0.5) + " (weights in [0, 1] summing to 1)");
+      if (!(w > 0 && w <= 1)) {
+        throw new IllegalArgumentException("malformed mixture signal '" + name + "' at '" + term + "': " + usage);
+      }
+      out.put(t.group(1), w);
+      sum += w;
+      last = at;
     }
-    if (Math.abs(a + b - 1) > 1e-9 || a < 0 || a > 1) {
-      throw new IllegalArgumentException("mixture signal '" + name + "': weights must be in [0, 1] and sum to 1");
+    if (out.size() < 2) {
+      throw new IllegalArgumentException("mixture signal '" + name + "' has one component: " + usage);
     }
-    return a;
+    if (Math.abs(sum - 1) > 1e-6) {
+      throw new IllegalArgumentException("mixture signal '" + name + "': its weights sum to "
+          + decimal(sum) + ", not 1; " + usage);
+    }
+    return out;
   }
 
+  /** SASRec's weight (0 when it is no component). */
   public double alpha() {
-    return alpha;
+    return weightsOf(name()).getOrDefault(SasRec.NAME, 0.0);
   }
 
   @Override
   public String name() {
-    return name(alpha);
+    Map<String, Double> w = new LinkedHashMap<>();
+    for (int i = 0; i < signals.size(); i++) {
+      w.put(signals.get(i).name(), weights[i]);
+    }
+    return name(w);
   }
 
   @Override
   public float[] scores(int[] historyRows) {
-    float[] p = sasrec.distribution(historyRows);
-    float[] q = transitions.distribution(historyRows);
-    boolean anyCount = false;
-    for (float v : q) {
-      anyCount |= v > 0;
+    float[][] p = new float[signals.size()][];
+    double total = 0;
+    boolean[] has = new boolean[p.length];
+    for (int c = 0; c < p.length; c++) {
+      p[c] = signals.get(c).distribution(historyRows);
+      for (float v : p[c]) {
+        if (v > 0) {
+          has[c] = true;
+          break;
+        }
+      }
+      total += has[c] ? weights[c] : 0;
     }
-    double a = anyCount ? alpha : 1;
-    float[] out = new float[p.length];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = (float) (a * p[r] + (1 - a) * q[r]);
+    float[] out = new float[p[0].length];
+    for (int c = 0; c < p.length; c++) {
+      if (has[c]) {
+        double a = weights[c] / total;
+        for (int r = 0; r < out.length; r++) {
+          out[r] += (float) (a * p[c][r]);
+        }
+      }
     }
     return out;
   }

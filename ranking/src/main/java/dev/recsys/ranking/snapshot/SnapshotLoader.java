@@ -20,6 +20,7 @@ import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ import java.util.List;
  *   <li>Otherwise the sentence-encoder snapshot ({@code embeddings.bin}) and the release's saved
  *       HNSW index (checked against it; built when absent).</li>
  *   <li>The serving pipeline from the manifest's parameters, and the sequential model
- *       ({@code sasrec.safetensors}) when the release ships one.</li>
+ *       ({@code sasrec.safetensors}) when the release ships one; content similarity
+ *       ({@link SimilarItemsSignal}, from {@code embeddings.bin}) when the pipeline reads it.</li>
  * </ul>
  *
  * Refuses a release that is inconsistent: snapshot rows vs catalogue size vs manifest count,
@@ -88,10 +90,12 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
     }
     ItemIndex index = index(dir, manifest, HnswItemIndex.FILE_NAME, m);
     TransitionModel transitions = transitions(dir, manifest, catalogue);
+    SimilarItemsSignal similar = pipeline.needsSimilar() ? similar(snapshotFile, m) : null;
     SasRec sequential = sequential(dir, manifest, catalogue, pipeline);
     try {
-      return new GroundingSnapshot(catalogue, m, index, sentenceEncoder, signals(catalogue, transitions, sequential),
-          pipeline, sequential == null ? List.of() : List.of(sequential));
+      return new GroundingSnapshot(catalogue, m, index, sentenceEncoder,
+          signals(catalogue, transitions, sequential, similar), pipeline,
+          sequential == null ? List.of() : List.of(sequential));
     } catch (IllegalArgumentException e) {
       if (sequential != null) {
         sequential.close();
@@ -115,10 +119,11 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
       check(snapshotFile, m, encoder, catalogue, manifest.itemCount());
       ItemIndex index = index(dir, manifest, HnswItemIndex.LLM_FILE_NAME, m);
       TransitionModel transitions = transitions(dir, manifest, catalogue);
+      SimilarItemsSignal similar = pipeline.needsSimilar() ? similar(dir, manifest, catalogue) : null;
       sequential = sequential(dir, manifest, catalogue, pipeline);
       List<AutoCloseable> owned = sequential == null ? List.of(encoder) : List.of(sequential, encoder);
-      return new GroundingSnapshot(catalogue, m, index, encoder, signals(catalogue, transitions, sequential), pipeline,
-          owned);
+      return new GroundingSnapshot(catalogue, m, index, encoder, signals(catalogue, transitions, sequential, similar),
+          pipeline, owned);
     } catch (IllegalArgumentException e) {
       if (sequential != null) {
         sequential.close();
@@ -140,8 +145,12 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
         : HnswItemIndex.build(m, params);
   }
 
-  /** The signals W of a release: popularity always, the transition counts and the sequential model when present. */
-  public static List<ItemSignal> signals(Catalogue catalogue, TransitionModel transitions, SasRec sequential) {
+  /**
+   * The signals W of a release: popularity always; the transition counts, the sequential model and
+   * content similarity when present (each may be null).
+   */
+  public static List<ItemSignal> signals(Catalogue catalogue, TransitionModel transitions, SasRec sequential,
+      SimilarItemsSignal similar) {
     List<ItemSignal> out = new ArrayList<>();
     out.add(new PopularitySignal(catalogue));
     if (transitions != null) {
@@ -150,7 +159,35 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
     if (sequential != null) {
       out.add(sequential);
     }
+    if (similar != null) {
+      out.add(similar);
+    }
     return out;
+  }
+
+  /**
+   * Content similarity over a release's sentence-encoder snapshot ({@code embeddings.bin}: every
+   * release has one, whichever space grounds the LLM's texts), checked against its catalogue.
+   */
+  public static SimilarItemsSignal similar(Path dir, ReleaseManifest manifest, Catalogue catalogue) {
+    Path file = dir.resolve(SnapshotFile.FILE_NAME);
+    if (!manifest.files().containsKey(SnapshotFile.FILE_NAME)) {
+      throw new ArtifactException(file, "missing, but the release's serving pipeline reads content similarity, "
+          + "which is computed from it");
+    }
+    EmbeddingMatrix m = SnapshotFile.read(file);
+    if (m.rows() != catalogue.size()) {
+      throw new ArtifactException(file, m.rows() + " rows but the catalogue has " + catalogue.size() + " items");
+    }
+    return similar(file, m);
+  }
+
+  private static SimilarItemsSignal similar(Path file, EmbeddingMatrix m) {
+    try {
+      return SimilarItemsSignal.of(m);
+    } catch (IllegalArgumentException e) {
+      throw new ArtifactException(file, e.getMessage());
+    }
   }
 
   /** The release's transition counts, or null when it ships none. */

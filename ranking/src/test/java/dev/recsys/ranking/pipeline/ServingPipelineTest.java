@@ -96,7 +96,7 @@ class ServingPipelineTest {
     Map<String, String> malformed = new HashMap<>(rerank.toParams());
     malformed.put("pipeline.signal", "mix(sasrec=0.4,transitions=0.9)");
     assertThatThrownBy(() -> ServingPipeline.fromParams(malformed, 1, 1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("sum to 1");
+        .hasMessageContaining("sum to 1.3, not 1");
   }
 
   @Test

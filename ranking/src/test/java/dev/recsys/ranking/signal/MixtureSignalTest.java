@@ -76,12 +76,53 @@ class MixtureSignalTest {
   void malformedNamesAndMissingComponentsAreRefusedSayingWhatToWrite() {
     Map<String, ItemSignal> release = Map.of("sasrec", LOGITS, "transitions", new TransitionSignal(transitions));
     assertThatThrownBy(() -> MixtureSignal.resolve("mix(sasrec=0.3)", release::get))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mix(sasrec=0.5,transitions=0.5)");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mix(transitions=0.7,similar=0.3)");
     assertThatThrownBy(() -> MixtureSignal.resolve("mix(sasrec=0.3,transitions=0.9)", release::get))
-        .hasMessageContaining("sum to 1");
+        .hasMessageContaining("sum to 1.2, not 1");
     assertThatThrownBy(() -> MixtureSignal.resolve("mix(sasrec=0.3,transitions=0.7)",
         Map.<String, ItemSignal>of("transitions", new TransitionSignal(transitions))::get))
-        .hasMessageContaining("lacks SASRec");
+        .hasMessageContaining("needs sasrec, which this release lacks");
     assertThatThrownBy(() -> new MixtureSignal(LOGITS, new TransitionSignal(transitions), 1.5)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> MixtureSignal.weightsOf("mix(transitions=0.5,sasrec=0.5)")) // out of order
+        .hasMessageContaining("in that order");
+    assertThatThrownBy(() -> MixtureSignal.weightsOf("mix(sasrec=0.5,sasrec=0.5)")).hasMessageContaining("'sasrec=0.5'");
+    assertThatThrownBy(() -> MixtureSignal.weightsOf("mix(sasrec=0.5,knn=0.5)")).hasMessageContaining("'knn=0.5'");
+    assertThatThrownBy(() -> MixtureSignal.weightsOf("mix(sasrec=NaN,transitions=0.5)")).hasMessageContaining("malformed");
+    assertThatThrownBy(() -> MixtureSignal.weightsOf("mix(sasrec=1)")).hasMessageContaining("has one component");
+  }
+
+  /** Test double of the similarity signal: all its mass on c (the real one is tested in SimilarItemsSignalTest). */
+  static final ItemSignal ON_C = new ItemSignal() {
+    @Override
+    public String name() {
+      return "similar";
+    }
+
+    @Override
+    public float[] scores(int[] historyRows) {
+      return new float[] {0f, 0f, 1f, 0f};
+    }
+
+    @Override
+    public float[] distribution(int[] historyRows) {
+      return scores(historyRows);
+    }
+  };
+
+  @Test
+  void threeComponents_weightedByTheirNamesWeights_andOneWithoutMassDropsOut() {
+    Map<String, ItemSignal> release = Map.of("sasrec", LOGITS, "transitions", new TransitionSignal(transitions),
+        "similar", ON_C);
+    ItemSignal m = MixtureSignal.resolve("mix(sasrec=0.2,transitions=0.5,similar=0.3)", release::get);
+    assertThat(m.name()).isEqualTo("mix(sasrec=0.2,transitions=0.5,similar=0.3)");
+    float[] s = m.scores(new int[] {0}); // history a: a -> b always
+    assertThat((double) s[1]).isCloseTo(0.2 * softmax(1, 1, 2, 3) + 0.5, within(1e-6));
+    assertThat((double) s[2]).isCloseTo(0.2 * softmax(2, 1, 2, 3) + 0.3, within(1e-6));
+    float[] noCounts = m.scores(new int[] {3}); // d has no successors: SASRec 0.4, similarity 0.6
+    assertThat((double) noCounts[2]).isCloseTo(0.4 * softmax(2, 0, 1, 2) + 0.6, within(1e-6));
+    assertThat(MixtureSignal.mixes(m.name(), "similar")).isTrue();
+    assertThat(MixtureSignal.mixes("mix(sasrec=0.3,transitions=0.7)", "similar")).isFalse();
+    assertThat(MixtureSignal.name(Map.of("transitions", 0.7, "similar", 0.3, "sasrec", 0.0)))
+        .isEqualTo("mix(transitions=0.7,similar=0.3)");
   }
 }

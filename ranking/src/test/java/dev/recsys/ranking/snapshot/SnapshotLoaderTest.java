@@ -158,7 +158,7 @@ class SnapshotLoaderTest {
     var mix = dev.recsys.ranking.pipeline.ServingPipeline.sequential("mix(sasrec=0.4,transitions=0.6)");
     String noTransitions = publishWithSequential(mix, List.of("i0", "i1", "i2"), false);
     assertThatThrownBy(() -> load(noTransitions)).isInstanceOf(ArtifactException.class)
-        .hasMessageContaining("manifest.json").hasMessageContaining("lacks the transition counts");
+        .hasMessageContaining("manifest.json").hasMessageContaining("needs transitions, which this release lacks");
     String noSasRec = publishWithSequential(mix, null, false);
     assertThatThrownBy(() -> load(noSasRec)).isInstanceOf(ArtifactException.class)
         .hasMessageContaining("sasrec.safetensors").hasMessageContaining("missing");

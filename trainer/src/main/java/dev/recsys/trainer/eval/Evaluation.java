@@ -8,6 +8,7 @@ import dev.recsys.ranking.pipeline.ServingPipeline.Kind;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.signal.TransitionSignal;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.ValidationHalves;
@@ -29,14 +30,14 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Validation (the half SASRec did not early-stop on, {@link ValidationHalves}): the rankings
- *       without the LLM (the sequential model, the transition counts, popularity, the mixture of the
- *       first two over a grid of SASRec's weight); BIGRec's
+ *       without the LLM (the sequential model, the transition counts, popularity, content
+ *       similarity, their mixtures over a grid of weights: {@link #mixtures}); BIGRec's
  *       constrained beams grounded with W = each signal over a grid of gamma (1 or all 4 texts);
  *       the union of those candidates with W's top items; D3's wider beam search with summed
  *       log-probabilities over a grid of the assistant's weight, the beams first and grounding
  *       filling the rest; SASRec's top 30 ranked by the same score computed exactly, over a finer
- *       grid, and the transition counts' top 30 likewise, and the top 30 of the mixture of both
- *       ({@link MixtureSignal}, its SASRec weight the best of a grid among the rankings without the LLM). A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
+ *       grid, and the transition counts' top 30 likewise, and the top 30 of the best mixture
+ *       ({@link MixtureSignal}, its weights the best of the grid among the rankings without the LLM). A weight of 1 leaves the LLM no say: those are ablations, never candidates. Every
  *       pipeline's NDCG@10 is recorded.</li>
  *   <li>The best is the serving pipeline (on a tie the one listed first: rankings without the
  *       LLM come first, so the LLM is served only when it is better).</li>
@@ -70,8 +71,37 @@ public final class Evaluation {
   static final int[] UNION_CANDIDATES = {20, 100};
   /** The key of the mixture's best variant among each family's best ({@code mix}, {@code mix+llm-rerank}). */
   public static final String MIX = "mix";
-  /** SASRec's weight in its mixture with the transitions ({@link MixtureSignal}): every 0.1 strictly inside (0, 1). */
-  static final double[] MIX_WEIGHTS = java.util.stream.IntStream.rangeClosed(1, 9).mapToDouble(i -> i / 10.0).toArray();
+  /** The step of the mixture's weight grid ({@link #mixtures}). */
+  static final int MIX_STEPS = 10;
+
+  /**
+   * The mixtures tried ({@link MixtureSignal}): every weighting of the components, in steps of
+   * 1/{@link #MIX_STEPS}, that gives two or more of them a positive weight. The components are the
+   * transition counts and content similarity, and SASRec when the run has it.
+   */
+  public static List<String> mixtures(boolean hasSasRec) {
+    List<String> out = new ArrayList<>();
+    for (int a = 0; a <= (hasSasRec ? MIX_STEPS : 0); a++) {
+      for (int b = 0; a + b <= MIX_STEPS; b++) {
+        int c = MIX_STEPS - a - b;
+        if ((a > 0 ? 1 : 0) + (b > 0 ? 1 : 0) + (c > 0 ? 1 : 0) < 2) {
+          continue;
+        }
+        Map<String, Double> w = new LinkedHashMap<>();
+        if (a > 0) {
+          w.put(SasRec.NAME, a / (double) MIX_STEPS);
+        }
+        w.put(TransitionSignal.NAME, b / (double) MIX_STEPS);
+        w.put(SimilarItemsSignal.NAME, c / (double) MIX_STEPS);
+        out.add(MixtureSignal.name(w));
+      }
+    }
+    return out;
+  }
+  /** The test row of content similarity alone. */
+  public static final String SIMILAR_ROW = "content similarity (history titles' nearest items)";
+  /** The test row of the best mixture of the signals. */
+  public static final String MIXTURE_ROW = "signals mixed (weights chosen on validation)";
   /** Items served per sample: the largest cutoff. */
   static final int K = 20;
 
@@ -131,7 +161,8 @@ public final class Evaluation {
     List<EvalSample> test = EvalSample.of(sample(testSplit, options.testSamples(), options.seed() + 1),
         run.catalogue());
     boolean hasSasRec = run.sequential() != null;
-    List<String> signals = new ArrayList<>(List.of(PopularitySignal.NAME, TransitionSignal.NAME));
+    List<String> signals = new ArrayList<>(List.of(PopularitySignal.NAME, SimilarItemsSignal.NAME,
+        TransitionSignal.NAME));
     if (hasSasRec) {
       signals.add(SasRec.NAME);
     }
@@ -141,21 +172,16 @@ public final class Evaluation {
       for (String s : signals.reversed()) {
         trials.add(score(served, valid, null, ServingPipeline.sequential(s)));
       }
-      String mixture = null;
-      if (hasSasRec) {
-        Scored bestMix = null;
-        for (double alpha : MIX_WEIGHTS) {
-          Scored t = score(served, valid, null, ServingPipeline.sequential(MixtureSignal.name(alpha)));
-          trials.add(t);
-          bestMix = bestMix == null || t.ndcg() > bestMix.ndcg() ? t : bestMix;
-        }
-        mixture = bestMix.pipeline().grounding().signal();
+      Scored bestMix = null;
+      for (String m : mixtures(hasSasRec)) {
+        Scored t = score(served, valid, null, ServingPipeline.sequential(m));
+        trials.add(t);
+        bestMix = bestMix == null || t.ndcg() > bestMix.ndcg() ? t : bestMix;
       }
+      String mixture = bestMix.pipeline().grounding().signal();
       Scored bestNonLlm = trials.stream().max(Comparator.comparingDouble(Scored::ndcg)).orElseThrow();
       List<String> rerankSources = new ArrayList<>(rerankSources(hasSasRec));
-      if (mixture != null) {
-        rerankSources.add(mixture);
-      }
+      rerankSources.add(mixture);
       if (options.families().contains(Kind.BIGREC)) {
         Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
         ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
@@ -218,8 +244,9 @@ public final class Evaluation {
       rows.put("item-to-item transitions", ServingPipeline.sequential(TransitionSignal.NAME));
       if (hasSasRec) {
         rows.put("SASRec", ServingPipeline.sequential(SasRec.NAME));
-        rows.put("SASRec and transitions mixed", ServingPipeline.sequential(mixture));
       }
+      rows.put(SIMILAR_ROW, ServingPipeline.sequential(SimilarItemsSignal.NAME));
+      rows.put(MIXTURE_ROW, ServingPipeline.sequential(mixture));
       if (options.families().contains(Kind.BIGREC)) {
         rows.put("BIGRec (top beam, L2 grounding)", new ServingPipeline(Kind.BIGREC,
             new Generation(1, BIGREC_BEAMS, true, true, 0), new Grounding(POOL, 0, Grounding.NONE, 0)));

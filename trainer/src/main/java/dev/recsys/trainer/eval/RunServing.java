@@ -16,6 +16,9 @@ import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.MixtureSignal;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
+import dev.recsys.ranking.encoder.Encoder;
+import dev.recsys.ranking.encoder.Encoders;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
 import dev.recsys.trainer.data.Dataset;
@@ -32,8 +35,9 @@ import java.util.function.IntConsumer;
  * A trained run as the services will serve it: the catalogue with its training popularity, the
  * catalogue embedded by the run's base model and the HNSW index over it (written once into
  * {@code <run>/serving/}, and shipped by {@code publish} exactly as evaluated), the fine-tuned
- * generator and its title trie, the sequential model ({@code <run>/sasrec.safetensors}) and the
- * transition counts. Closing it frees the models' native memory.
+ * generator and its title trie, the sequential model ({@code <run>/sasrec.safetensors}), the
+ * transition counts, and content similarity over the catalogue embedded by the release's sentence
+ * encoder ({@code serving/embeddings.bin}, shipped as well). Closing it frees the models' native memory.
  */
 public final class RunServing implements AutoCloseable {
   /** Sub-folder of a run with the serving files evaluation made. */
@@ -47,9 +51,11 @@ public final class RunServing implements AutoCloseable {
   private final TitleTrie trie;
   private final SasRec sequential;
   private final TransitionModel transitions;
+  private final SimilarItemsSignal similar;
 
   private RunServing(Catalogue catalogue, LlmEncoder encoder, EmbeddingMatrix embeddings, HnswItemIndex index,
-      TitleGenerator generator, TitleTrie trie, SasRec sequential, TransitionModel transitions) {
+      TitleGenerator generator, TitleTrie trie, SasRec sequential, TransitionModel transitions,
+      SimilarItemsSignal similar) {
     this.catalogue = catalogue;
     this.encoder = encoder;
     this.embeddings = embeddings;
@@ -58,6 +64,7 @@ public final class RunServing implements AutoCloseable {
     this.trie = trie;
     this.sequential = sequential;
     this.transitions = transitions;
+    this.similar = similar;
   }
 
   /**
@@ -105,8 +112,9 @@ public final class RunServing implements AutoCloseable {
       TitleTrie trie = generator.trie(catalogue.items().stream().map(Item::title).toList());
       Path sasrecFile = run.resolve(SasRecFile.FILE_NAME);
       SasRec sequential = Files.isRegularFile(sasrecFile) ? SasRec.load(sasrecFile, ids) : null;
+      SimilarItemsSignal similar = SimilarItemsSignal.of(sentenceSnapshot(catalogue, dir));
       return new RunServing(catalogue, encoder, embeddings, index, generator, trie, sequential,
-          new TransitionModel(catalogue, ReleaseBuilder.transitions(train)));
+          new TransitionModel(catalogue, ReleaseBuilder.transitions(train)), similar);
     } catch (IOException | InterruptedException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -117,6 +125,21 @@ public final class RunServing implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The catalogue embedded by the sentence encoder the release ships ({@code serving/embeddings.bin},
+   * which {@code publish} ships as it is): content similarity is computed from it. Made once.
+   */
+  private static EmbeddingMatrix sentenceSnapshot(Catalogue catalogue, Path dir) throws IOException {
+    Path file = dir.resolve(SnapshotFile.FILE_NAME);
+    EmbeddingMatrix m = Files.isRegularFile(file) ? SnapshotFile.read(file) : null;
+    Encoder sentences = Encoders.byId(ReleaseBuilder.SENTENCE_ENCODER);
+    if (m == null || !m.encoderId().equals(sentences.id()) || m.rows() != catalogue.size()) {
+      m = ReleaseBuilder.embed(sentences, catalogue, n -> { });
+      SnapshotFile.write(m, file);
+    }
+    return m;
   }
 
   public Catalogue catalogue() {
@@ -155,14 +178,20 @@ public final class RunServing implements AutoCloseable {
 
   /** This run's signals, as a release of it loads them. */
   public List<ItemSignal> signals() {
-    return SnapshotLoader.signals(catalogue, transitions, sequential);
+    return SnapshotLoader.signals(catalogue, transitions, sequential, similar);
   }
 
-  /** The run's signal of this name (popularity, transitions, SASRec, a mixture), or null when it has none such. */
+  /**
+   * The run's signal of this name (popularity, transitions, SASRec, similarity, a mixture of them),
+   * or null when it has none such.
+   */
   public ItemSignal signal(String name) {
     ItemSignal s = signals().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-    return s != null || !MixtureSignal.isMixture(name) || sequential == null ? s
-        : MixtureSignal.resolve(name, this::signal);
+    if (s != null || !MixtureSignal.isMixture(name)) {
+      return s;
+    }
+    boolean complete = MixtureSignal.weightsOf(name).keySet().stream().allMatch(c -> signal(c) != null);
+    return complete ? MixtureSignal.resolve(name, this::signal) : null;
   }
 
   public ItemIndex index() {

@@ -46,6 +46,8 @@ import java.util.function.IntConsumer;
  */
 public final class ReleaseBuilder {
   private static final int BATCH = 64;
+  /** The sentence encoder releases embed their catalogue with ({@code embeddings.bin}). */
+  public static final String SENTENCE_ENCODER = dev.recsys.ranking.encoder.MiniLmEncoder.ID;
 
   private final ArtifactStore store;
   private final Encoder encoder;
@@ -85,7 +87,10 @@ public final class ReleaseBuilder {
     try {
       CatalogueFile.write(catalogue, draft.path(CatalogueFile.FILE_NAME));
       TransitionsFile.write(transitions(r.train()), draft.path(TransitionsFile.FILE_NAME));
-      EmbeddingMatrix embeddings = embed(catalogue, progress);
+      EmbeddingMatrix embeddings = r.llm() == null ? null : evaluated(r.llm(), catalogue);
+      if (embeddings == null) {
+        embeddings = embed(encoder, catalogue, progress);
+      }
       SnapshotFile.write(embeddings, draft.path(SnapshotFile.FILE_NAME));
       Map<String, String> params = new LinkedHashMap<>();
       params.put("gamma", Double.toString(r.gamma()));
@@ -121,6 +126,20 @@ public final class ReleaseBuilder {
     }
   }
 
+
+  /**
+   * The sentence-encoder snapshot the run's evaluation computed content similarity from
+   * ({@code <run>/serving/embeddings.bin}), when it is this builder's encoder's and this
+   * catalogue's: the release ships what was evaluated. Null otherwise.
+   */
+  private EmbeddingMatrix evaluated(LlmRun run, Catalogue catalogue) {
+    Path f = run.dir().resolve(RunServing.DIR).resolve(SnapshotFile.FILE_NAME);
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    EmbeddingMatrix m = SnapshotFile.read(f);
+    return m.encoderId().equals(encoder.id()) && m.rows() == catalogue.size() ? m : null;
+  }
 
   private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
     for (String folder : List.of(ModelFiles.BASE, ModelFiles.ADAPTER)) {
@@ -189,7 +208,8 @@ public final class ReleaseBuilder {
     return out;
   }
 
-  EmbeddingMatrix embed(Catalogue catalogue, IntConsumer progress) {
+  /** The catalogue embedded by a sentence encoder, row i = item i, in batches ({@code progress}: titles done). */
+  public static EmbeddingMatrix embed(Encoder encoder, Catalogue catalogue, IntConsumer progress) {
     float[][] rows = new float[catalogue.size()][];
     for (int start = 0; start < catalogue.size(); start += BATCH) {
       int end = Math.min(catalogue.size(), start + BATCH);
