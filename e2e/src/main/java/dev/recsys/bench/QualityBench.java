@@ -7,6 +7,7 @@ import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
+import dev.recsys.common.interactions.CooccurrenceFile;
 import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.e2e.LocalStack;
 import dev.recsys.llm.DjlDefaults;
@@ -143,12 +144,20 @@ public final class QualityBench implements Callable<Integer> {
     if (sasrec != null) {
       baselines.put("SASRec", sasrec);
     }
+    Map<String, ItemSignal> parts = new LinkedHashMap<>();
+    parts.put(TransitionSignal.NAME, transitions);
+    if (manifest.files().containsKey(CooccurrenceFile.FILE_NAME)) {
+      ItemSignal cooccurrence = TransitionSignal.cooccurrence(TransitionModel.weighted(catalogue,
+          CooccurrenceFile.read(dir.resolve(CooccurrenceFile.FILE_NAME))));
+      baselines.put("item-to-item co-occurrence", cooccurrence);
+      parts.put(TransitionSignal.COOCCURRENCE, cooccurrence);
+    }
     SimilarItemsSignal similar = SnapshotLoader.similar(dir, manifest, catalogue);
     baselines.put("content similarity", similar);
+    parts.put(SimilarItemsSignal.NAME, similar);
     // the release's own mixture, when it ranks by one: the served pipeline without its LLM
     String w = ServingPipeline.fromParams(manifest.params(), 1, 1).grounding().signal();
     if (MixtureSignal.isMixture(w)) {
-      Map<String, ItemSignal> parts = Map.of(TransitionSignal.NAME, transitions, SimilarItemsSignal.NAME, similar);
       baselines.put("signals mixed, " + w, MixtureSignal.resolve(w,
           n -> n.equals(SasRec.NAME) ? sasrec : parts.get(n)));
     }

@@ -49,7 +49,7 @@ class ServedPathParityEndToEndTest {
     tenants.put("mix", eval.bestByKind().get("mix").pipeline());
     tenants.put("rerank-mix", eval.bestByKind().get("mix+llm-rerank").pipeline());
     // every component of a mixture, whatever validation chose: alone, and its candidates re-ranked by the LLM
-    String all = "mix(sasrec=0.2,transitions=0.4,similar=0.4)";
+    String all = "mix(sasrec=0.2,transitions=0.3,cooccurrence=0.2,similar=0.3)";
     ServingPipeline rerankMix = eval.bestByKind().get("mix+llm-rerank").pipeline();
     ServingPipeline.Grounding g = rerankMix.grounding();
     Map<String, ServingPipeline> explicit = new LinkedHashMap<>();

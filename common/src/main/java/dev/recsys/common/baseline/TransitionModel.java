@@ -1,6 +1,7 @@
 package dev.recsys.common.baseline;
 
 import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.interactions.Cooccurrence;
 import dev.recsys.common.interactions.Transition;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,9 @@ import java.util.Set;
  * so the most recent item counts most. Items of the history are never proposed. When fewer than
  * n items have a positive score, the most popular remaining items fill the list, each scored
  * below every transition-based candidate.
+ *
+ * <p>{@link #weighted} scores the same way over weighted pairs (the co-occurrence weights: items
+ * near each other in a sequence, either order) instead of counts of direct successions.
  */
 public final class TransitionModel {
   /** BIGRec's history window: the last 10 items. */
@@ -24,25 +28,39 @@ public final class TransitionModel {
 
   private final Catalogue catalogue;
   private final Map<Integer, int[]> next = new HashMap<>();
-  private final Map<Integer, int[]> nextCounts = new HashMap<>();
-  private final Map<Integer, Integer> outDegree = new HashMap<>();
+  private final Map<Integer, double[]> nextWeights = new HashMap<>();
+  private final Map<Integer, Double> outDegree = new HashMap<>();
   private final int[] byPopularity;
 
+  /** The model of the transition counts ({@code count(h_i -> j)} in the class comment). */
   public TransitionModel(Catalogue catalogue, List<Transition> transitions) {
+    this(catalogue, transitions.stream().map(t -> new Cooccurrence(t.from(), t.to(), t.count())).toList(), "transition");
+  }
+
+  /**
+   * The same scoring over weighted pairs instead of counts ({@code count(h_i -> j)} replaced by the
+   * pair's weight): the co-occurrence model.
+   */
+  public static TransitionModel weighted(Catalogue catalogue, List<Cooccurrence> pairs) {
+    return new TransitionModel(catalogue, pairs, "co-occurrence");
+  }
+
+  private TransitionModel(Catalogue catalogue, List<Cooccurrence> pairs, String what) {
     this.catalogue = catalogue;
-    Map<Integer, List<int[]>> grouped = new HashMap<>();
-    for (Transition t : transitions) {
+    Map<Integer, List<double[]>> grouped = new HashMap<>();
+    for (Cooccurrence t : pairs) {
       int from = catalogue.indexOf(t.from());
       int to = catalogue.indexOf(t.to());
       if (from < 0 || to < 0) {
-        throw new IllegalArgumentException("transition " + t.from() + " -> " + t.to() + " names an item that is not in the catalogue");
+        throw new IllegalArgumentException(what + " " + t.from() + " -> " + t.to()
+            + " names an item that is not in the catalogue");
       }
-      grouped.computeIfAbsent(from, k -> new ArrayList<>()).add(new int[] {to, t.count()});
+      grouped.computeIfAbsent(from, k -> new ArrayList<>()).add(new double[] {to, t.weight()});
     }
     grouped.forEach((from, list) -> {
-      next.put(from, list.stream().mapToInt(a -> a[0]).toArray());
-      nextCounts.put(from, list.stream().mapToInt(a -> a[1]).toArray());
-      outDegree.put(from, list.stream().mapToInt(a -> a[1]).sum());
+      next.put(from, list.stream().mapToInt(a -> (int) a[0]).toArray());
+      nextWeights.put(from, list.stream().mapToDouble(a -> a[1]).toArray());
+      outDegree.put(from, list.stream().mapToDouble(a -> a[1]).sum());
     });
     this.byPopularity = catalogue.byPopularity();
   }
@@ -111,7 +129,7 @@ public final class TransitionModel {
         continue;
       }
       double w = 1.0 / (1 + (history.size() - 1 - i));
-      int[] counts = nextCounts.get(from);
+      double[] counts = nextWeights.get(from);
       double out = outDegree.get(from);
       for (int j = 0; j < to.length; j++) {
         if (!seen.contains(to[j])) {

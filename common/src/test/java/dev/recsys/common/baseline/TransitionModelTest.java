@@ -61,4 +61,16 @@ class TransitionModelTest {
     assertThatThrownBy(() -> new TransitionModel(catalogue, List.of(new Transition("a", "nope", 1))))
         .hasMessageContaining("nope");
   }
+
+  @Test
+  void weightedPairs_scoreAsCountsDo() {
+    TransitionModel counts = new TransitionModel(catalogue, List.of(new Transition("a", "b", 3), new Transition("a", "c", 1)));
+    TransitionModel weighted = TransitionModel.weighted(catalogue, List.of(
+        new dev.recsys.common.interactions.Cooccurrence("a", "b", 1.5), new dev.recsys.common.interactions.Cooccurrence("a", "c", 0.5)));
+    assertThat(weighted.probabilities(List.of("a"))).containsExactly(counts.probabilities(List.of("a")));
+    assertThat(titles(weighted, List.of("a"), 3)).containsExactly("b", "c", "x");
+    assertThatThrownBy(() -> TransitionModel.weighted(catalogue, List.of(
+        new dev.recsys.common.interactions.Cooccurrence("a", "nope", 1.0))))
+        .hasMessageContaining("co-occurrence a -> nope names an item that is not in the catalogue");
+  }
 }

@@ -27,11 +27,12 @@ import java.util.Optional;
  * @param trtLora    the adapter as Triton's TensorRT-LLM backend takes it per request, or null
  * @param pipeline   the release's serving pipeline (how many texts, which decoding)
  * @param sequential the release's SASRec model when the pipeline's decoding uses it (D3's assistant), or null
- * @param similar    content similarity when the pipeline ranks the candidates of a mixture with it, or null
+ * @param cooccurrence the co-occurrence weights when the pipeline ranks the candidates of a mixture with them, or null
+ * @param similar    content similarity likewise, or null
  */
 public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, boolean hasLlm, Prompts prompts,
-    TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential, SimilarItemsSignal similar)
-    implements AutoCloseable {
+    TitleTrie trie, TensorRtLlmLora trtLora, ServingPipeline pipeline, SasRec sequential,
+    TransitionModel cooccurrence, SimilarItemsSignal similar) implements AutoCloseable {
   /**
    * The release's signal of this name the generator may read (SASRec, the transition counts,
    * similarity, a mixture of them), or null when it has not loaded it.
@@ -41,6 +42,7 @@ public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, bool
       case SasRec.NAME -> sequential;
       case TransitionSignal.NAME -> new TransitionSignal(baseline);
       case SimilarItemsSignal.NAME -> similar;
+      case TransitionSignal.COOCCURRENCE -> cooccurrence == null ? null : TransitionSignal.cooccurrence(cooccurrence);
       default -> MixtureSignal.isMixture(name)
           && MixtureSignal.weightsOf(name).keySet().stream().allMatch(c -> signal(c) != null)
           ? MixtureSignal.resolve(name, this::signal) : null;

@@ -70,17 +70,19 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
       try {
         TensorRtLlmLora lora = TensorRtLlmLora.fromPeft(dir.resolve(ModelFiles.ADAPTER),
             ModelFiles.loraName(tenant, manifest.release()));
-        return new GeneratorModels(baseline, null, true, prompts, null, lora, pipeline, null, null);
+        return new GeneratorModels(baseline, null, true, prompts, null, lora, pipeline, null, null, null);
       } catch (RuntimeException e) {
         throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot convert the adapter for TensorRT-LLM: "
             + e.getMessage());
       }
     }
     if (!hasLlm || !loadLlm || !pipeline.usesLlm()) {
-      return new GeneratorModels(baseline, null, hasLlm, prompts, null, null, pipeline, null, null);
+      return new GeneratorModels(baseline, null, hasLlm, prompts, null, null, pipeline, null, null, null);
     }
-    SimilarItemsSignal similar = pipeline.generationNeedsSimilar()
+    SimilarItemsSignal similar = pipeline.generationReads(ServingPipeline.SIMILAR)
         ? SnapshotLoader.similar(dir, manifest, catalogue) : null;
+    TransitionModel cooccurrence = pipeline.generationReads(ServingPipeline.COOCCURRENCE)
+        ? SnapshotLoader.cooccurrence(dir, manifest, catalogue, pipeline) : null;
     SasRec sequential = pipeline.generationNeedsSequential()
         ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), catalogue.items().stream().map(Item::id).toList()) : null;
     try {
@@ -88,7 +90,7 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
       try {
         TitleTrie trie = pipeline.generation().constrained()
             ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;
-        return new GeneratorModels(baseline, llm, true, prompts, trie, null, pipeline, sequential, similar);
+        return new GeneratorModels(baseline, llm, true, prompts, trie, null, pipeline, sequential, cooccurrence, similar);
       } catch (RuntimeException e) {
         llm.close();
         throw e;

@@ -101,7 +101,7 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
         throw new IllegalArgumentException("gamma must be in [0, 100], got " + gamma);
       }
       if (signal == null || signal.isBlank()) {
-        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions, similar, a mixture or none)");
+        throw new IllegalArgumentException("signal must be named (popularity, sasrec, transitions, cooccurrence, similar, a mixture or none)");
       }
       if (MixtureSignal.isMixture(signal)) {
         MixtureSignal.weightsOf(signal); // a malformed mixture is refused with the manifest, not per request
@@ -180,20 +180,22 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     return SASREC.equals(signal) || MixtureSignal.mixes(signal, SASREC);
   }
 
-  /** Whether content similarity must be built to serve it: as W or in W's mixture. */
-  public boolean needsSimilar() {
-    return SIMILAR.equals(grounding.signal()) || MixtureSignal.mixes(grounding.signal(), SIMILAR);
+  /** Whether the signal {@code name} must be loaded to serve it: as W or in W's mixture. */
+  public boolean reads(String name) {
+    return name.equals(grounding.signal()) || MixtureSignal.mixes(grounding.signal(), name);
   }
 
-  /** Whether the generator needs content similarity: it ranks the candidates of a mixture with it. */
-  public boolean generationNeedsSimilar() {
-    return kind == Kind.RERANK && needsSimilar();
+  /** Whether the generator needs the signal {@code name}: it ranks the candidates of a mixture with it. */
+  public boolean generationReads(String name) {
+    return kind == Kind.RERANK && reads(name);
   }
 
   /** The sequential model's signal name. */
   public static final String SASREC = "sasrec";
   /** The transition counts' signal name. */
   public static final String TRANSITIONS = "transitions";
+  /** The co-occurrence weights' signal name. */
+  public static final String COOCCURRENCE = "cooccurrence";
   /** Content similarity's signal name ({@link dev.recsys.ranking.signal.SimilarItemsSignal}). */
   public static final String SIMILAR = "similar";
   /** The signals whose top items the LLM can re-rank (those the generator loads). */

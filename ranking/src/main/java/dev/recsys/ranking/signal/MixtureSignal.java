@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * Several signals interpolated as distributions over the next item:
  * <pre>  P(j) = Σ_c α_c P_c(j),   Σ_c α_c = 1</pre>
  * over components c among {@link #COMPONENTS}: SASRec (the softmax of its logits over the unseen
- * items), the transition counts ({@link TransitionSignal#distribution}, no back-off) and content
- * similarity ({@link SimilarItemsSignal#distribution}). The sequential model generalises where the
+ * items), the transition counts and the co-occurrence weights ({@link TransitionSignal#distribution},
+ * no back-off) and content similarity ({@link SimilarItemsSignal#distribution}). The sequential model generalises where the
  * counts are sparse, the counts are sharp where an item's successors were seen often, similarity
  * reaches items no training sequence connects. A component with no mass for a history (no recent
  * item has a recorded successor) drops out and the others' weights are scaled up to sum 1. The
@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class MixtureSignal implements ItemSignal {
   /** The signals a mixture may mix, in the order its name lists them. */
-  public static final List<String> COMPONENTS = List.of(SasRec.NAME, TransitionSignal.NAME, SimilarItemsSignal.NAME);
+  public static final List<String> COMPONENTS = List.of(SasRec.NAME, TransitionSignal.NAME,
+      TransitionSignal.COOCCURRENCE, SimilarItemsSignal.NAME);
   private static final Pattern NAME = Pattern.compile("mix\\((.*)\\)");
   private static final Pattern TERM = Pattern.compile("([a-z]+)=([0-9.]+)");
 

@@ -8,14 +8,30 @@ import java.util.List;
 /**
  * The item-to-item transition counts of the training split ({@link TransitionModel}: the items
  * that followed the user's recent items, popularity as back-off) as a signal; history items score 0.
+ * The same scoring over co-occurrence weights ({@link TransitionModel#weighted}: the items that
+ * appeared near the user's recent items, after or before them) is the {@link #COOCCURRENCE} signal.
  */
 public final class TransitionSignal implements ItemSignal {
   public static final String NAME = "transitions";
+  /** The signal of the co-occurrence weights. */
+  public static final String COOCCURRENCE = "cooccurrence";
 
   private final TransitionModel model;
+  private final String name;
 
+  /** The transition counts' signal. */
   public TransitionSignal(TransitionModel model) {
+    this(model, NAME);
+  }
+
+  private TransitionSignal(TransitionModel model, String name) {
     this.model = model;
+    this.name = name;
+  }
+
+  /** The co-occurrence signal over a model of co-occurrence weights. */
+  public static TransitionSignal cooccurrence(TransitionModel weighted) {
+    return new TransitionSignal(weighted, COOCCURRENCE);
   }
 
   public TransitionModel model() {
@@ -24,7 +40,7 @@ public final class TransitionSignal implements ItemSignal {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.common.interactions.CooccurrenceFile;
 import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.ranking.encoder.Encoder;
@@ -90,11 +91,12 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
     }
     ItemIndex index = index(dir, manifest, HnswItemIndex.FILE_NAME, m);
     TransitionModel transitions = transitions(dir, manifest, catalogue);
-    SimilarItemsSignal similar = pipeline.needsSimilar() ? similar(snapshotFile, m) : null;
+    SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR) ? similar(snapshotFile, m) : null;
+    TransitionModel cooccurrence = cooccurrence(dir, manifest, catalogue, pipeline);
     SasRec sequential = sequential(dir, manifest, catalogue, pipeline);
     try {
       return new GroundingSnapshot(catalogue, m, index, sentenceEncoder,
-          signals(catalogue, transitions, sequential, similar), pipeline,
+          signals(catalogue, transitions, cooccurrence, sequential, similar), pipeline,
           sequential == null ? List.of() : List.of(sequential));
     } catch (IllegalArgumentException e) {
       if (sequential != null) {
@@ -119,11 +121,12 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
       check(snapshotFile, m, encoder, catalogue, manifest.itemCount());
       ItemIndex index = index(dir, manifest, HnswItemIndex.LLM_FILE_NAME, m);
       TransitionModel transitions = transitions(dir, manifest, catalogue);
-      SimilarItemsSignal similar = pipeline.needsSimilar() ? similar(dir, manifest, catalogue) : null;
+      SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR) ? similar(dir, manifest, catalogue) : null;
+      TransitionModel cooccurrence = cooccurrence(dir, manifest, catalogue, pipeline);
       sequential = sequential(dir, manifest, catalogue, pipeline);
       List<AutoCloseable> owned = sequential == null ? List.of(encoder) : List.of(sequential, encoder);
-      return new GroundingSnapshot(catalogue, m, index, encoder, signals(catalogue, transitions, sequential, similar),
-          pipeline, owned);
+      return new GroundingSnapshot(catalogue, m, index, encoder,
+          signals(catalogue, transitions, cooccurrence, sequential, similar), pipeline, owned);
     } catch (IllegalArgumentException e) {
       if (sequential != null) {
         sequential.close();
@@ -146,15 +149,18 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
   }
 
   /**
-   * The signals W of a release: popularity always; the transition counts, the sequential model and
-   * content similarity when present (each may be null).
+   * The signals W of a release: popularity always; the transition counts, the co-occurrence
+   * weights, the sequential model and content similarity when present (each may be null).
    */
-  public static List<ItemSignal> signals(Catalogue catalogue, TransitionModel transitions, SasRec sequential,
-      SimilarItemsSignal similar) {
+  public static List<ItemSignal> signals(Catalogue catalogue, TransitionModel transitions,
+      TransitionModel cooccurrence, SasRec sequential, SimilarItemsSignal similar) {
     List<ItemSignal> out = new ArrayList<>();
     out.add(new PopularitySignal(catalogue));
     if (transitions != null) {
       out.add(new TransitionSignal(transitions));
+    }
+    if (cooccurrence != null) {
+      out.add(TransitionSignal.cooccurrence(cooccurrence));
     }
     if (sequential != null) {
       out.add(sequential);
@@ -198,6 +204,27 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
     Path file = dir.resolve(TransitionsFile.FILE_NAME);
     try {
       return new TransitionModel(catalogue, TransitionsFile.read(file));
+    } catch (IllegalArgumentException e) {
+      throw new ArtifactException(file, e.getMessage());
+    }
+  }
+
+  /**
+   * The release's co-occurrence weights ({@code cooccurrence.tsv}) when its pipeline reads them
+   * (refused when missing then), else null.
+   */
+  public static TransitionModel cooccurrence(Path dir, ReleaseManifest manifest, Catalogue catalogue,
+      ServingPipeline pipeline) {
+    if (!pipeline.reads(ServingPipeline.COOCCURRENCE)) {
+      return null;
+    }
+    Path file = dir.resolve(CooccurrenceFile.FILE_NAME);
+    if (!manifest.files().containsKey(CooccurrenceFile.FILE_NAME)) {
+      throw new ArtifactException(file, "missing, but the release's serving pipeline " + pipeline.name()
+          + " reads the co-occurrence weights");
+    }
+    try {
+      return TransitionModel.weighted(catalogue, CooccurrenceFile.read(file));
     } catch (IllegalArgumentException e) {
       throw new ArtifactException(file, e.getMessage());
     }

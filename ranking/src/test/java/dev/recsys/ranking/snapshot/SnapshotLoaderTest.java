@@ -154,6 +154,19 @@ class SnapshotLoaderTest {
   }
 
   @Test
+  void refusesAPipelineReadingCooccurrenceWithoutItsFile_andSimilarityOverACorruptSnapshot() throws Exception {
+    var cooc = dev.recsys.ranking.pipeline.ServingPipeline.sequential("mix(transitions=0.5,cooccurrence=0.5)");
+    String noFile = publishWithSequential(cooc, null, false);
+    assertThatThrownBy(() -> load(noFile)).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("cooccurrence.tsv").hasMessageContaining("missing");
+    // the helper's snapshot embeds item 0 as the zero vector: no direction, no neighbours
+    var similar = dev.recsys.ranking.pipeline.ServingPipeline.sequential("mix(transitions=0.5,similar=0.5)");
+    String zeroRow = publishWithSequential(similar, null, false);
+    assertThatThrownBy(() -> load(zeroRow)).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("embeddings.bin").hasMessageContaining("row 0 has no direction");
+  }
+
+  @Test
   void refusesAMixtureOfSignalsTheReleaseLacks() throws Exception {
     var mix = dev.recsys.ranking.pipeline.ServingPipeline.sequential("mix(sasrec=0.4,transitions=0.6)");
     String noTransitions = publishWithSequential(mix, List.of("i0", "i1", "i2"), false);

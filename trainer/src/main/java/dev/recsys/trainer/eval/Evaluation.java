@@ -30,8 +30,8 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Validation (the half SASRec did not early-stop on, {@link ValidationHalves}): the rankings
- *       without the LLM (the sequential model, the transition counts, popularity, content
- *       similarity, their mixtures over a grid of weights: {@link #mixtures}); BIGRec's
+ *       without the LLM (the sequential model, the transition counts, popularity, the
+ *       co-occurrence weights, content similarity, their mixtures over a grid of weights: {@link #mixtures}); BIGRec's
  *       constrained beams grounded with W = each signal over a grid of gamma (1 or all 4 texts);
  *       the union of those candidates with W's top items; D3's wider beam search with summed
  *       log-probabilities over a grid of the assistant's weight, the beams first and grounding
@@ -77,27 +77,37 @@ public final class Evaluation {
   /**
    * The mixtures tried ({@link MixtureSignal}): every weighting of the components, in steps of
    * 1/{@link #MIX_STEPS}, that gives two or more of them a positive weight. The components are the
-   * transition counts and content similarity, and SASRec when the run has it.
+   * transition counts, the co-occurrence weights and content similarity, and SASRec when the run
+   * has it ({@link MixtureSignal#COMPONENTS}).
    */
   public static List<String> mixtures(boolean hasSasRec) {
+    List<String> components = MixtureSignal.COMPONENTS.stream().filter(c -> hasSasRec || !c.equals(SasRec.NAME))
+        .toList();
     List<String> out = new ArrayList<>();
-    for (int a = 0; a <= (hasSasRec ? MIX_STEPS : 0); a++) {
-      for (int b = 0; a + b <= MIX_STEPS; b++) {
-        int c = MIX_STEPS - a - b;
-        if ((a > 0 ? 1 : 0) + (b > 0 ? 1 : 0) + (c > 0 ? 1 : 0) < 2) {
-          continue;
-        }
-        Map<String, Double> w = new LinkedHashMap<>();
-        if (a > 0) {
-          w.put(SasRec.NAME, a / (double) MIX_STEPS);
-        }
-        w.put(TransitionSignal.NAME, b / (double) MIX_STEPS);
-        w.put(SimilarItemsSignal.NAME, c / (double) MIX_STEPS);
-        out.add(MixtureSignal.name(w));
-      }
-    }
+    weightings(components, 0, MIX_STEPS, new int[components.size()], out);
     return out;
   }
+
+  /** Every split of {@code left} steps over components {@code at..}, as mixture names, into {@code out}. */
+  private static void weightings(List<String> components, int at, int left, int[] steps, List<String> out) {
+    if (at == components.size() - 1) {
+      steps[at] = left;
+      if (java.util.Arrays.stream(steps).filter(x -> x > 0).count() >= 2) {
+        Map<String, Double> w = new LinkedHashMap<>();
+        for (int c = 0; c < steps.length; c++) {
+          w.put(components.get(c), steps[c] / (double) MIX_STEPS);
+        }
+        out.add(MixtureSignal.name(w));
+      }
+      return;
+    }
+    for (int x = 0; x <= left; x++) {
+      steps[at] = x;
+      weightings(components, at + 1, left - x, steps, out);
+    }
+  }
+  /** The test row of the co-occurrence weights alone. */
+  public static final String COOCCURRENCE_ROW = "item-to-item co-occurrence (within 3 events, either order)";
   /** The test row of content similarity alone. */
   public static final String SIMILAR_ROW = "content similarity (history titles' nearest items)";
   /** The test row of the best mixture of the signals. */
@@ -162,7 +172,7 @@ public final class Evaluation {
         run.catalogue());
     boolean hasSasRec = run.sequential() != null;
     List<String> signals = new ArrayList<>(List.of(PopularitySignal.NAME, SimilarItemsSignal.NAME,
-        TransitionSignal.NAME));
+        TransitionSignal.COOCCURRENCE, TransitionSignal.NAME));
     if (hasSasRec) {
       signals.add(SasRec.NAME);
     }
@@ -245,6 +255,7 @@ public final class Evaluation {
       if (hasSasRec) {
         rows.put("SASRec", ServingPipeline.sequential(SasRec.NAME));
       }
+      rows.put(COOCCURRENCE_ROW, ServingPipeline.sequential(TransitionSignal.COOCCURRENCE));
       rows.put(SIMILAR_ROW, ServingPipeline.sequential(SimilarItemsSignal.NAME));
       rows.put(MIXTURE_ROW, ServingPipeline.sequential(mixture));
       if (options.families().contains(Kind.BIGREC)) {

@@ -36,7 +36,7 @@ import java.util.function.IntConsumer;
  * catalogue embedded by the run's base model and the HNSW index over it (written once into
  * {@code <run>/serving/}, and shipped by {@code publish} exactly as evaluated), the fine-tuned
  * generator and its title trie, the sequential model ({@code <run>/sasrec.safetensors}), the
- * transition counts, and content similarity over the catalogue embedded by the release's sentence
+ * transition counts and co-occurrence weights, and content similarity over the catalogue embedded by the release's sentence
  * encoder ({@code serving/embeddings.bin}, shipped as well). Closing it frees the models' native memory.
  */
 public final class RunServing implements AutoCloseable {
@@ -51,11 +51,12 @@ public final class RunServing implements AutoCloseable {
   private final TitleTrie trie;
   private final SasRec sequential;
   private final TransitionModel transitions;
+  private final TransitionModel cooccurrence;
   private final SimilarItemsSignal similar;
 
   private RunServing(Catalogue catalogue, LlmEncoder encoder, EmbeddingMatrix embeddings, HnswItemIndex index,
       TitleGenerator generator, TitleTrie trie, SasRec sequential, TransitionModel transitions,
-      SimilarItemsSignal similar) {
+      TransitionModel cooccurrence, SimilarItemsSignal similar) {
     this.catalogue = catalogue;
     this.encoder = encoder;
     this.embeddings = embeddings;
@@ -64,6 +65,7 @@ public final class RunServing implements AutoCloseable {
     this.trie = trie;
     this.sequential = sequential;
     this.transitions = transitions;
+    this.cooccurrence = cooccurrence;
     this.similar = similar;
   }
 
@@ -114,7 +116,8 @@ public final class RunServing implements AutoCloseable {
       SasRec sequential = Files.isRegularFile(sasrecFile) ? SasRec.load(sasrecFile, ids) : null;
       SimilarItemsSignal similar = SimilarItemsSignal.of(sentenceSnapshot(catalogue, dir));
       return new RunServing(catalogue, encoder, embeddings, index, generator, trie, sequential,
-          new TransitionModel(catalogue, ReleaseBuilder.transitions(train)), similar);
+          new TransitionModel(catalogue, ReleaseBuilder.transitions(train)),
+          TransitionModel.weighted(catalogue, ReleaseBuilder.cooccurrences(train)), similar);
     } catch (IOException | InterruptedException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -178,7 +181,7 @@ public final class RunServing implements AutoCloseable {
 
   /** This run's signals, as a release of it loads them. */
   public List<ItemSignal> signals() {
-    return SnapshotLoader.signals(catalogue, transitions, sequential, similar);
+    return SnapshotLoader.signals(catalogue, transitions, cooccurrence, sequential, similar);
   }
 
   /**

@@ -12,6 +12,8 @@ import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.common.interactions.TransitionsFile;
+import dev.recsys.common.interactions.Cooccurrence;
+import dev.recsys.common.interactions.CooccurrenceFile;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
@@ -35,7 +37,8 @@ import java.util.function.IntConsumer;
  * <ol>
  *   <li>Popularity W: each item's count as a training target, min-max scaled over the catalogue
  *       (BIGRec's popularity signal; validation and test never leak into it).</li>
- *   <li>Transitions: counts of (last history item to target) over the training samples.</li>
+ *   <li>Transitions: counts of (last history item to target) over the training events; and the
+ *       co-occurrence weights of items near each other in them ({@link #cooccurrences}).</li>
  *   <li>Embedding snapshot: every catalogue title encoded by the encoder, row i = item i.</li>
  *   <li>HNSW index over the snapshot (optional), so that services load it instead of rebuilding.</li>
  *   <li>With a trained LLM run: its base checkpoint and LoRA adapter, the catalogue embedded by the
@@ -87,6 +90,7 @@ public final class ReleaseBuilder {
     try {
       CatalogueFile.write(catalogue, draft.path(CatalogueFile.FILE_NAME));
       TransitionsFile.write(transitions(r.train()), draft.path(TransitionsFile.FILE_NAME));
+      CooccurrenceFile.write(cooccurrences(r.train()), draft.path(CooccurrenceFile.FILE_NAME));
       EmbeddingMatrix embeddings = r.llm() == null ? null : evaluated(r.llm(), catalogue);
       if (embeddings == null) {
         embeddings = embed(encoder, catalogue, progress);
@@ -205,6 +209,36 @@ public final class ReleaseBuilder {
     }
     List<Transition> out = new ArrayList<>();
     counts.forEach((from, tos) -> tos.forEach((to, c) -> out.add(new Transition(from, to, c))));
+    return out;
+  }
+
+  /** Events apart within which two items of a user's training events co-occur ({@link #cooccurrences}). */
+  public static final int COOCCURRENCE_WINDOW = 3;
+  /** The weight of a co-occurrence read backwards (the later item leading to the earlier one). */
+  public static final double COOCCURRENCE_REVERSE = 0.5;
+
+  /**
+   * The co-occurrence weights of the training split's events ({@link TrainingEvents}): for each
+   * event x and each of the {@link #COOCCURRENCE_WINDOW} items before it, at distance d, the pair
+   * (earlier -> x) gains 1/d and the pair (x -> earlier) {@link #COOCCURRENCE_REVERSE}/d; an item
+   * never pairs with itself. Where the transition counts see only the next item, these see the
+   * items bought (or watched) near each other in either order: an item-to-item neighbourhood.
+   */
+  public static List<Cooccurrence> cooccurrences(List<Sample> train) {
+    Map<String, Map<String, Double>> w = new LinkedHashMap<>();
+    for (TrainingEvents.Event e : TrainingEvents.withHistory(train)) {
+      List<String> h = e.history();
+      for (int d = 1; d <= COOCCURRENCE_WINDOW && d <= h.size(); d++) {
+        String earlier = h.get(h.size() - d);
+        if (!earlier.equals(e.item())) {
+          w.computeIfAbsent(earlier, k -> new LinkedHashMap<>()).merge(e.item(), 1.0 / d, Double::sum);
+          w.computeIfAbsent(e.item(), k -> new LinkedHashMap<>()).merge(earlier, COOCCURRENCE_REVERSE / d,
+              Double::sum);
+        }
+      }
+    }
+    List<Cooccurrence> out = new ArrayList<>();
+    w.forEach((from, tos) -> tos.forEach((to, v) -> out.add(new Cooccurrence(from, to, v))));
     return out;
   }
 

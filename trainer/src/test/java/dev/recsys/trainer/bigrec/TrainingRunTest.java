@@ -127,15 +127,15 @@ class TrainingRunTest {
       assertThat(narrowed.rows().get(2)).isEqualTo(report.rows().get(2));
     }
     assertThat(report.rows()).extracting(EvalReport.Row::method).startsWith("popularity", "item-to-item transitions",
-        "SASRec", Evaluation.SIMILAR_ROW, Evaluation.MIXTURE_ROW, "BIGRec (top beam, L2 grounding)");
+        "SASRec", Evaluation.COOCCURRENCE_ROW, Evaluation.SIMILAR_ROW, Evaluation.MIXTURE_ROW, "BIGRec (top beam, L2 grounding)");
     assertThat(report.rows()).filteredOn(EvalReport.Row::served).hasSize(1);
     assertThat(report.rows()).allSatisfy(r -> assertThat(r.whole().samples()).isEqualTo(20));
     assertThat(report.servingValidNdcg10()).isGreaterThanOrEqualTo(report.bestNonLlmValidNdcg10());
     assertThat(report.validation().get(0).validNdcg10()).isEqualTo(report.servingValidNdcg10());
     assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
         "sasrec+llm-rerank", "transitions+llm-rerank", "mix", "mix+llm-rerank");
-    // the best of the grid over SASRec, the transitions and content similarity (63 weightings)
-    assertThat(Evaluation.mixtures(true)).hasSize(63)
+    // the best of the grid over SASRec, the transitions, co-occurrence and similarity (286 - 4 weightings)
+    assertThat(Evaluation.mixtures(true)).hasSize(282).doesNotHaveDuplicates()
         .contains(report.bestByKind().get("mix").pipeline().grounding().signal());
     // the margin of the choice over the other side (with / without the LLM), with its noise
     assertThat(report.runnerUp()).isNotNull();

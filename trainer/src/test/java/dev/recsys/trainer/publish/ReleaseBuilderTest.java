@@ -9,6 +9,7 @@ import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
 import dev.recsys.ranking.encoder.MiniLmEncoder;
+import dev.recsys.common.interactions.CooccurrenceFile;
 import dev.recsys.common.interactions.Transition;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
@@ -58,6 +59,21 @@ class ReleaseBuilderTest {
   }
 
   @Test
+  void cooccurrences_weighItemsNearEachOtherByDistance_laterToEarlierAtHalfWeight_neverAnItemWithItself() {
+    // u's events: a, b, c (the first sample's history, then the targets); v's: a, b; w: c alone
+    // plus x's a, a, b: the repeated a pairs with nothing of itself
+    List<Sample> rows = new java.util.ArrayList<>(TRAIN);
+    rows.add(new Sample("x", List.of("a", "a"), "b", 5));
+    Map<String, Double> w = new LinkedHashMap<>();
+    ReleaseBuilder.cooccurrences(rows).forEach(c -> w.put(c.from() + ">" + c.to(), c.weight()));
+    // a>b: u (d=1) + v (d=1) + x (d=1 from the last a, d=2 from the first) = 1 + 1 + 1 + 0.5
+    assertThat(w).containsEntry("a>b", 3.5).containsEntry("b>a", 0.5 * 3.5)
+        .containsEntry("b>c", 1.0).containsEntry("c>b", 0.5)
+        .containsEntry("a>c", 0.5).containsEntry("c>a", 0.25)
+        .doesNotContainKey("a>a").hasSize(6);
+  }
+
+  @Test
   void publish_writesVerifiableReleaseWithSnapshot_andMovesChannel() throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
     ReleaseBuilder b = new ReleaseBuilder(store, new MiniLmEncoder());
@@ -65,7 +81,9 @@ class ReleaseBuilderTest {
         n -> { });
     assertThat(store.pointer("acme", "stable")).contains(m.release());
     assertThat(store.verify("acme", m.release()).files()).containsOnlyKeys("catalogue.tsv", "transitions.tsv",
-        "embeddings.bin", "index.hnsw");
+        "cooccurrence.tsv", "embeddings.bin", "index.hnsw");
+    assertThat(CooccurrenceFile.read(store.releaseDir("acme", m.release()).resolve(CooccurrenceFile.FILE_NAME)))
+        .containsExactlyElementsOf(ReleaseBuilder.cooccurrences(TRAIN));
     assertThat(m.params()).containsEntry("index.m", "16");
     EmbeddingMatrix e = SnapshotFile.read(store.releaseDir("acme", m.release()).resolve(SnapshotFile.FILE_NAME));
     assertThat(e.rows()).isEqualTo(3);

@@ -1,0 +1,49 @@
+package dev.recsys.common.interactions;
+
+import dev.recsys.common.io.TsvReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Item-to-item co-occurrence weights of a release: UTF-8 TSV with header
+ * {@code from_item to_item weight}, weights positive and finite (written exactly: Java's shortest
+ * round-tripping decimal).
+ */
+public final class CooccurrenceFile {
+  public static final String FILE_NAME = "cooccurrence.tsv";
+  static final String HEADER = "from_item\tto_item\tweight";
+
+  private CooccurrenceFile() {}
+
+  public static void write(List<Cooccurrence> pairs, Path file) throws IOException {
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write(HEADER);
+      out.write('\n');
+      for (Cooccurrence c : pairs) {
+        out.write(c.from() + "\t" + c.to() + "\t" + c.weight() + "\n");
+      }
+    }
+  }
+
+  public static List<Cooccurrence> read(Path file) {
+    List<Cooccurrence> out = new ArrayList<>();
+    TsvReader.read(file, HEADER, f -> {
+      double w;
+      try {
+        w = Double.parseDouble(f[2]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("weight '" + f[2] + "' is not a number");
+      }
+      if (!(w > 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException("weight must be positive and finite, got " + f[2]);
+      }
+      out.add(new Cooccurrence(f[0], f[1], w));
+    });
+    return out;
+  }
+}
