@@ -81,8 +81,10 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
     } else {
       sb.append(NO_LATER_SAMPLES).append('\n');
     }
-    sb.append(String.format(Locale.ROOT, "%nServing pipeline (best on validation, NDCG@10 %.4f): %s%n", servingValidNdcg10,
-        serving.describe()));
+    boolean ruled = !serving.usesLlm() && runnerUp != null && runnerUpValidNdcg10 > servingValidNdcg10;
+    sb.append(String.format(Locale.ROOT, "%nServing pipeline (%s, NDCG@10 %.4f): %s%n", ruled
+        ? "best without the LLM on validation: the LLM's lead was within one paired standard error"
+        : "best on validation", servingValidNdcg10, serving.describe()));
     sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "
         + "serving pipeline)%n", bestNonLlm, bestNonLlmValidNdcg10,
         bestNonLlmValidNdcg10 > 0 ? 100 * (servingValidNdcg10 / bestNonLlmValidNdcg10 - 1) : 0));
@@ -90,7 +92,8 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
       double margin = servingValidNdcg10 - runnerUpValidNdcg10;
       sb.append(String.format(Locale.ROOT, "Margin over the best ranking %s the LLM (%s): %+.4f NDCG@10 on validation, "
           + "paired standard error %.4f over %d samples%s%n", serving.usesLlm() ? "without" : "with", runnerUp, margin,
-          marginStdError, validSamples, margin < 2 * marginStdError ? " (within two standard errors: the choice is "
+          marginStdError, validSamples, ruled ? " (the LLM's lead is within one standard error, so the simpler "
+          + "ranking serves)" : margin < 2 * marginStdError ? " (within two standard errors: the choice is "
           + "not settled by these samples)" : ""));
     }
     if (!medianGenerationMs.isEmpty()) {

@@ -94,6 +94,8 @@ public final class ReleaseBuilder {
       EmbeddingMatrix embeddings = r.llm() == null ? null : evaluated(r.llm(), catalogue);
       if (embeddings == null) {
         embeddings = embed(encoder, catalogue, progress);
+      } else {
+        progress.accept(catalogue.size()); // the evaluated embeddings, as they were
       }
       SnapshotFile.write(embeddings, draft.path(SnapshotFile.FILE_NAME));
       Map<String, String> params = new LinkedHashMap<>();

@@ -131,11 +131,21 @@ class TrainingRunTest {
     assertThat(report.rows()).filteredOn(EvalReport.Row::served).hasSize(1);
     assertThat(report.rows()).allSatisfy(r -> assertThat(r.whole().samples()).isEqualTo(20));
     assertThat(report.servingValidNdcg10()).isGreaterThanOrEqualTo(report.bestNonLlmValidNdcg10());
-    assertThat(report.validation().get(0).validNdcg10()).isEqualTo(report.servingValidNdcg10());
+    double top = report.validation().get(0).validNdcg10();
+    if (top > report.servingValidNdcg10()) { // the one-standard-error rule preferred the ranking without the LLM
+      assertThat(report.serving().usesLlm()).isFalse();
+      assertThat(report.servingValidNdcg10()).isEqualTo(report.bestNonLlmValidNdcg10());
+      assertThat(top - report.servingValidNdcg10()).isLessThanOrEqualTo(report.marginStdError() + 1e-12);
+      assertThat(report.markdown()).contains("within one paired standard error");
+    } else {
+      assertThat(top).isEqualTo(report.servingValidNdcg10());
+    }
     assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
         "sasrec+llm-rerank", "transitions+llm-rerank", "mix", "mix+llm-rerank");
-    // the best of the grid over SASRec, the transitions, co-occurrence and similarity (286 - 4 weightings)
-    assertThat(Evaluation.mixtures(true)).hasSize(282).doesNotHaveDuplicates()
+    // the best of the grid over SASRec, co-occurrence and similarity (66 - 3 weightings)
+    assertThat(Evaluation.mixtures(false)).hasSize(9).noneMatch(m -> m.contains("sasrec"))
+        .contains("mix(cooccurrence=0.6,similar=0.4)");
+    assertThat(Evaluation.mixtures(true)).hasSize(63).doesNotHaveDuplicates()
         .contains(report.bestByKind().get("mix").pipeline().grounding().signal());
     // the margin of the choice over the other side (with / without the LLM), with its noise
     assertThat(report.runnerUp()).isNotNull();
