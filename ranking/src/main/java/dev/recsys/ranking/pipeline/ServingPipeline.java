@@ -86,7 +86,8 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
    *
    * @param pool                 nearest items per text that D^ is normalised over
    * @param signalCandidates     the top items by W added to every text's candidates (0 = none)
-   * @param signal               W: {@code popularity}, {@code sasrec}, {@code transitions}, their mixture
+   * @param signal               W: {@code popularity}, {@code sasrec}, {@code transitions},
+   *                             {@code cooccurrence}, {@code similar}, a mixture of them
    *                             ({@link MixtureSignal}) or {@code none}
    * @param gamma                γ of {@code D~ = D^ (1 + W)^-gamma}
    */
@@ -208,7 +209,7 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /**
    * What ranks a request of pipeline {@code p} that brings no texts (its generator could not
-   * answer): the pipeline's mixture of SASRec and the transitions when it ranks by one, else the
+   * answer): the pipeline's mixture of signals when it ranks by one, else the
    * sequential model alone when the pipeline uses it, the transition counts otherwise.
    */
   public static ServingPipeline withoutTexts(ServingPipeline p) {

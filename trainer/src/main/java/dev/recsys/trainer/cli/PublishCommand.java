@@ -66,7 +66,7 @@ final class PublishCommand implements Callable<Integer> {
 
   @Option(names = "--pipeline", description = "with --run: serve the best pipeline of this kind on validation (bigrec, "
       + "bigrec-union, d3, llm-rerank, sequential; a rerank source: sasrec+llm-rerank, transitions+llm-rerank, "
-      + "mix+llm-rerank; or mix, SASRec and the transitions mixed) instead of the one 'eval' chose; refused when it "
+      + "mix+llm-rerank; or mix, the best mixture of signals alone) instead of the one 'eval' chose; refused when it "
       + "is worse than the run's best "
       + "ranking without the LLM, unless --force")
   String pipelineKind;
