@@ -2,10 +2,8 @@ package dev.recsys.common.catalog;
 
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.io.TsvReader;
-import java.io.BufferedWriter;
+import dev.recsys.common.io.TsvWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +20,8 @@ public final class CatalogueFile {
   private CatalogueFile() {}
 
   public static void write(Catalogue catalogue, Path file) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(HEADER);
-      out.write('\n');
-      for (Item item : catalogue.items()) {
-        out.write(clean(item.id()));
-        out.write('\t');
-        out.write(clean(item.title()));
-        out.write('\t');
-        out.write(String.format(Locale.ROOT, "%.6f", item.popularity()));
-        out.write('\n');
-      }
-    }
+    TsvWriter.write(file, HEADER, catalogue.items(), item -> new String[] {clean(item.id()), clean(item.title()),
+        String.format(Locale.ROOT, "%.6f", item.popularity())});
   }
 
   public static Catalogue read(Path file) {

@@ -1,10 +1,8 @@
 package dev.recsys.common.interactions;
 
 import dev.recsys.common.io.TsvReader;
-import java.io.BufferedWriter;
+import dev.recsys.common.io.TsvWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +19,7 @@ public final class CooccurrenceFile {
   private CooccurrenceFile() {}
 
   public static void write(List<Cooccurrence> pairs, Path file) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(HEADER);
-      out.write('\n');
-      for (Cooccurrence c : pairs) {
-        out.write(c.from() + "\t" + c.to() + "\t" + c.weight() + "\n");
-      }
-    }
+    TsvWriter.write(file, HEADER, pairs, c -> new String[] {c.from(), c.to(), Double.toString(c.weight())});
   }
 
   public static List<Cooccurrence> read(Path file) {

@@ -1,10 +1,8 @@
 package dev.recsys.common.interactions;
 
 import dev.recsys.common.io.TsvReader;
-import java.io.BufferedWriter;
+import dev.recsys.common.io.TsvWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +17,7 @@ public final class TransitionsFile {
   private TransitionsFile() {}
 
   public static void write(List<Transition> transitions, Path file) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(HEADER);
-      out.write('\n');
-      for (Transition t : transitions) {
-        out.write(t.from() + "\t" + t.to() + "\t" + t.count() + "\n");
-      }
-    }
+    TsvWriter.write(file, HEADER, transitions, t -> new String[] {t.from(), t.to(), Integer.toString(t.count())});
   }
 
   public static List<Transition> read(Path file) {

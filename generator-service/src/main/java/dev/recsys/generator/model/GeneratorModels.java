@@ -43,9 +43,7 @@ public record GeneratorModels(TransitionModel baseline, TitleGenerator llm, bool
       case TransitionSignal.NAME -> new TransitionSignal(baseline);
       case SimilarItemsSignal.NAME -> similar;
       case TransitionSignal.COOCCURRENCE -> cooccurrence == null ? null : TransitionSignal.cooccurrence(cooccurrence);
-      default -> MixtureSignal.isMixture(name)
-          && MixtureSignal.weightsOf(name).keySet().stream().allMatch(c -> signal(c) != null)
-          ? MixtureSignal.resolve(name, this::signal) : null;
+      default -> MixtureSignal.resolveIfAvailable(name, this::signal);
     };
   }
 

@@ -168,17 +168,12 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
 
   /** Whether a sequential model (SASRec) must be loaded to serve it: as W, as D3's assistant, for candidates. */
   public boolean needsSequential() {
-    return generationNeedsSequential() || readsSasRec(grounding.signal());
+    return generationNeedsSequential() || reads(SASREC);
   }
 
   /** Whether the generator needs the sequential model: D3's assistant, or the candidates it ranks. */
   public boolean generationNeedsSequential() {
-    return kind == Kind.RERANK ? readsSasRec(grounding.signal()) : generation.assistantWeight() > 0;
-  }
-
-  /** Whether the signal of this name reads SASRec: SASRec itself, or a mixture with it. */
-  private static boolean readsSasRec(String signal) {
-    return SASREC.equals(signal) || MixtureSignal.mixes(signal, SASREC);
+    return kind == Kind.RERANK ? reads(SASREC) : generation.assistantWeight() > 0;
   }
 
   /** Whether the signal {@code name} must be loaded to serve it: as W or in W's mixture. */
@@ -196,9 +191,9 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
   /** The transition counts' signal name. */
   public static final String TRANSITIONS = "transitions";
   /** The co-occurrence weights' signal name. */
-  public static final String COOCCURRENCE = "cooccurrence";
+  public static final String COOCCURRENCE = dev.recsys.ranking.signal.TransitionSignal.COOCCURRENCE;
   /** Content similarity's signal name ({@link dev.recsys.ranking.signal.SimilarItemsSignal}). */
-  public static final String SIMILAR = "similar";
+  public static final String SIMILAR = dev.recsys.ranking.signal.SimilarItemsSignal.NAME;
   /** The signals whose top items the LLM can re-rank (those the generator loads). */
   public static final java.util.List<String> RERANK_SOURCES = java.util.List.of(SASREC, TRANSITIONS);
 

@@ -118,6 +118,17 @@ public final class MixtureSignal implements ItemSignal {
   }
 
   /**
+   * As {@link #resolve}, but null also when {@code signals} lacks a component (a holder that
+   * loads only the signals its pipeline reads, asked for one it did not load).
+   *
+   * @throws IllegalArgumentException when the name is a malformed mixture
+   */
+  public static ItemSignal resolveIfAvailable(String name, ItemSignal.Lookup signals) {
+    return isMixture(name) && weightsOf(name).keySet().stream().allMatch(c -> signals.signal(c) != null)
+        ? resolve(name, signals) : null;
+  }
+
+  /**
    * The weights in a mixture's name, by component, in its order.
    *
    * @throws IllegalArgumentException when the name is malformed: unknown, repeated or misordered
@@ -161,7 +172,12 @@ public final class MixtureSignal implements ItemSignal {
 
   /** SASRec's weight (0 when it is no component). */
   public double alpha() {
-    return weightsOf(name()).getOrDefault(SasRec.NAME, 0.0);
+    for (int i = 0; i < signals.size(); i++) {
+      if (signals.get(i).name().equals(SasRec.NAME)) {
+        return weights[i];
+      }
+    }
+    return 0;
   }
 
   @Override

@@ -98,8 +98,9 @@ public final class GroundingSnapshot implements AutoCloseable {
   }
 
   /**
-   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}, or
-   * the serving pipeline's mixture of the last two), or null for {@code none}.
+   * The signal W named by a pipeline ({@code popularity}, {@code transitions}, {@code sasrec}, the
+   * co-occurrence weights and similarity when the pipeline reads them, or the serving pipeline's
+   * mixture), or null for {@code none}.
    *
    * @throws IllegalArgumentException when the release has no such signal
    */

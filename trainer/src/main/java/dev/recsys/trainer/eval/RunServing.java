@@ -190,11 +190,7 @@ public final class RunServing implements AutoCloseable {
    */
   public ItemSignal signal(String name) {
     ItemSignal s = signals().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-    if (s != null || !MixtureSignal.isMixture(name)) {
-      return s;
-    }
-    boolean complete = MixtureSignal.weightsOf(name).keySet().stream().allMatch(c -> signal(c) != null);
-    return complete ? MixtureSignal.resolve(name, this::signal) : null;
+    return s != null ? s : MixtureSignal.resolveIfAvailable(name, this::signal);
   }
 
   public ItemIndex index() {
