@@ -42,6 +42,9 @@ else
   DATA=$WORK/data/synthetic; trainer synthetic --out "$DATA" > /dev/null
 fi
 python3 loadtest/make_requests.py "$DATA/splits/bigrec/test.jsonl" "$WORK/requests.json" --count 500
+# Releases are signed with a throw-away key, which the services trust.
+trainer keygen --out "$WORK/keys" > /dev/null
+export RECSYS_SIGNING_KEY=$WORK/keys/release-signing.key RECSYS_TRUSTED_KEYS=$WORK/keys/release-signing.pub
 publish() {
   if [ -n "$LLM_RUN" ]; then
     trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable --run "$LLM_RUN" --force

@@ -3,7 +3,8 @@
 # recommender (the trainer's quick profile: a small Llama-architecture base + a LoRA adapter, and
 # SASRec; a few minutes on CPU), evaluates them through the served path and chooses the serving
 # pipeline on validation, publishes a release (catalogue, transition counts, embedding snapshots,
-# base checkpoint + adapter, SASRec, the pipeline) to a local artifact store, starts the three
+# base checkpoint + adapter, SASRec, the pipeline) to a local artifact store, signed with a
+# throw-away Ed25519 key the services are told to trust, starts the three
 # services (grounding, generator running the LLM in-process, gateway) on loopback, sends real
 # Recommend calls through the gateway with the CLI, prints the recommendations and a quality
 # table of the gateway's answers next to the baselines on the same test samples, then stops the
@@ -43,7 +44,9 @@ echo "== train the LLM and the sequential model (quick profile); choose the serv
 trainer train --dataset "$DATA" --out "$WORK/run" --profile quick
 trainer eval --dataset "$DATA" --run "$WORK/run" --profile quick
 
-echo "== publish a release to $RECSYS_STORE (it serves the pipeline eval chose)"
+echo "== publish a release to $RECSYS_STORE (it serves the pipeline eval chose), signed with a throw-away key"
+trainer keygen --out "$WORK/keys"
+export RECSYS_SIGNING_KEY="$PWD/$WORK/keys/release-signing.key" RECSYS_TRUSTED_KEYS="$PWD/$WORK/keys/release-signing.pub"
 trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
 echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :$GATEWAY_PORT"

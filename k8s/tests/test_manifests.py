@@ -5,7 +5,9 @@
 2. against this platform's rules: every container has resource requests and limits, probes
    (Deployments: startup, readiness, liveness), a non-root, read-only, no-privilege security
    context; every Deployment has a PodDisruptionBudget and a HorizontalPodAutoscaler; only the
-   gateway accepts traffic from outside the namespace; prod runs Triton on GPUs.
+   gateway accepts traffic from outside the namespace; prod runs Triton on GPUs; every service
+   serves only signed releases (trusted keys mounted from a ConfigMap, never allow-unsigned) and
+   the trainer signs with a key from a Secret.
 
 The rule functions return the problems they find; tests at the bottom show that they do find
 a missing probe, limit or PDB in an otherwise valid rendering.
@@ -114,6 +116,44 @@ def network_problems(docs):
     return problems
 
 
+SERVICES = ("gateway", "generator", "grounding")
+
+
+def signing_problems(docs):
+    """The services trust keys from a mounted ConfigMap and never serve unsigned; the trainer signs."""
+    problems = []
+    config = {}
+    for d in docs:
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
+            config.update(d.get("data", {}))
+    for doc in docs:
+        spec = pod_spec(doc)
+        if spec is None:
+            continue
+        name = f'{doc["kind"]}/{doc["metadata"]["name"]}'
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for c in spec["containers"]:
+            env = dict(config) if any("recsys-config" in e.get("configMapRef", {}).get("name", "")
+                                      for e in c.get("envFrom", [])) else {}
+            env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+            if str(env.get("RECSYS_ALLOW_UNSIGNED", "false")).lower() == "true":
+                problems.append(f"{name}: RECSYS_ALLOW_UNSIGNED=true serves releases nobody signed")
+            mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
+            if doc["kind"] == "Deployment" and doc["metadata"]["name"] in SERVICES:
+                keys = env.get("RECSYS_TRUSTED_KEYS")
+                mount = mounts.get(keys) if keys else None
+                if not keys:
+                    problems.append(f"{name}: no RECSYS_TRUSTED_KEYS")
+                elif not mount or not mount.get("readOnly") or "configMap" not in volumes.get(mount["name"], {}):
+                    problems.append(f"{name}: RECSYS_TRUSTED_KEYS={keys} is not a read-only ConfigMap mount")
+            if doc["kind"] == "CronJob" and doc["metadata"]["name"] == "trainer":
+                key = env.get("RECSYS_SIGNING_KEY")
+                mount = next((m for p, m in mounts.items() if key and key.startswith(p.rstrip("/") + "/")), None)
+                if not mount or not mount.get("readOnly") or "secret" not in volumes.get(mount["name"], {}):
+                    problems.append(f"{name}: RECSYS_SIGNING_KEY is not a file of a read-only Secret mount")
+    return problems
+
+
 @pytest.fixture(scope="module", params=OVERLAYS)
 def rendered(request):
     return request.param, render(request.param)
@@ -140,6 +180,10 @@ def test_every_deployment_has_a_pdb_and_an_hpa(rendered):
 
 def test_only_the_gateway_is_reachable_from_outside(rendered):
     assert network_problems(rendered[1]) == []
+
+
+def test_services_serve_only_signed_releases_and_the_trainer_signs(rendered):
+    assert signing_problems(rendered[1]) == []
 
 
 def test_generator_backend_per_overlay(rendered):
@@ -188,3 +232,16 @@ def test_network_rule_catches_an_open_internal_stage():
         "podSelector": {"matchLabels": {"app.kubernetes.io/name": "grounding"}}, "policyTypes": ["Ingress"],
         "ingress": [{"ports": [{"port": 9082}]}]}})
     assert network_problems(docs) == ["NetworkPolicy/oops: open ingress for pods other than the gateway"]
+
+
+def test_signing_rule_catches_allow_unsigned_and_a_missing_key_mount():
+    docs = copy.deepcopy(render("dev"))
+    grounding = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "grounding")
+    grounding["spec"]["template"]["spec"]["containers"][0]["env"].append(
+        {"name": "RECSYS_ALLOW_UNSIGNED", "value": "true"})
+    gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    c = gateway["spec"]["template"]["spec"]["containers"][0]
+    c["volumeMounts"] = [m for m in c["volumeMounts"] if m["name"] != "release-keys"]
+    assert signing_problems(docs) == [
+        "Deployment/gateway: RECSYS_TRUSTED_KEYS=/etc/recsys/release-keys is not a read-only ConfigMap mount",
+        "Deployment/grounding: RECSYS_ALLOW_UNSIGNED=true serves releases nobody signed"]

@@ -70,6 +70,11 @@ public final class QualityBench implements Callable<Integer> {
   @Option(names = "--store", required = true, description = "artifact store the services serve from")
   Path store;
 
+  @Option(names = "--trusted-keys", defaultValue = "${env:RECSYS_TRUSTED_KEYS}", description = "public key(s) the "
+      + "services trust: the .pub of the key the store's releases were signed with (default: env RECSYS_TRUSTED_KEYS; "
+      + "without it, the throw-away key beside the store that the tests sign with)")
+  Path trustedKeys;
+
   @Option(names = "--gateway", description = "host:port of a running gateway (default: start the services)")
   String gateway;
 
@@ -114,6 +119,9 @@ public final class QualityBench implements Callable<Integer> {
       Path logs = Files.createTempDirectory("recsys-quality");
       LocalStack configured = new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofSeconds(2))
           .jvmOptions("-Xmx2g");
+      if (trustedKeys != null) {
+        configured.trustedKeys(trustedKeys);
+      }
       if (generatorDeadlineMs != null) {
         configured.set("gateway", "recsys.gateway.generator-deadline=" + generatorDeadlineMs + "ms");
       }

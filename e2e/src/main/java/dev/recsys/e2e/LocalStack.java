@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Runs the three packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) as child
- * processes on free loopback ports, all reading one artifact store, and stops them again.
+ * processes on free loopback ports, all reading one artifact store and trusting releases signed
+ * by its {@link DevKeys}, and stops them again.
  * Used by the end-to-end tests and the bench commands; nothing is mocked.
  */
 public final class LocalStack implements AutoCloseable {
@@ -49,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
   /** JVM options of the services: tests favour start-up time (C1 only, serial GC). */
   private List<String> jvmOptions = List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   private final Map<String, List<String>> properties = new LinkedHashMap<>();
+  private Path trustedKeys;
 
   public LocalStack(Path repo, Path store, Path logs, Duration pollInterval) throws IOException {
     this.repo = repo;
@@ -71,6 +73,16 @@ public final class LocalStack implements AutoCloseable {
   /** Replaces the services' JVM options (benchmarks run them as in production: full JIT). */
   public LocalStack jvmOptions(String... options) {
     this.jvmOptions = List.of(options);
+    return this;
+  }
+
+  /**
+   * The public key(s) the services trust (a file or folder; default: the store's {@link DevKeys},
+   * which {@link Releases} signs with). A store published by {@code recsys-trainer publish
+   * --signing-key K} needs K's public half here.
+   */
+  public LocalStack trustedKeys(Path keys) {
+    this.trustedKeys = keys;
     return this;
   }
 
@@ -110,6 +122,7 @@ public final class LocalStack implements AutoCloseable {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(s.log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("RECSYS_STORE", store.toAbsolutePath().toString());
+    env.put("RECSYS_TRUSTED_KEYS", (trustedKeys != null ? trustedKeys : DevKeys.of(store).publicKey()).toString());
     env.put("RECSYS_BIND_HOST", "127.0.0.1");
     env.put("GROUNDING_PORT", Integer.toString(services.get("grounding").port));
     env.put("GENERATOR_PORT", Integer.toString(services.get("generator").port));

@@ -28,9 +28,27 @@ public final class Releases {
   private final FileArtifactStore store;
   private final ReleaseBuilder builder;
 
+  private final Encoder encoder;
+
+  /** Publishes signed by the store's {@link DevKeys}, which {@link LocalStack} makes the services trust. */
   public Releases(Path storeRoot, Encoder encoder) {
-    this.store = new FileArtifactStore(storeRoot);
+    this(new FileArtifactStore(storeRoot).signingWith(DevKeys.of(storeRoot).signer()), encoder);
+  }
+
+  private Releases(FileArtifactStore store, Encoder encoder) {
+    this.store = store;
+    this.encoder = encoder;
     this.builder = new ReleaseBuilder(store, encoder);
+  }
+
+  /** Publishes to the same store unsigned (the services refuse such releases). */
+  public Releases unsigned() {
+    return new Releases(new FileArtifactStore(store.root()), encoder);
+  }
+
+  /** Publishes to the same store signed by another key (one the services do not trust). */
+  public Releases signedBy(dev.recsys.common.artifact.signing.ReleaseSigner signer) {
+    return new Releases(new FileArtifactStore(store.root()).signingWith(signer), encoder);
   }
 
   public FileArtifactStore store() {

@@ -22,7 +22,10 @@ import dev.recsys.trainer.split.Splits;
 import io.grpc.StatusRuntimeException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import dev.recsys.common.artifact.signing.ReleaseKeys;
+import dev.recsys.common.artifact.signing.ReleaseSigner;
 import java.nio.file.Files;
+import java.security.KeyPair;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Publishes new releases while requests flow through the gateway: every request must succeed,
  * the new snapshot must take over, and broken releases (a corrupt snapshot, vectors of another
- * encoder, a sequential model made for another catalogue) must be refused while the last good one
+ * encoder, a sequential model made for another catalogue, a release nobody signed, one signed by an
+ * untrusted key) must be refused while the last good one
  * keeps serving.
  */
 class HotSwapEndToEndTest {
@@ -170,22 +174,38 @@ class HotSwapEndToEndTest {
             first[0].encoder(), first[0].dimension(), n, Map.of(), ServingPipeline.sequential("sasrec").toParams(),
             null));
         fx.releases.store().promote("default", "stable", sasrecRelease.release());
+
+        // 4. a release intact in every file but signed by nobody, 5. one signed by a key the services do not trust
+        Thread.sleep(1000);
+        String unsigned = fx.releases.unsigned().publish("default", d, splits, 5).release();
+        Thread.sleep(1000);
+        KeyPair stranger = ReleaseKeys.generate();
+        String untrusted = fx.releases.signedBy(new ReleaseSigner(stranger.getPrivate(), stranger.getPublic()))
+            .publish("default", d, splits, 6).release();
         Thread.sleep(1500);
         load.ok.set(0);
         Thread.sleep(1000);
         assertThat(load.ok.get()).as("requests still succeed after the refusals").isPositive();
         assertThat(load.lastSnapshot).isEqualTo(good);
-        assertThat(load.snapshots).doesNotContain(corrupt, bad.release(), sasrecRelease.release());
+        assertThat(load.snapshots).doesNotContain(corrupt, bad.release(), sasrecRelease.release(), unsigned, untrusted);
       }
       System.out.printf("hot swap under load: %d requests, %d failed, %d releases served%n", load.total.get(),
           load.failures.size(), load.snapshots.size());
       assertThat(load.failures).as("failed requests during the swaps").isEmpty();
       assertThat(load.snapshots).hasSize(4);
       String metrics = fx.stack.http("grounding", "/q/metrics");
-      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"grounding\"[^}]*} 3\\.0");
+      assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"grounding\"[^}]*} 5\\.0");
+      for (String stage : List.of("gateway", "generator")) {
+        assertThat(fx.stack.http(stage, "/q/metrics")).as(stage + " refuses the unsigned and the untrusted release")
+            .containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"" + stage + "\"[^}]*} [2-5]\\.0");
+        assertThat(Files.readString(fx.stack.log(stage))).contains("manifest.sig: missing: the release is not signed")
+            .contains("which is not trusted");
+      }
       assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"[^}]*stage=\"grounding\"[^}]*} 4\\.0");
       assertThat(Files.readString(fx.stack.log("grounding"))).contains("refused release").contains("corrupt")
-          .contains("made by encoder 'other-encoder'").contains(SasRecFile.FILE_NAME);
+          .contains("made by encoder 'other-encoder'").contains(SasRecFile.FILE_NAME)
+          .contains("manifest.sig: missing: the release is not signed").contains("which is not trusted")
+          .contains("releases must be signed by one of 1 trusted key(s)");
     }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Set;
  * Where the trainer publishes releases and the services find them.
  *
  * <p>A <em>release</em> is an immutable set of files (catalogue, transition counts, embedding
- * snapshot, later the LoRA adapter) made by one trainer run, described by a manifest with the
+ * snapshots, SASRec, the LLM's base and adapter) made by one trainer run, described by a manifest with the
  * checksum of every file. A <em>channel</em> (e.g. {@code stable}) is a named pointer per tenant to
  * one release; moving it is atomic, so readers see the old release or the new one, never a mix.
  */

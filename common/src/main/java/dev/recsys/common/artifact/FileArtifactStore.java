@@ -1,6 +1,8 @@
 package dev.recsys.common.artifact;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.recsys.common.artifact.signing.ReleaseSigner;
+import dev.recsys.common.artifact.signing.ReleaseTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,7 @@ import java.util.stream.Stream;
  * {@link ArtifactStore} on a directory (a local folder, or a shared volume in Kubernetes):
  *
  * <pre>
- * root/tenants/&lt;tenant&gt;/releases/&lt;release&gt;/manifest.json + files   (immutable)
+ * root/tenants/&lt;tenant&gt;/releases/&lt;release&gt;/manifest.json + manifest.sig + files   (immutable)
  * root/tenants/&lt;tenant&gt;/staging/&lt;release&gt;/                         (drafts, invisible)
  * root/tenants/&lt;tenant&gt;/channels/&lt;channel&gt;                          (one line: a release id)
  * </pre>
@@ -29,9 +31,28 @@ import java.util.stream.Stream;
 public final class FileArtifactStore implements ArtifactStore {
   private static final DateTimeFormatter RELEASE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
   private final Path root;
+  private final ReleaseTrust trust;
+  private final ReleaseSigner signer;
 
+  /** A store whose releases are written unsigned and read without checking signatures (the services never use this). */
   public FileArtifactStore(Path root) {
+    this(root, ReleaseTrust.UNSIGNED_ALLOWED, null);
+  }
+
+  private FileArtifactStore(Path root, ReleaseTrust trust, ReleaseSigner signer) {
     this.root = root.toAbsolutePath().normalize();
+    this.trust = trust;
+    this.signer = signer;
+  }
+
+  /** The same store, verifying every release's signature with {@code trust} (what the services read through). */
+  public FileArtifactStore trusting(ReleaseTrust trust) {
+    return new FileArtifactStore(root, trust, signer);
+  }
+
+  /** The same store, signing the manifest of every release it commits (what the trainer publishes through). */
+  public FileArtifactStore signingWith(ReleaseSigner signer) {
+    return new FileArtifactStore(root, trust, signer);
   }
 
   public Path root() {
@@ -76,7 +97,11 @@ public final class FileArtifactStore implements ArtifactStore {
     Path manifestFile = dir.resolve(ReleaseManifest.FILE_NAME);
     ReleaseManifest manifest;
     try {
-      manifest = ReleaseDraft.JSON.readValue(manifestFile.toFile(), ReleaseManifest.class);
+      byte[] bytes = Files.readAllBytes(manifestFile);
+      trust.check(dir, bytes);
+      manifest = ReleaseDraft.JSON.readValue(bytes, ReleaseManifest.class);
+    } catch (NoSuchFileException e) {
+      throw new ArtifactException(manifestFile, "missing: not a release");
     } catch (JacksonException e) {
       throw new ArtifactException(manifestFile, "malformed manifest: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -118,7 +143,7 @@ public final class FileArtifactStore implements ArtifactStore {
         + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     Path staging = tenantDir(tenant).resolve("staging").resolve(release);
     Files.createDirectories(staging);
-    return new ReleaseDraft(tenant, release, staging, releaseDir(tenant, release));
+    return new ReleaseDraft(tenant, release, staging, releaseDir(tenant, release), signer);
   }
 
   @Override

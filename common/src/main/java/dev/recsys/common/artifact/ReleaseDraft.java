@@ -2,6 +2,8 @@ package dev.recsys.common.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.recsys.common.artifact.signing.ReleaseSignature;
+import dev.recsys.common.artifact.signing.ReleaseSigner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,7 +23,8 @@ import java.util.stream.Stream;
  * pointer as they were):
  * <ol>
  *   <li>write each file into {@code staging/<release>/} and flush it to disk;</li>
- *   <li>hash every file and write {@code manifest.json} last (temp file, then rename);</li>
+ *   <li>hash every file and write {@code manifest.json} last (temp file, then rename), and, when
+ *       the store signs, {@code manifest.sig} beside it;</li>
  *   <li>rename {@code staging/<release>} to {@code releases/<release>} (atomic on one filesystem);</li>
  *   <li>only then may a channel be moved to it ({@link ArtifactStore#promote}).</li>
  * </ol>
@@ -33,8 +36,10 @@ public final class ReleaseDraft {
   private final String release;
   private final Path stagingDir;
   private final Path finalDir;
+  private final ReleaseSigner signer;
 
-  ReleaseDraft(String tenant, String release, Path stagingDir, Path finalDir) {
+  ReleaseDraft(String tenant, String release, Path stagingDir, Path finalDir, ReleaseSigner signer) {
+    this.signer = signer;
     this.tenant = tenant;
     this.release = release;
     this.stagingDir = stagingDir;
@@ -55,8 +60,8 @@ public final class ReleaseDraft {
    */
   public Path path(String fileName) throws IOException {
     Names.requireRelativePath("file name", fileName);
-    if (fileName.equals(ReleaseManifest.FILE_NAME)) {
-      throw new IllegalArgumentException(ReleaseManifest.FILE_NAME + " is written by commit()");
+    if (fileName.equals(ReleaseManifest.FILE_NAME) || fileName.equals(ReleaseSignature.FILE_NAME)) {
+      throw new IllegalArgumentException(fileName + " is written by commit()");
     }
     Path p = stagingDir.resolve(fileName);
     Files.createDirectories(p.getParent());
@@ -84,13 +89,21 @@ public final class ReleaseDraft {
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, tenant, release,
         Instant.now().toString(), metadata.producer(), metadata.encoder(), metadata.dimension(),
         metadata.itemCount(), metadata.dataset(), metadata.params(), files);
-    Path tmp = stagingDir.resolve(".manifest.tmp");
-    JSON.writeValue(tmp.toFile(), manifest);
-    fsync(tmp);
-    Files.move(tmp, stagingDir.resolve(ReleaseManifest.FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
+    byte[] bytes = JSON.writeValueAsBytes(manifest);
+    writeAtomically(ReleaseManifest.FILE_NAME, bytes);
+    if (signer != null) {
+      writeAtomically(ReleaseSignature.FILE_NAME, JSON.writeValueAsBytes(signer.sign(bytes)));
+    }
     Files.createDirectories(finalDir.getParent());
     Files.move(stagingDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
     return manifest;
+  }
+
+  private void writeAtomically(String name, byte[] bytes) throws IOException {
+    Path tmp = stagingDir.resolve("." + name + ".tmp");
+    Files.write(tmp, bytes);
+    fsync(tmp);
+    Files.move(tmp, stagingDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Drops an unfinished draft. */

@@ -2,6 +2,7 @@ package dev.recsys.trainer.cli;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.artifact.signing.ReleaseSigner;
 import dev.recsys.ranking.encoder.Encoders;
 import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.ranking.pipeline.ServingPipeline;
@@ -22,6 +23,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "publish", mixinStandardHelpOptions = true,
@@ -75,11 +77,28 @@ final class PublishCommand implements Callable<Integer> {
       + "when it loads the release")
   boolean noIndex;
 
+  @Option(names = "--signing-key", defaultValue = "${env:RECSYS_SIGNING_KEY}", description = "Ed25519 private key "
+      + "(PKCS#8 PEM; its public half beside it as <name>.pub; 'keygen' writes both) that signs the release's manifest, "
+      + "so that the services, which trust its public key, serve it (default: env RECSYS_SIGNING_KEY)")
+  Path signingKey;
+
+  @Option(names = "--unsigned", description = "publish without a signature: only services started with "
+      + "allow-unsigned (development) serve such a release")
+  boolean unsigned;
+
   @Override
   public Integer call() throws Exception {
+    if ((signingKey == null) == !unsigned) {
+      throw new ParameterException(spec.commandLine(), signingKey == null
+          ? "publish signs every release: give --signing-key <private key> (or RECSYS_SIGNING_KEY; 'recsys-trainer "
+              + "keygen' makes a pair), or --unsigned for a store served with allow-unsigned"
+          : "--signing-key and --unsigned contradict each other: give one");
+    }
+    ReleaseSigner signer = signingKey == null ? null : ReleaseSigner.fromFile(signingKey);
+    FileArtifactStore artifacts = signer == null ? new FileArtifactStore(store)
+        : new FileArtifactStore(store).signingWith(signer);
     Dataset d = DatasetFiles.read(dataset);
     var train = SplitFiles.read(dataset, protocol, "train");
-    FileArtifactStore artifacts = new FileArtifactStore(store);
     ReleaseBuilder builder = new ReleaseBuilder(artifacts, Encoders.byId(encoderId));
     ReleaseBuilder.LlmRun llmRun = null;
     ServingPipeline pipeline = null;
@@ -102,6 +121,8 @@ final class PublishCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().printf("published release %s for tenant %s (%d items, encoder %s, %d-d); channel %s -> %s%n",
         m.release(), m.tenant(), m.itemCount(), m.encoder(), m.dimension(), channel, m.release());
+    spec.commandLine().getOut().println(signer != null ? "signed by key " + signer.keyId()
+        : "NOT signed (--unsigned): services that check signatures refuse it");
     if (pipeline != null) {
       spec.commandLine().getOut().printf("serving pipeline: %s%n", pipeline.describe());
     }

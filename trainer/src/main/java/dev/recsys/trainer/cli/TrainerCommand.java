@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "recsys-trainer", mixinStandardHelpOptions = true, version = "recsys-trainer 0.1.0",
     description = "Prepares data, builds evaluation splits and publishes releases to the artifact store.",
     subcommands = {ImportCommand.class, SyntheticCommand.class, PublishCommand.class, TrainCommand.class,
-        EvalCommand.class, CurveCommand.class, SasRecCommand.class, TritonRepoCommand.class, BaseCommand.class})
+        EvalCommand.class, CurveCommand.class, SasRecCommand.class, TritonRepoCommand.class, BaseCommand.class,
+        KeygenCommand.class})
 public final class TrainerCommand {
   public static void main(String[] args) {
     dev.recsys.llm.DjlDefaults.apply();
