@@ -28,7 +28,8 @@ mkdir -p "$TOOLS/bin" "$REPORTS"
 if [ ! -x "$TOOLS/bin/ghz" ]; then
   echo "== installing ghz"; GOBIN="$TOOLS/bin" go install github.com/bojand/ghz/cmd/ghz@v0.120.0
 fi
-if [ ! -f gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f trainer/target/recsys-trainer.jar ]; then
+if [ ! -f gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f trainer/target/recsys-trainer.jar ] \
+    || [ ! -f cli/target/recsys-cli.jar ]; then
   echo "== build"; ./mvnw -B -q --no-transfer-progress -DskipTests package
 fi
 JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
@@ -56,11 +57,18 @@ echo "== publish"; publish 2>/dev/null
 
 export RECSYS_STORE=$WORK/store RECSYS_BIND_HOST=127.0.0.1 GENERATOR_HOST=127.0.0.1 GROUNDING_HOST=127.0.0.1
 export GATEWAY_PORT=${GATEWAY_PORT:-19080} GENERATOR_PORT=${GENERATOR_PORT:-19081} GROUNDING_PORT=${GROUNDING_PORT:-19082}
+# Callers: a throw-away token issuer; the gateway grants caller 'loadtest' every tenant. The
+# tenant quota is raised out of the way: this measures the stages' capacity, not the quota.
+cli() { java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar "$@"; }
+cli issuer-keys --out "$WORK/issuer" > /dev/null
+export RECSYS_JWT_PUBLIC_KEY=$WORK/issuer/issuer.pub RECSYS_JWT_ISSUER=recsys-loadtest
+TOKEN=$(cli token --key "$WORK/issuer/issuer.key" --issuer recsys-loadtest --subject loadtest --ttl PT2H)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 for svc in grounding-service generator-service gateway; do
-  java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.store.poll-interval=1s -Drecsys.generator.store.poll-interval=1s \
+  java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.auth.grants.loadtest='*' -Drecsys.gateway.quotas.rate=100000 \
+    -Drecsys.gateway.quotas.burst=100000 -Drecsys.gateway.store.poll-interval=1s -Drecsys.generator.store.poll-interval=1s \
     -Drecsys.grounding.store.poll-interval=1s -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
   PIDS+=($!)
 done
@@ -72,7 +80,7 @@ done
 ghz_run() {
   "$TOOLS/bin/ghz" --insecure --proto proto/src/main/proto/recsys/recommend/v1/recommend.proto \
     --import-paths proto/src/main/proto --call recsys.recommend.v1.RecommendService/Recommend \
-    --data-file "$WORK/requests.json" --timeout 10s --connections 4 --duration-stop wait -O json -o "$REPORT" "$@" \
+    --data-file "$WORK/requests.json" --metadata "{\"authorization\":\"Bearer $TOKEN\"}" --timeout 10s --connections 4 --duration-stop wait -O json -o "$REPORT" "$@" \
     "127.0.0.1:$GATEWAY_PORT"
 }
 # The in-process LLM costs ~100x the baseline's CPU per call: its rates are 10x lower.

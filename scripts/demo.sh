@@ -49,12 +49,20 @@ trainer keygen --out "$WORK/keys"
 export RECSYS_SIGNING_KEY="$PWD/$WORK/keys/release-signing.key" RECSYS_TRUSTED_KEYS="$PWD/$WORK/keys/release-signing.pub"
 trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
+echo "== callers: a throw-away token issuer; the gateway trusts it and grants caller 'demo' tenant 'default'"
+cli() { java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar "$@"; }
+cli issuer-keys --out "$WORK/issuer"
+export RECSYS_JWT_PUBLIC_KEY="$PWD/$WORK/issuer/issuer.pub" RECSYS_JWT_ISSUER=recsys-demo
+RECSYS_TOKEN=$(cli token --key "$WORK/issuer/issuer.key" --issuer recsys-demo --subject demo)
+export RECSYS_TOKEN
+
 echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :$GATEWAY_PORT"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 for svc in grounding-service generator-service gateway; do
-  java "${JAVA_OPTS[@]}" -Xmx768m -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
+  java "${JAVA_OPTS[@]}" -Xmx768m -Drecsys.gateway.auth.grants.demo=default \
+    -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
   PIDS+=($!)
 done
 for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
@@ -67,7 +75,7 @@ for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
 done
 
 echo "== Recommend calls through the gateway (histories of the test split; '<-' marks the real next item)"
-java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar recommend --target "127.0.0.1:$GATEWAY_PORT" \
+cli recommend --target "127.0.0.1:$GATEWAY_PORT" \
   --samples "$DATA/splits/bigrec/test.jsonl" --count 3 -k 10
 
 echo "== quality of the served answers: ${QUALITY_SAMPLES:=300} test samples through the gateway vs the baselines"

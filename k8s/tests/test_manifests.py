@@ -7,7 +7,8 @@
    context; every Deployment has a PodDisruptionBudget and a HorizontalPodAutoscaler; only the
    gateway accepts traffic from outside the namespace; prod runs Triton on GPUs; every service
    serves only signed releases (trusted keys mounted from a ConfigMap, never allow-unsigned) and
-   the trainer signs with a key from a Secret.
+   the trainer signs with a key from a Secret; the gateway authenticates callers with an issuer
+   key from a ConfigMap.
 
 The rule functions return the problems they find; tests at the bottom show that they do find
 a missing probe, limit or PDB in an otherwise valid rendering.
@@ -154,6 +155,30 @@ def signing_problems(docs):
     return problems
 
 
+def caller_auth_problems(docs):
+    """The gateway authenticates callers: the issuer key is a read-only ConfigMap mount, never mode none."""
+    problems = []
+    config = {}
+    for d in docs:
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
+            config.update(d.get("data", {}))
+    gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    spec = gateway["spec"]["template"]["spec"]
+    c = spec["containers"][0]
+    env = dict(config)
+    env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    if str(env.get("RECSYS_AUTH_MODE", "jwt")).lower() != "jwt":
+        problems.append(f'Deployment/gateway: RECSYS_AUTH_MODE={env["RECSYS_AUTH_MODE"]} lets anyone call')
+    key = env.get("RECSYS_JWT_PUBLIC_KEY") or ""
+    mount = next((m for m in c.get("volumeMounts", []) if key.startswith(m["mountPath"].rstrip("/") + "/")), None)
+    if not mount or not mount.get("readOnly") or "configMap" not in volumes.get(mount["name"], {}):
+        problems.append("Deployment/gateway: RECSYS_JWT_PUBLIC_KEY is not a file of a read-only ConfigMap mount")
+    if not env.get("RECSYS_JWT_ISSUER"):
+        problems.append("Deployment/gateway: no RECSYS_JWT_ISSUER")
+    return problems
+
+
 @pytest.fixture(scope="module", params=OVERLAYS)
 def rendered(request):
     return request.param, render(request.param)
@@ -184,6 +209,10 @@ def test_only_the_gateway_is_reachable_from_outside(rendered):
 
 def test_services_serve_only_signed_releases_and_the_trainer_signs(rendered):
     assert signing_problems(rendered[1]) == []
+
+
+def test_the_gateway_authenticates_its_callers(rendered):
+    assert caller_auth_problems(rendered[1]) == []
 
 
 def test_generator_backend_per_overlay(rendered):
@@ -245,3 +274,10 @@ def test_signing_rule_catches_allow_unsigned_and_a_missing_key_mount():
     assert signing_problems(docs) == [
         "Deployment/gateway: RECSYS_TRUSTED_KEYS=/etc/recsys/release-keys is not a read-only ConfigMap mount",
         "Deployment/grounding: RECSYS_ALLOW_UNSIGNED=true serves releases nobody signed"]
+
+
+def test_caller_auth_rule_catches_an_open_gateway():
+    docs = copy.deepcopy(render("dev"))
+    gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    gateway["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "RECSYS_AUTH_MODE", "value": "none"})
+    assert caller_auth_problems(docs) == ["Deployment/gateway: RECSYS_AUTH_MODE=none lets anyone call"]

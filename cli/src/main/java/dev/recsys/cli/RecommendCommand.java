@@ -6,6 +6,8 @@ import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
@@ -54,6 +56,10 @@ final class RecommendCommand implements Callable<Integer> {
   @Option(names = "--candidates", description = "texts the generator proposes (server default when unset)")
   Integer candidates;
 
+  @Option(names = "--token", defaultValue = "${env:RECSYS_TOKEN}", description = "bearer token (JWT) the gateway "
+      + "authenticates the call with (default: env RECSYS_TOKEN)")
+  String token;
+
   @Option(names = "--deadline-ms", defaultValue = "10000", description = "call deadline (default ${DEFAULT-VALUE})")
   long deadlineMs;
 
@@ -63,7 +69,13 @@ final class RecommendCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<Query> queries = queries();
     PrintWriter out = spec.commandLine().getOut();
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).usePlaintext();
+    if (token != null && !token.isBlank()) {
+      Metadata auth = new Metadata();
+      auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
+      builder.intercept(MetadataUtils.newAttachHeadersInterceptor(auth));
+    }
+    ManagedChannel channel = builder.build();
     try {
       var stub = RecommendServiceGrpc.newBlockingStub(channel);
       int failures = 0;

@@ -9,6 +9,7 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.interactions.CooccurrenceFile;
 import dev.recsys.common.interactions.TransitionsFile;
+import dev.recsys.e2e.DevIssuer;
 import dev.recsys.e2e.LocalStack;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
@@ -75,6 +76,10 @@ public final class QualityBench implements Callable<Integer> {
       + "without it, the throw-away key beside the store that the tests sign with)")
   Path trustedKeys;
 
+  @Option(names = "--token", defaultValue = "${env:RECSYS_TOKEN}", description = "with --gateway: the bearer token "
+      + "(JWT) the bench calls with (default: env RECSYS_TOKEN)")
+  String token;
+
   @Option(names = "--gateway", description = "host:port of a running gateway (default: start the services)")
   String gateway;
 
@@ -126,10 +131,10 @@ public final class QualityBench implements Callable<Integer> {
         configured.set("gateway", "recsys.gateway.generator-deadline=" + generatorDeadlineMs + "ms");
       }
       try (LocalStack stack = configured.start()) {
-        answers = replay("127.0.0.1:" + stack.port("gateway"), chosen);
+        answers = replay("127.0.0.1:" + stack.port("gateway"), stack.issuer().token(DevIssuer.SUBJECT), chosen);
       }
     } else {
-      answers = replay(gateway, chosen);
+      answers = replay(gateway, token, chosen);
     }
     Set<String> releases = new HashSet<>();
     answers.forEach(a -> releases.add(a.release()));
@@ -179,8 +184,12 @@ public final class QualityBench implements Callable<Integer> {
     return 0;
   }
 
-  private List<Answer> replay(String target, List<Sample> chosen) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+  private List<Answer> replay(String target, String bearer, List<Sample> chosen) {
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).usePlaintext();
+    if (bearer != null) {
+      b.intercept(DevIssuer.bearerToken(bearer));
+    }
+    ManagedChannel ch = b.build();
     try {
       var stub = RecommendServiceGrpc.newBlockingStub(ch);
       List<Answer> out = new ArrayList<>();

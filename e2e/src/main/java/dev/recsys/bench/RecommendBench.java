@@ -42,7 +42,8 @@ public final class RecommendBench {
     List<Sample> samples = splits.test();
     try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), work.resolve("store"), work.resolve("logs"),
         Duration.ofSeconds(2)).jvmOptions("-Xmx1g").start()) {
-      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("gateway")).usePlaintext().build();
+      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("gateway")).usePlaintext()
+          .intercept(stack.issuer().bearer(dev.recsys.e2e.DevIssuer.SUBJECT)).build();
       var stub = RecommendServiceGrpc.newBlockingStub(ch);
       AtomicInteger degraded = new AtomicInteger();
       for (int i = 0; i < 2000; i++) { // warm-up: let the JIT compile the hot paths

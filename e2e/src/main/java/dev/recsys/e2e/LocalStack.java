@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Runs the three packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) as child
  * processes on free loopback ports, all reading one artifact store and trusting releases signed
- * by its {@link DevKeys}, and stops them again.
+ * by its {@link DevKeys}, the gateway authenticating callers with tokens of its {@link DevIssuer}
+ * (subject {@link DevIssuer#SUBJECT} granted every tenant), and stops them again.
  * Used by the end-to-end tests and the bench commands; nothing is mocked.
  */
 public final class LocalStack implements AutoCloseable {
@@ -113,6 +114,12 @@ public final class LocalStack implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"));
     cmd.addAll(jvmOptions);
+    if (name.equals("gateway")) {
+      cmd.add("-Drecsys.gateway.auth.grants." + DevIssuer.SUBJECT + "=*");
+      // tests and benches measure the stages, not the quotas (a test of the quotas sets its own)
+      cmd.add("-Drecsys.gateway.quotas.rate=1000000");
+      cmd.add("-Drecsys.gateway.quotas.burst=1000000");
+    }
     properties.getOrDefault(name, List.of()).forEach(kv -> cmd.add("-D" + kv));
     String poll = pollInterval.toMillis() + "ms";
     cmd.addAll(List.of("-Drecsys.grounding.store.poll-interval=" + poll, "-Drecsys.generator.store.poll-interval=" + poll,
@@ -122,6 +129,8 @@ public final class LocalStack implements AutoCloseable {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(s.log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("RECSYS_STORE", store.toAbsolutePath().toString());
+    env.put("RECSYS_JWT_PUBLIC_KEY", DevIssuer.of(store).publicKey().toString());
+    env.put("RECSYS_JWT_ISSUER", DevIssuer.ISSUER);
     env.put("RECSYS_TRUSTED_KEYS", (trustedKeys != null ? trustedKeys : DevKeys.of(store).publicKey()).toString());
     env.put("RECSYS_BIND_HOST", "127.0.0.1");
     env.put("GROUNDING_PORT", Integer.toString(services.get("grounding").port));
@@ -168,6 +177,11 @@ public final class LocalStack implements AutoCloseable {
   public String http(String name, String path) throws IOException, InterruptedException {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + services.get(name).port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** Bearer tokens the gateway of this stack accepts. */
+  public DevIssuer issuer() {
+    return DevIssuer.of(store);
   }
 
   public int port(String name) {

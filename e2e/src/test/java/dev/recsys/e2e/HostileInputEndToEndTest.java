@@ -91,8 +91,12 @@ class HostileInputEndToEndTest {
               List.of(new int[] {3, 0}, new int[] {5, 1})));
       StringBuilder report = new StringBuilder("hostile input, " + REQUESTS + " requests per RPC:\n");
       for (Target t : targets) {
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port(t.service())).usePlaintext()
-            .maxInboundMessageSize(16 << 20).build();
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port(t.service())).usePlaintext()
+            .maxInboundMessageSize(16 << 20);
+        if (t.service().equals("gateway")) {
+          b.intercept(fx.stack.issuer().bearer(DevIssuer.SUBJECT)); // an authenticated caller's malformed requests
+        }
+        ManagedChannel ch = b.build();
         try {
           Map<String, Integer> counts = fuzz(ch, t, new Random(t.method().hashCode()));
           report.append(String.format("  %-50s %s%n", t.method(), counts));

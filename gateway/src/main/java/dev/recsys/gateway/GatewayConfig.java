@@ -4,6 +4,9 @@ import dev.recsys.common.artifact.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Typed configuration of the gateway; every default lives here. */
 @ConfigMapping(prefix = "recsys.gateway")
@@ -34,4 +37,74 @@ public interface GatewayConfig {
   /** Most items a request may ask for. */
   @WithDefault("100")
   int maxK();
+
+  /** Who may call, and for which tenants. */
+  Auth auth();
+
+  /** How many Recommend calls per second each tenant may make. */
+  Quotas quotas();
+
+  /** Caller authentication and tenant grants. */
+  interface Auth {
+    /**
+     * {@code jwt}: every call carries {@code authorization: Bearer <JWT>}, verified with
+     * {@link Jwt}; {@code none}: anyone who can reach the gateway may use any tenant (development
+     * only: the gateway says so at start-up).
+     */
+    @WithDefault("jwt")
+    String mode();
+
+    Jwt jwt();
+
+    /**
+     * The tenants each caller may use: the token's subject ({@code sub}) to a list of tenants,
+     * {@code *} for every tenant. A caller without a grant for the tenant it asks for gets
+     * PERMISSION_DENIED, whether or not that tenant exists.
+     */
+    Map<String, List<String>> grants();
+  }
+
+  /** How bearer tokens are verified (SmallRye JWT). */
+  interface Jwt {
+    /**
+     * The token issuer's public key: a PEM file or a JWKS file (several keys, chosen by the
+     * token's {@code kid}: a rotation publishes the new key beside the old one).
+     */
+    Optional<String> publicKeyLocation();
+
+    /** The {@code iss} every token must carry. */
+    Optional<String> issuer();
+
+    /** The {@code aud} every token must carry. */
+    @WithDefault("recsys-gateway")
+    String audience();
+
+    /** Accepted signature algorithms. */
+    @WithDefault("RS256,ES256")
+    List<String> algorithms();
+
+    /** Tolerated clock difference for {@code exp} and {@code iat}, in seconds. */
+    @WithDefault("30")
+    int clockSkewSeconds();
+  }
+
+  /** Per-tenant token buckets. */
+  interface Quotas {
+    /** Requests per second a tenant may sustain (the bucket's refill). */
+    @WithDefault("200")
+    int rate();
+
+    /** Requests a tenant may send at once above its rate (the bucket's size). */
+    @WithDefault("400")
+    int burst();
+
+    /** Tenants with their own rate and burst. */
+    Map<String, Quota> tenants();
+
+    interface Quota {
+      int rate();
+
+      int burst();
+    }
+  }
 }

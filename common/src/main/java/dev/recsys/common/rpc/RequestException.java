@@ -14,17 +14,26 @@ public final class RequestException extends RuntimeException {
   public static final Metadata.Key<String> LOADED_RELEASES =
       Metadata.Key.of("x-recsys-loaded-releases", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * gRPC's retry pushback trailer (gRFC A6): how many milliseconds a caller should wait before it
+   * retries; grpc-java's and grpc-go's built-in retries honour it.
+   */
+  public static final Metadata.Key<String> RETRY_PUSHBACK_MS =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
   private final Status.Code code;
   private final List<String> loadedReleases;
+  private final long retryAfterMillis;
 
   private RequestException(Status.Code code, String message) {
-    this(code, message, List.of());
+    this(code, message, List.of(), -1);
   }
 
-  private RequestException(Status.Code code, String message, List<String> loadedReleases) {
+  private RequestException(Status.Code code, String message, List<String> loadedReleases, long retryAfterMillis) {
     super(capped(message));
     this.code = code;
     this.loadedReleases = List.copyOf(loadedReleases);
+    this.retryAfterMillis = retryAfterMillis;
   }
 
   /**
@@ -76,6 +85,9 @@ public final class RequestException extends RuntimeException {
     if (!loadedReleases.isEmpty()) {
       m.put(LOADED_RELEASES, String.join(",", loadedReleases));
     }
+    if (retryAfterMillis >= 0) {
+      m.put(RETRY_PUSHBACK_MS, Long.toString(retryAfterMillis));
+    }
     return m;
   }
 
@@ -105,12 +117,25 @@ public final class RequestException extends RuntimeException {
    * so that the caller can re-pin the whole request to one of them.
    */
   public static RequestException releaseNotLoaded(String message, List<String> loaded) {
-    return new RequestException(Status.Code.FAILED_PRECONDITION, message, loaded);
+    return new RequestException(Status.Code.FAILED_PRECONDITION, message, loaded, -1);
   }
 
   /** DEADLINE_EXCEEDED: the work did not finish within the caller's deadline. Retryable. */
   public static RequestException deadline(String message) {
     return new RequestException(Status.Code.DEADLINE_EXCEEDED, message);
+  }
+
+  /** UNAUTHENTICATED: no credentials, or credentials that do not prove who the caller is. */
+  public static RequestException unauthenticated(String message) {
+    return new RequestException(Status.Code.UNAUTHENTICATED, message);
+  }
+
+  /**
+   * RESOURCE_EXHAUSTED with a retry hint: a quota that refills, so the caller may retry after
+   * {@code retryAfterMillis} ({@link #RETRY_PUSHBACK_MS} trailer).
+   */
+  public static RequestException exhausted(String message, long retryAfterMillis) {
+    return new RequestException(Status.Code.RESOURCE_EXHAUSTED, message, List.of(), Math.max(0, retryAfterMillis));
   }
 
   /** RESOURCE_EXHAUSTED: overloaded. Retryable with backoff. */

@@ -3,6 +3,9 @@ package dev.recsys.gateway.recommend;
 import dev.recsys.common.rpc.RequestParsing;
 import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.gateway.catalog.CatalogueRegistry;
+import dev.recsys.gateway.tenancy.TenantPolicy;
+import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
@@ -18,9 +21,12 @@ import io.smallrye.common.annotation.Blocking;
 public class RecommendGrpcService implements RecommendServiceGrpc.AsyncService, io.grpc.BindableService {
   private final RecommendHandler handler;
   private final AdmissionControl admission;
+  private final RecommendAccess access;
 
-  public RecommendGrpcService(RecommendHandler handler, GatewayConfig config, MeterRegistry registry) {
+  public RecommendGrpcService(RecommendHandler handler, GatewayConfig config, MeterRegistry registry,
+      TenantPolicy policy, CatalogueRegistry catalogues) {
     this.handler = handler;
+    this.access = new RecommendAccess(policy, catalogues);
     this.admission = new AdmissionControl(config.maxInFlight());
     Gauge.builder("recsys.gateway.inflight", admission, AdmissionControl::inFlight)
         .description("Recommend calls in flight").register(registry);
@@ -31,9 +37,12 @@ public class RecommendGrpcService implements RecommendServiceGrpc.AsyncService, 
     UnaryCalls.respond(responses, () -> admission.run(() -> handler.recommend(request)));
   }
 
-  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  /**
+   * Behind {@link RecommendAccess} (authentication, grants, quotas: it sees the decoded request),
+   * bound with {@link RequestParsing#strict} (an undecodable body is INVALID_ARGUMENT, not INTERNAL).
+   */
   @Override
   public io.grpc.ServerServiceDefinition bindService() {
-    return RequestParsing.strict(RecommendServiceGrpc.bindService(this));
+    return RequestParsing.strict(ServerInterceptors.intercept(RecommendServiceGrpc.bindService(this), access));
   }
 }

@@ -23,6 +23,8 @@ class RecommendValidatorTest {
     public int maxNumCandidates() { return 8; }
     public int maxK() { return 100; }
     public int maxInFlight() { return 1; }
+    public Auth auth() { throw new UnsupportedOperationException(); }
+    public Quotas quotas() { throw new UnsupportedOperationException(); }
   };
   final RecommendValidator v = new RecommendValidator(CONFIG);
   final Catalogue catalogue = new Catalogue(List.of(new Item("1", "A", 0), new Item("2", "B", 0)));

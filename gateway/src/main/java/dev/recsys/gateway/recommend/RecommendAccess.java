@@ -1,0 +1,72 @@
+package dev.recsys.gateway.recommend;
+
+import dev.recsys.common.rpc.RequestException;
+import dev.recsys.gateway.auth.Caller;
+import dev.recsys.gateway.catalog.CatalogueRegistry;
+import dev.recsys.gateway.tenancy.TenantPolicy;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+/**
+ * Applies the {@link TenantPolicy} to every Recommend call before the handler sees it: the caller
+ * is authenticated from the headers (UNAUTHENTICATED), then, once the request is read, checked
+ * against its grant for the request's tenant (PERMISSION_DENIED) and that tenant's quota
+ * (RESOURCE_EXHAUSTED with a retry hint). A refused call is closed here; nothing of it reaches
+ * the stages.
+ */
+final class RecommendAccess implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final TenantPolicy policy;
+  private final CatalogueRegistry catalogues;
+
+  RecommendAccess(TenantPolicy policy, CatalogueRegistry catalogues) {
+    this.policy = policy;
+    this.catalogues = catalogues;
+  }
+
+  @Override
+  public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+      ServerCallHandler<Q, A> next) {
+    Caller caller;
+    try {
+      caller = policy.authenticate(headers.get(AUTHORIZATION));
+    } catch (RequestException e) {
+      close(call, e);
+      return new ServerCall.Listener<>() { };
+    }
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+      private boolean refused;
+
+      @Override
+      public void onMessage(Q message) {
+        if (message instanceof RecommendRequest req) {
+          try {
+            policy.admit(caller, req.getTenant(), catalogues.current(req.getTenant()).isPresent());
+          } catch (RequestException e) {
+            refused = true;
+            close(call, e);
+            return;
+          }
+        }
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!refused) {
+          super.onHalfClose();
+        }
+      }
+    };
+  }
+
+  private static void close(ServerCall<?, ?> call, RequestException e) {
+    call.close(Status.fromCode(e.code()).withDescription(e.getMessage()), e.trailers());
+  }
+}
