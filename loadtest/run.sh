@@ -61,24 +61,32 @@ export GATEWAY_PORT=${GATEWAY_PORT:-19080} GENERATOR_PORT=${GENERATOR_PORT:-1908
 # tenant quota is raised out of the way: this measures the stages' capacity, not the quota.
 cli() { java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar "$@"; }
 cli issuer-keys --out "$WORK/issuer" > /dev/null
+# TLS on every hop, with a throw-away CA; health on the management ports
+cli dev-certs --out "$WORK/tls" > /dev/null
+T=$WORK/tls
+export RECSYS_TLS_CA=$T/ca.crt RECSYS_TLS_CLIENT_CA=$T/clients-ca.crt RECSYS_TLS_CLIENT_CERT=$T/gateway-client.crt \
+  RECSYS_TLS_CLIENT_KEY=$T/gateway-client.key
+export GATEWAY_MANAGEMENT_PORT=${GATEWAY_MANAGEMENT_PORT:-19180} GENERATOR_MANAGEMENT_PORT=${GENERATOR_MANAGEMENT_PORT:-19181} \
+  GROUNDING_MANAGEMENT_PORT=${GROUNDING_MANAGEMENT_PORT:-19182}
 export RECSYS_JWT_PUBLIC_KEY=$WORK/issuer/issuer.pub RECSYS_JWT_ISSUER=recsys-loadtest
 TOKEN=$(cli token --key "$WORK/issuer/issuer.key" --issuer recsys-loadtest --subject loadtest --ttl PT2H)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-for svc in grounding-service generator-service gateway; do
-  java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.auth.grants.loadtest='*' -Drecsys.gateway.quotas.rate=100000 \
+for svc in grounding generator gateway; do
+  module=$svc; [ "$svc" = gateway ] || module=$svc-service
+  RECSYS_TLS_CERT=$T/$svc.crt RECSYS_TLS_KEY=$T/$svc.key java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.auth.grants.loadtest='*' -Drecsys.gateway.quotas.rate=100000 \
     -Drecsys.gateway.quotas.burst=100000 -Drecsys.gateway.store.poll-interval=1s -Drecsys.generator.store.poll-interval=1s \
-    -Drecsys.grounding.store.poll-interval=1s -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
+    -Drecsys.grounding.store.poll-interval=1s -jar "$module/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$module.log" 2>&1 &
   PIDS+=($!)
 done
-for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
+for port in $GROUNDING_MANAGEMENT_PORT $GENERATOR_MANAGEMENT_PORT $GATEWAY_MANAGEMENT_PORT; do
   for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null && break; sleep 0.5; done
   curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null || { echo "service on :$port not ready ($WORK/logs)" >&2; exit 1; }
 done
 
 ghz_run() {
-  "$TOOLS/bin/ghz" --insecure --proto proto/src/main/proto/recsys/recommend/v1/recommend.proto \
+  "$TOOLS/bin/ghz" --cacert "$T/ca.crt" --proto proto/src/main/proto/recsys/recommend/v1/recommend.proto \
     --import-paths proto/src/main/proto --call recsys.recommend.v1.RecommendService/Recommend \
     --data-file "$WORK/requests.json" --metadata "{\"authorization\":\"Bearer $TOKEN\"}" --timeout 10s --connections 4 --duration-stop wait -O json -o "$REPORT" "$@" \
     "127.0.0.1:$GATEWAY_PORT"
@@ -112,8 +120,8 @@ python3 loadtest/summarize.py "$REPORT" "$name" --html "${REPORT%.json}.html" --
 # What ghz cannot see: answers the gateway served from a fallback (status OK, degraded=true),
 # and how each internal stage answered.
 echo "degraded answers (gateway fallbacks, counted since start incl. warm-up):"
-curl -fs "http://127.0.0.1:$GATEWAY_PORT/q/metrics" | grep '^recsys_gateway_degraded_total' | sed 's/^/  /'
-for port in $GENERATOR_PORT $GROUNDING_PORT; do
+curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/q/metrics" | grep '^recsys_gateway_degraded_total' | sed 's/^/  /'
+for port in $GENERATOR_MANAGEMENT_PORT $GROUNDING_MANAGEMENT_PORT; do
   curl -fs "http://127.0.0.1:$port/q/metrics" | grep '^grpc_server_processing_duration_seconds_count' \
     | sed -E 's/.*method="([^"]*)".*statusCode="([^"]*)".*\} (.*)/  \1 \2 \3/'
 done

@@ -4,7 +4,8 @@
 # SASRec; a few minutes on CPU), evaluates them through the served path and chooses the serving
 # pipeline on validation, publishes a release (catalogue, transition counts, embedding snapshots,
 # base checkpoint + adapter, SASRec, the pipeline) to a local artifact store, signed with a
-# throw-away Ed25519 key the services are told to trust, starts the three
+# throw-away Ed25519 key the services are told to trust, starts the three (TLS on every hop with
+# a throw-away CA; callers authenticated with tokens of a throw-away issuer)
 # services (grounding, generator running the LLM in-process, gateway) on loopback, sends real
 # Recommend calls through the gateway with the CLI, prints the recommendations and a quality
 # table of the gateway's answers next to the baselines on the same test samples, then stops the
@@ -49,8 +50,15 @@ trainer keygen --out "$WORK/keys"
 export RECSYS_SIGNING_KEY="$PWD/$WORK/keys/release-signing.key" RECSYS_TRUSTED_KEYS="$PWD/$WORK/keys/release-signing.pub"
 trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
-echo "== callers: a throw-away token issuer; the gateway trusts it and grants caller 'demo' tenant 'default'"
+echo "== TLS: a throw-away CA and certificates (mutual TLS to the internal stages); callers: a throw-away"
+echo "   token issuer, which the gateway trusts, granting caller 'demo' tenant 'default'"
 cli() { java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar "$@"; }
+cli dev-certs --out "$WORK/tls"
+T="$PWD/$WORK/tls"
+export RECSYS_TLS_CA="$T/ca.crt" RECSYS_TLS_CLIENT_CA="$T/clients-ca.crt" \
+  RECSYS_TLS_CLIENT_CERT="$T/gateway-client.crt" RECSYS_TLS_CLIENT_KEY="$T/gateway-client.key"
+export GATEWAY_MANAGEMENT_PORT=${GATEWAY_MANAGEMENT_PORT:-9180} GENERATOR_MANAGEMENT_PORT=${GENERATOR_MANAGEMENT_PORT:-9181} \
+  GROUNDING_MANAGEMENT_PORT=${GROUNDING_MANAGEMENT_PORT:-9182}
 cli issuer-keys --out "$WORK/issuer"
 export RECSYS_JWT_PUBLIC_KEY="$PWD/$WORK/issuer/issuer.pub" RECSYS_JWT_ISSUER=recsys-demo
 RECSYS_TOKEN=$(cli token --key "$WORK/issuer/issuer.key" --issuer recsys-demo --subject demo)
@@ -60,12 +68,15 @@ echo "== start grounding :$GROUNDING_PORT, generator :$GENERATOR_PORT, gateway :
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-for svc in grounding-service generator-service gateway; do
-  java "${JAVA_OPTS[@]}" -Xmx768m -Drecsys.gateway.auth.grants.demo=default \
-    -jar "$svc/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$svc.log" 2>&1 &
+for svc in grounding generator gateway; do
+  module=$svc; [ "$svc" = gateway ] || module=$svc-service
+  RECSYS_TLS_CERT="$T/$svc.crt" RECSYS_TLS_KEY="$T/$svc.key" java "${JAVA_OPTS[@]}" -Xmx768m \
+    -Drecsys.gateway.auth.grants.demo=default -jar "$module/target/quarkus-app/quarkus-run.jar" \
+    > "$WORK/logs/$module.log" 2>&1 &
   PIDS+=($!)
 done
-for port in $GROUNDING_PORT $GENERATOR_PORT $GATEWAY_PORT; do
+# health is on each service's management port (plain HTTP); gRPC is TLS only
+for port in $GROUNDING_MANAGEMENT_PORT $GENERATOR_MANAGEMENT_PORT $GATEWAY_MANAGEMENT_PORT; do
   for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
     sleep 0.5

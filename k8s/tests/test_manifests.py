@@ -8,7 +8,8 @@
    gateway accepts traffic from outside the namespace; prod runs Triton on GPUs; every service
    serves only signed releases (trusted keys mounted from a ConfigMap, never allow-unsigned) and
    the trainer signs with a key from a Secret; the gateway authenticates callers with an issuer
-   key from a ConfigMap.
+   key from a ConfigMap; every service serves TLS with its certificate from a Secret (mutual TLS
+   to the internal stages) and is probed on its plain-HTTP management port.
 
 The rule functions return the problems they find; tests at the bottom show that they do find
 a missing probe, limit or PDB in an otherwise valid rendering.
@@ -155,6 +156,39 @@ def signing_problems(docs):
     return problems
 
 
+def tls_problems(docs):
+    """Every service serves TLS from a read-only Secret mount, never the plaintext profile; probes use the management port."""
+    problems = []
+    config = {}
+    for d in docs:
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
+            config.update(d.get("data", {}))
+    for d in docs:
+        if d["kind"] != "Deployment" or d["metadata"]["name"] not in SERVICES:
+            continue
+        name = d["metadata"]["name"]
+        spec = d["spec"]["template"]["spec"]
+        c = spec["containers"][0]
+        env = dict(config)
+        env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        mounts = c.get("volumeMounts", [])
+        if "plaintext" in str(env.get("QUARKUS_PROFILE", "")):
+            problems.append(f"Deployment/{name}: QUARKUS_PROFILE={env['QUARKUS_PROFILE']} serves gRPC without TLS")
+        wanted = ["RECSYS_TLS_CERT", "RECSYS_TLS_KEY"] + (["RECSYS_TLS_CA", "RECSYS_TLS_CLIENT_CERT", "RECSYS_TLS_CLIENT_KEY"]
+                                                         if name == "gateway" else ["RECSYS_TLS_CLIENT_CA"])
+        for var in wanted:
+            path = env.get(var) or ""
+            m = next((m for m in mounts if path.startswith(m["mountPath"].rstrip("/") + "/")), None)
+            kinds = {"secret", "configMap"} if var.endswith("_CA") else {"secret"}
+            if not m or not m.get("readOnly") or not kinds & set(volumes.get(m["name"], {})):
+                problems.append(f"Deployment/{name}: {var} is not a file of a read-only {' or '.join(sorted(kinds))} mount")
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            if c.get(probe, {}).get("httpGet", {}).get("port") != "management":
+                problems.append(f"Deployment/{name}: {probe} is not an HTTP probe of the management port")
+    return problems
+
+
 def caller_auth_problems(docs):
     """The gateway authenticates callers: the issuer key is a read-only ConfigMap mount, never mode none."""
     problems = []
@@ -209,6 +243,10 @@ def test_only_the_gateway_is_reachable_from_outside(rendered):
 
 def test_services_serve_only_signed_releases_and_the_trainer_signs(rendered):
     assert signing_problems(rendered[1]) == []
+
+
+def test_every_service_serves_tls(rendered):
+    assert tls_problems(rendered[1]) == []
 
 
 def test_the_gateway_authenticates_its_callers(rendered):
@@ -281,3 +319,36 @@ def test_caller_auth_rule_catches_an_open_gateway():
     gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
     gateway["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "RECSYS_AUTH_MODE", "value": "none"})
     assert caller_auth_problems(docs) == ["Deployment/gateway: RECSYS_AUTH_MODE=none lets anyone call"]
+
+
+def test_tls_rule_catches_the_plaintext_profile_and_a_key_outside_a_secret():
+    docs = copy.deepcopy(render("dev"))
+    generator = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "generator")
+    env = generator["spec"]["template"]["spec"]["containers"][0]["env"]
+    env.append({"name": "QUARKUS_PROFILE", "value": "prod,plaintext"})
+    next(e for e in env if e["name"] == "RECSYS_TLS_KEY")["value"] = "/tmp/tls.key"
+    assert tls_problems(docs) == [
+        "Deployment/generator: QUARKUS_PROFILE=prod,plaintext serves gRPC without TLS",
+        "Deployment/generator: RECSYS_TLS_KEY is not a file of a read-only secret mount"]
+
+
+def test_the_cert_manager_component_issues_every_tls_secret_the_services_mount():
+    # an overlay beside the real ones (kustomize wants relative paths), removed afterwards
+    overlay = os.path.join(K8S, "overlays", ".with-cert-manager")
+    os.makedirs(overlay, exist_ok=True)
+    try:
+        with open(os.path.join(overlay, "kustomization.yaml"), "w") as f:
+            f.write("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                    "resources: [../dev]\ncomponents: [../../components/cert-manager]\n")
+        out = subprocess.run([KUSTOMIZE, "build", overlay], check=True, capture_output=True, text=True).stdout
+    finally:
+        subprocess.run(["rm", "-rf", overlay], check=True)
+    docs = [d for d in yaml.safe_load_all(out) if d]
+    issued = {d["spec"]["secretName"] for d in docs if d["kind"] == "Certificate"}
+    mounted = {v["secret"]["secretName"] for d in docs if d["kind"] == "Deployment"
+               for v in d["spec"]["template"]["spec"].get("volumes", []) if "secret" in v
+               and v["secret"]["secretName"].endswith("-tls")}
+    assert mounted == {"recsys-gateway-tls", "recsys-generator-tls", "recsys-grounding-tls", "recsys-gateway-client-tls"}
+    assert mounted <= issued
+    client = next(d for d in docs if d["kind"] == "Certificate" and d["metadata"]["name"] == "recsys-gateway-client-tls")
+    assert client["spec"]["issuerRef"]["name"] == "recsys-internal-clients-ca"

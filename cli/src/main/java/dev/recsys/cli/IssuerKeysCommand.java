@@ -1,9 +1,8 @@
 package dev.recsys.cli;
 
-import java.nio.file.Files;
+import dev.recsys.cli.dev.DevIssuerKeys;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,20 +22,13 @@ final class IssuerKeysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Files.createDirectories(out);
-    Path key = out.resolve("issuer.key");
-    Path pub = out.resolve("issuer.pub");
-    if (Files.exists(key) || Files.exists(pub)) {
-      throw new ParameterException(spec.commandLine(), key + " or " + pub + " exists: an issuer key is never overwritten");
+    try {
+      DevIssuerKeys.write(out);
+    } catch (FileAlreadyExistsException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-    rsa.initialize(2048);
-    KeyPair pair = rsa.generateKeyPair();
-    Files.writeString(pub, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
-    Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(key, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
-    spec.commandLine().getOut().printf("issuer keys: private %s, public %s%n", key, pub);
+    spec.commandLine().getOut().printf("issuer keys: private %s, public %s%n", out.resolve(DevIssuerKeys.PRIVATE),
+        out.resolve(DevIssuerKeys.PUBLIC));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,6 +57,13 @@ final class RecommendCommand implements Callable<Integer> {
   @Option(names = "--candidates", description = "texts the generator proposes (server default when unset)")
   Integer candidates;
 
+  @Option(names = "--ca", defaultValue = "${env:RECSYS_TLS_CA}", description = "CA certificate (PEM) that verifies "
+      + "the gateway's TLS certificate (default: env RECSYS_TLS_CA; without it, the JDK's trusted CAs)")
+  Path ca;
+
+  @Option(names = "--plaintext", description = "call without TLS (a gateway run with QUARKUS_PROFILE=plaintext)")
+  boolean plaintext;
+
   @Option(names = "--token", defaultValue = "${env:RECSYS_TOKEN}", description = "bearer token (JWT) the gateway "
       + "authenticates the call with (default: env RECSYS_TOKEN)")
   String token;
@@ -69,7 +77,12 @@ final class RecommendCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<Query> queries = queries();
     PrintWriter out = spec.commandLine().getOut();
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).usePlaintext();
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+    if (plaintext) {
+      builder.usePlaintext();
+    } else if (ca != null) {
+      builder.sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build());
+    }
     if (token != null && !token.isBlank()) {
       Metadata auth = new Metadata();
       auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());

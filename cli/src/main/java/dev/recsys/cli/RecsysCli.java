@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar recsys-cli.jar <command>}. */
 @Command(name = "recsys", mixinStandardHelpOptions = true, version = "recsys-cli 0.1.0",
     description = "Command-line client of the recsys gateway.",
-    subcommands = {RecommendCommand.class, TokenCommand.class, IssuerKeysCommand.class})
+    subcommands = {RecommendCommand.class, TokenCommand.class, IssuerKeysCommand.class, DevCertsCommand.class})
 public final class RecsysCli {
   public static void main(String[] args) {
     System.exit(new CommandLine(new RecsysCli()).execute(args));

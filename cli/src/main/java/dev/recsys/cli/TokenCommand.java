@@ -1,10 +1,7 @@
 package dev.recsys.cli;
 
-import io.smallrye.jwt.build.Jwt;
+import dev.recsys.cli.dev.DevIssuerKeys;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -37,10 +34,7 @@ final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrivateKey k = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(key, "PRIVATE KEY")));
-    Instant now = Instant.now();
-    spec.commandLine().getOut().println(Jwt.issuer(issuer).subject(subject).audience(audience).issuedAt(now)
-        .expiresAt(now.plus(ttl)).sign(k));
+    spec.commandLine().getOut().println(DevIssuerKeys.token(key, issuer, subject, audience, Instant.now().plus(ttl)));
     spec.commandLine().getOut().flush();
     return 0;
   }

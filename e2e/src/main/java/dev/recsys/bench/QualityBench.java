@@ -32,6 +32,7 @@ import dev.recsys.trainer.eval.Evaluation;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,14 @@ public final class QualityBench implements Callable<Integer> {
   @Option(names = "--token", defaultValue = "${env:RECSYS_TOKEN}", description = "with --gateway: the bearer token "
       + "(JWT) the bench calls with (default: env RECSYS_TOKEN)")
   String token;
+
+  @Option(names = "--ca", defaultValue = "${env:RECSYS_TLS_CA}", description = "with --gateway: the CA certificate "
+      + "(PEM) the gateway's TLS certificate is verified with (default: env RECSYS_TLS_CA)")
+  Path ca;
+
+  @Option(names = "--plaintext", description = "with --gateway: call it without TLS (a gateway run with "
+      + "QUARKUS_PROFILE=plaintext)")
+  boolean plaintext;
 
   @Option(names = "--gateway", description = "host:port of a running gateway (default: start the services)")
   String gateway;
@@ -131,10 +140,16 @@ public final class QualityBench implements Callable<Integer> {
         configured.set("gateway", "recsys.gateway.generator-deadline=" + generatorDeadlineMs + "ms");
       }
       try (LocalStack stack = configured.start()) {
-        answers = replay("127.0.0.1:" + stack.port("gateway"), stack.issuer().token(DevIssuer.SUBJECT), chosen);
+        answers = replay(stack.channel("gateway"), stack.issuer().token(DevIssuer.SUBJECT), chosen);
       }
     } else {
-      answers = replay(gateway, token, chosen);
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(gateway);
+      if (plaintext) {
+        b.usePlaintext();
+      } else if (ca != null) {
+        b.sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build());
+      }
+      answers = replay(b, token, chosen);
     }
     Set<String> releases = new HashSet<>();
     answers.forEach(a -> releases.add(a.release()));
@@ -184,8 +199,7 @@ public final class QualityBench implements Callable<Integer> {
     return 0;
   }
 
-  private List<Answer> replay(String target, String bearer, List<Sample> chosen) {
-    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).usePlaintext();
+  private List<Answer> replay(NettyChannelBuilder b, String bearer, List<Sample> chosen) {
     if (bearer != null) {
       b.intercept(DevIssuer.bearerToken(bearer));
     }

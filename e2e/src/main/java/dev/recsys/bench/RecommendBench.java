@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * End-to-end Recommend latency through the gateway: publishes a release (MovieLens-100K, or the
  * synthetic catalogue without it), starts the three services as processes on loopback, warms up,
- * then sends real test-split histories sequentially and with C concurrent clients. All requests
- * are bounded in count and go to 127.0.0.1 only.
+ * then sends real test-split histories sequentially and with C concurrent clients — once with TLS
+ * on every hop (the default) and once with the plaintext profile, so the table shows what TLS
+ * costs. All requests are bounded in count and go to 127.0.0.1 only.
  *
  * <p>Usage: {@code scripts/bench.sh recommend [requests] [concurrency]}.
  */
@@ -40,9 +41,32 @@ public final class RecommendBench {
     Releases releases = new Releases(work.resolve("store"), new MiniLmEncoder());
     releases.publish("default", d, splits, 0.0);
     List<Sample> samples = splits.test();
-    try (LocalStack stack = new LocalStack(LocalStack.repoRoot(), work.resolve("store"), work.resolve("logs"),
-        Duration.ofSeconds(2)).jvmOptions("-Xmx1g").start()) {
-      ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("gateway")).usePlaintext()
+    Run tls = measure(new LocalStack(LocalStack.repoRoot(), work.resolve("store"), work.resolve("logs-tls"),
+        Duration.ofSeconds(2)), samples, requests, concurrency);
+    Run plain = measure(new LocalStack(LocalStack.repoRoot(), work.resolve("store"), work.resolve("logs-plaintext"),
+        Duration.ofSeconds(2)).plaintext(), samples, requests, concurrency);
+    System.out.printf(Locale.ROOT, "%nRecommend bench (through the gateway, 3 services on one machine): dataset %s "
+        + "(%d items), k=10, %d cores, JDK %s, services with default JVM options and -Xmx1g; the same release and "
+        + "requests with TLS on every hop (the default: mutual TLS to the internal stages, ECDSA P-256 certificates) "
+        + "and with the plaintext profile, one after the other%n%n", d.name(), d.titles().size(),
+        Runtime.getRuntime().availableProcessors(), Runtime.version());
+    System.out.println(Stats.header());
+    System.out.println(new Stats(tls.sequential()).row("TLS, 1 client"));
+    System.out.println(new Stats(plain.sequential()).row("plaintext, 1 client"));
+    System.out.println(new Stats(tls.concurrent()).row("TLS, " + concurrency + " concurrent clients"));
+    System.out.println(new Stats(plain.concurrent()).row("plaintext, " + concurrency + " concurrent clients"));
+    System.out.printf(Locale.ROOT, "%nTLS / plaintext, p50 with 1 client: %.2f; p99: %.2f%n",
+        new Stats(tls.sequential()).p(50) / new Stats(plain.sequential()).p(50),
+        new Stats(tls.sequential()).p(99) / new Stats(plain.sequential()).p(99));
+    System.out.printf(Locale.ROOT, "throughput with %d clients: TLS %.1f requests/s, plaintext %.1f; degraded "
+        + "responses: %d and %d%n", concurrency, tls.throughput(), plain.throughput(), tls.degraded(), plain.degraded());
+  }
+
+  record Run(long[] sequential, long[] concurrent, double throughput, int degraded) {}
+
+  static Run measure(LocalStack configured, List<Sample> samples, int requests, int concurrency) throws Exception {
+    try (LocalStack stack = configured.jvmOptions("-Xmx1g").start()) {
+      ManagedChannel ch = stack.channel("gateway")
           .intercept(stack.issuer().bearer(dev.recsys.e2e.DevIssuer.SUBJECT)).build();
       var stub = RecommendServiceGrpc.newBlockingStub(ch);
       AtomicInteger degraded = new AtomicInteger();
@@ -69,14 +93,7 @@ public final class RecommendBench {
       pool.shutdown();
       pool.awaitTermination(10, TimeUnit.SECONDS);
       ch.shutdownNow();
-      System.out.printf(Locale.ROOT, "%nRecommend bench (through the gateway, 3 services on one machine): dataset %s "
-          + "(%d items), k=10, 4 generated texts, %d cores, JDK %s, services with default JVM options and -Xmx1g%n%n", d.name(), d.titles().size(),
-          Runtime.getRuntime().availableProcessors(), Runtime.version());
-      System.out.println(Stats.header());
-      System.out.println(new Stats(seq).row("Recommend, 1 client"));
-      System.out.println(new Stats(conc).row("Recommend, " + concurrency + " concurrent clients"));
-      System.out.printf(Locale.ROOT, "%nthroughput with %d clients: %.1f requests/s; degraded responses: %d%n",
-          concurrency, requests / wall, degraded.get());
+      return new Run(seq, conc, requests / wall, degraded.get());
     }
   }
 

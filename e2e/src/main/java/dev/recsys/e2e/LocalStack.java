@@ -1,5 +1,10 @@
 package dev.recsys.e2e;
 
+import dev.recsys.cli.dev.DevCertificates;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,22 +21,26 @@ import java.util.Map;
 
 /**
  * Runs the three packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) as child
- * processes on free loopback ports, all reading one artifact store and trusting releases signed
+ * processes on free loopback ports, serving gRPC over TLS with certificates of a throw-away CA
+ * (the internal stages requiring the gateway's client certificate; health and metrics on
+ * management ports), all reading one artifact store and trusting releases signed
  * by its {@link DevKeys}, the gateway authenticating callers with tokens of its {@link DevIssuer}
  * (subject {@link DevIssuer#SUBJECT} granted every tenant), and stops them again.
  * Used by the end-to-end tests and the bench commands; nothing is mocked.
  */
 public final class LocalStack implements AutoCloseable {
-  /** One service: its module folder, the env var naming its port, its process. */
+  /** One service: its module folder, its gRPC and management ports, its process. */
   public static final class Service {
     final String module;
     final int port;
+    final int managementPort;
     Process process;
     Path log;
 
-    Service(String module, int port) {
+    Service(String module, int port, int managementPort) {
       this.module = module;
       this.port = port;
+      this.managementPort = managementPort;
     }
 
     public int port() {
@@ -52,6 +61,7 @@ public final class LocalStack implements AutoCloseable {
   private List<String> jvmOptions = List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   private final Map<String, List<String>> properties = new LinkedHashMap<>();
   private Path trustedKeys;
+  private boolean plaintext;
 
   public LocalStack(Path repo, Path store, Path logs, Duration pollInterval) throws IOException {
     this.repo = repo;
@@ -59,9 +69,9 @@ public final class LocalStack implements AutoCloseable {
     this.logs = logs;
     this.pollInterval = pollInterval;
     Files.createDirectories(logs);
-    services.put("grounding", new Service("grounding-service", freePort()));
-    services.put("generator", new Service("generator-service", freePort()));
-    services.put("gateway", new Service("gateway", freePort()));
+    services.put("grounding", new Service("grounding-service", freePort(), freePort()));
+    services.put("generator", new Service("generator-service", freePort(), freePort()));
+    services.put("gateway", new Service("gateway", freePort(), freePort()));
   }
 
   /** The repository root: {@code -Drecsys.repo}, else the working directory or its parent. */
@@ -85,6 +95,45 @@ public final class LocalStack implements AutoCloseable {
   public LocalStack trustedKeys(Path keys) {
     this.trustedKeys = keys;
     return this;
+  }
+
+  /** Serves gRPC without TLS (the services' {@code plaintext} profile), e.g. to measure what TLS costs. */
+  public LocalStack plaintext() {
+    this.plaintext = true;
+    return this;
+  }
+
+  /** The throw-away CAs and certificates of this stack ({@code <store>.keys/tls/}). */
+  public DevCertificates certificates() {
+    Path abs = store.toAbsolutePath().normalize();
+    return DevCertificates.in(abs.resolveSibling(abs.getFileName() + ".keys").resolve("tls"));
+  }
+
+  /**
+   * A client channel to a service as this stack serves it: TLS trusting the stack's CA, and to an
+   * internal stage with the gateway's client certificate (what the gateway shows); plaintext
+   * when the stack is.
+   */
+  public NettyChannelBuilder channel(String name) {
+    NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", services.get(name).port);
+    if (plaintext) {
+      return b.usePlaintext();
+    }
+    return b.sslContext(tls(name.equals("gateway") ? null : DevCertificates.GATEWAY_CLIENT));
+  }
+
+  /** TLS to this stack's services, showing {@code clientCertificate} (a name of {@link #certificates()}) or none. */
+  public SslContext tls(String clientCertificate) {
+    DevCertificates certs = certificates();
+    try {
+      SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(certs.ca().toFile());
+      if (clientCertificate != null) {
+        ssl.keyManager(certs.cert(clientCertificate).toFile(), certs.key(clientCertificate).toFile());
+      }
+      return ssl.build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("cannot set up TLS with " + certs.dir() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Extra {@code -D} settings of one service, e.g. {@code recsys.generator.backend=triton}. */
@@ -121,6 +170,9 @@ public final class LocalStack implements AutoCloseable {
       cmd.add("-Drecsys.gateway.quotas.burst=1000000");
     }
     properties.getOrDefault(name, List.of()).forEach(kv -> cmd.add("-D" + kv));
+    if (plaintext) {
+      cmd.add("-Dquarkus.profile=plaintext");
+    }
     String poll = pollInterval.toMillis() + "ms";
     cmd.addAll(List.of("-Drecsys.grounding.store.poll-interval=" + poll, "-Drecsys.generator.store.poll-interval=" + poll,
         "-Drecsys.gateway.store.poll-interval=" + poll, "-jar", jar.toString()));
@@ -133,6 +185,16 @@ public final class LocalStack implements AutoCloseable {
     env.put("RECSYS_JWT_ISSUER", DevIssuer.ISSUER);
     env.put("RECSYS_TRUSTED_KEYS", (trustedKeys != null ? trustedKeys : DevKeys.of(store).publicKey()).toString());
     env.put("RECSYS_BIND_HOST", "127.0.0.1");
+    DevCertificates certs = certificates();
+    env.put("RECSYS_TLS_CERT", certs.cert(name).toString());
+    env.put("RECSYS_TLS_KEY", certs.key(name).toString());
+    env.put("RECSYS_TLS_CLIENT_CA", certs.clientsCa().toString());
+    env.put("RECSYS_TLS_CA", certs.ca().toString());
+    env.put("RECSYS_TLS_CLIENT_CERT", certs.cert(DevCertificates.GATEWAY_CLIENT).toString());
+    env.put("RECSYS_TLS_CLIENT_KEY", certs.key(DevCertificates.GATEWAY_CLIENT).toString());
+    for (Map.Entry<String, Service> e : services.entrySet()) {
+      env.put(e.getKey().toUpperCase() + "_MANAGEMENT_PORT", Integer.toString(e.getValue().managementPort));
+    }
     env.put("GROUNDING_PORT", Integer.toString(services.get("grounding").port));
     env.put("GENERATOR_PORT", Integer.toString(services.get("generator").port));
     env.put("GATEWAY_PORT", Integer.toString(services.get("gateway").port));
@@ -160,7 +222,7 @@ public final class LocalStack implements AutoCloseable {
         throw new IllegalStateException(name + " exited with " + s.process.exitValue() + "; see " + s.log);
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort
             + probe)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
@@ -173,10 +235,15 @@ public final class LocalStack implements AutoCloseable {
     throw new IllegalStateException(name + ": " + probe + " not UP after " + timeout + "; see " + s.log);
   }
 
-  /** GET of an HTTP path of a service (e.g. /q/metrics). */
+  /** GET of a path of a service's management interface (e.g. /q/metrics, /q/health). */
   public String http(String name, String path) throws IOException, InterruptedException {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + services.get(name).port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        + managementPort(name) + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** The service's management port (health, metrics; plain HTTP). */
+  public int managementPort(String name) {
+    return services.get(name).managementPort;
   }
 
   /** Bearer tokens the gateway of this stack accepts. */

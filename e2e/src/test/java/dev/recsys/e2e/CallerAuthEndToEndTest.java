@@ -63,7 +63,7 @@ class CallerAuthEndToEndTest {
   }
 
   Status call(ClientInterceptor auth, String tenant) {
-    NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("gateway")).usePlaintext();
+    NettyChannelBuilder b = fx.stack.channel("gateway");
     if (auth != null) {
       b.intercept(auth);
     }

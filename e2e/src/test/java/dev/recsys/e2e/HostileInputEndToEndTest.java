@@ -91,7 +91,7 @@ class HostileInputEndToEndTest {
               List.of(new int[] {3, 0}, new int[] {5, 1})));
       StringBuilder report = new StringBuilder("hostile input, " + REQUESTS + " requests per RPC:\n");
       for (Target t : targets) {
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port(t.service())).usePlaintext()
+        NettyChannelBuilder b = fx.stack.channel(t.service())
             .maxInboundMessageSize(16 << 20);
         if (t.service().equals("gateway")) {
           b.intercept(fx.stack.issuer().bearer(DevIssuer.SUBJECT)); // an authenticated caller's malformed requests

@@ -54,8 +54,8 @@ class InternalStagesEndToEndTest {
       r.publish("second", d, splits, 0.0);
     })) {
       String defaultRelease = published[0];
-      ManagedChannel g = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("grounding")).usePlaintext().build();
-      ManagedChannel gen = NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("generator")).usePlaintext().build();
+      ManagedChannel g = fx.stack.channel("grounding").build();
+      ManagedChannel gen = fx.stack.channel("generator").build();
       try {
         var grounding = GroundingServiceGrpc.newBlockingStub(g);
         GroundResponse ok = grounding.ground(GroundRequest.newBuilder().setTenant("default")
@@ -116,7 +116,7 @@ class InternalStagesEndToEndTest {
 
         // Prometheus metrics of each stage: latency histograms by method and status, loaded
         // releases, reload counts, queue depth / in-flight, index size
-        String groundingMetrics = metrics(fx.stack.port("grounding"));
+        String groundingMetrics = metrics(fx.stack.managementPort("grounding"));
         assertThat(groundingMetrics)
             .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Ground\"[^}]*statusCode=\"OK\",le=\"0\\.05\"")
             .containsPattern("grpc_server_processing_duration_seconds_count\\{[^}]*statusCode=\"INVALID_ARGUMENT\"")
@@ -124,19 +124,19 @@ class InternalStagesEndToEndTest {
             .containsPattern("recsys_release_serving\\{[^}]*release=\"" + defaultRelease + "\"[^}]*\\} 1")
             .containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"")
             .containsPattern("recsys_grounding_index_items(\\{[^}]*\\})? " + (2 * d.titles().size()) + "\\.0");
-        assertThat(metrics(fx.stack.port("generator")))
+        assertThat(metrics(fx.stack.managementPort("generator")))
             .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Generate\"")
             .contains("recsys_generator_queue_waiting").contains("recsys_generator_queue_running")
             .containsPattern("recsys_release_serving\\{[^}]*stage=\"generator\"");
         fx.recommend(dev.recsys.proto.recommend.v1.RecommendRequest.newBuilder().setTenant("default")
             .addAllHistory(splits.test().get(0).history()).setK(5).build());
-        String gatewayMetrics = metrics(fx.stack.port("gateway"));
+        String gatewayMetrics = metrics(fx.stack.managementPort("gateway"));
         assertThat(gatewayMetrics)
             .containsPattern("grpc_server_processing_duration_seconds_bucket\\{[^}]*method=\"Recommend\"")
             .containsPattern("grpc_client_processing_duration_seconds_bucket\\{[^}]*method=\"Ground\"")
             .contains("recsys_gateway_inflight").contains("recsys_gateway_degraded_total{stage=\"generator\"}");
         // every metric the Grafana dashboard queries is one the services expose
-        String all = groundingMetrics + metrics(fx.stack.port("generator")) + gatewayMetrics;
+        String all = groundingMetrics + metrics(fx.stack.managementPort("generator")) + gatewayMetrics;
         String dashboard = java.nio.file.Files.readString(LocalStack.repoRoot()
             .resolve("k8s/base/grafana/recsys-dashboard.json"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_]+)\\{namespace").matcher(dashboard);
@@ -159,7 +159,7 @@ class InternalStagesEndToEndTest {
         Duration.ofMillis(500))) {
       stack.start("grounding");
       stack.awaitLive("grounding", Duration.ofSeconds(60));
-      ManagedChannel g = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("grounding")).usePlaintext().build();
+      ManagedChannel g = stack.channel("grounding").build();
       try {
         assertThat(HealthGrpc.newBlockingStub(g).check(HealthCheckRequest.newBuilder().build()).getStatus())
             .isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);

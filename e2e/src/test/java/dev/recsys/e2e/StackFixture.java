@@ -21,8 +21,7 @@ final class StackFixture implements AutoCloseable {
   private StackFixture(Releases releases, LocalStack stack) {
     this.releases = releases;
     this.stack = stack;
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.port("gateway")).usePlaintext()
-        .intercept(stack.issuer().bearer(DevIssuer.SUBJECT)).build();
+    this.channel = stack.channel("gateway").intercept(stack.issuer().bearer(DevIssuer.SUBJECT)).build();
   }
 
   /** Starts the stack on a store that {@code publish} has filled. */

@@ -3,6 +3,7 @@ package dev.recsys.gateway.catalog;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
+import dev.recsys.common.rpc.TransportSecurity;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.health.GrpcReadiness;
@@ -36,6 +37,7 @@ public class CatalogueRegistry {
 
   void onStart(@Observes StartupEvent event) {
     GrpcReadiness.set(health, false, RecommendServiceGrpc.SERVICE_NAME);
+    TransportSecurity.check("gateway", false);
     watcher = ServiceReleases.watch("gateway", config.store(),
         (tenant, dir, manifest) -> CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME)), registry,
         () -> GrpcReadiness.set(health, true, RecommendServiceGrpc.SERVICE_NAME));

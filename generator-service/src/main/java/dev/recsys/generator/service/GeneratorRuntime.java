@@ -2,6 +2,7 @@ package dev.recsys.generator.service;
 
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
+import dev.recsys.common.rpc.TransportSecurity;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
@@ -75,6 +76,7 @@ public class GeneratorRuntime {
       case BASELINE -> baseline;
     };
     router = new BackendRouter(primary, baseline);
+    TransportSecurity.check("generator", true);
     watcher = ServiceReleases.watch("generator", config.store(),
         new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS,
             config.backend() == GeneratorConfig.Backend.TRITON

@@ -3,6 +3,7 @@ package dev.recsys.grounding.service;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.ReleaseWatcher;
 import dev.recsys.common.artifact.ServiceReleases;
+import dev.recsys.common.rpc.TransportSecurity;
 import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.llm.DjlDefaults;
@@ -46,6 +47,7 @@ public class GroundingRuntime {
     HnswItemIndex.Params params = new HnswItemIndex.Params(config.hnsw().m(), config.hnsw().efConstruction(),
         config.hnsw().ef(), Runtime.getRuntime().availableProcessors());
     Gauge.builder("recsys.grounding.index.items", this, r -> r.indexedItems()).register(registry);
+    TransportSecurity.check("grounding", true);
     watcher = ServiceReleases.watch("grounding", config.store(),
         new SnapshotLoader(encoder, params, config.candidatePool(), config.defaultTexts(), config.llmEmbeddings()), registry,
         () -> GrpcReadiness.set(health, true, GroundingServiceGrpc.SERVICE_NAME));

@@ -1,4 +1,4 @@
-package dev.recsys.cli;
+package dev.recsys.cli.dev;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,15 +7,15 @@ import java.nio.file.Path;
 import java.util.Base64;
 
 /** PEM blocks of DER keys. */
-final class Pem {
+public final class Pem {
   private Pem() {}
 
-  static String encode(String type, byte[] der) {
+  public static String encode(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END " + type + "-----\n";
   }
 
-  static byte[] decode(Path file, String type) throws IOException {
+  public static byte[] decode(Path file, String type) throws IOException {
     String text = Files.readString(file, StandardCharsets.US_ASCII);
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";

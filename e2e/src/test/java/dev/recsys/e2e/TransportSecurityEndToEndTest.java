@@ -1,0 +1,129 @@
+package dev.recsys.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.recsys.cli.dev.DevCertificates;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.split.Splits;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on every hop as the stack runs by default: the gateway serves TLS only; the internal
+ * stages serve TLS only and require a client certificate of the internal clients' CA — the
+ * gateway's. A plaintext client, a client without a certificate, and one whose certificate comes
+ * from another CA (even the servers' own) are refused by the TLS handshake.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransportSecurityEndToEndTest {
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  StackFixture fx;
+  Splits splits;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    Dataset d = Releases.synthetic();
+    splits = Releases.bigrec(d);
+    fx = StackFixture.start(dir, Duration.ofMillis(500), r -> r.publish("default", d, splits, 0.0));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  /** One call with an empty body; OK or a status from the service means the transport let it through. */
+  static Status call(ManagedChannel ch, String method) {
+    MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    try {
+      ClientCalls.blockingUnaryCall(ch, m, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  NettyChannelBuilder to(String service) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port(service));
+  }
+
+  @Test
+  void theGatewayServesTlsOnly() {
+    RecommendRequest req = RecommendRequest.newBuilder().setTenant("default")
+        .addAllHistory(splits.test().getFirst().history()).setK(5).build();
+    var answer = fx.recommend(req);
+    assertThat(answer.getItemsCount()).isEqualTo(5);
+    assertThat(answer.getDegraded()).as("the gateway reached both stages over mutual TLS: %s",
+        answer.getDegradedReason()).isFalse();
+    Status plain = call(to("gateway").usePlaintext().build(), "recsys.recommend.v1.RecommendService/Recommend");
+    assertThat(plain.getCode()).as("%s", plain).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void theInternalStagesServeOnlyTheGatewaysClientCertificate() {
+    for (String[] s : new String[][] {{"grounding", "recsys.grounding.v1.GroundingService/Ground"},
+        {"generator", "recsys.generator.v1.GeneratorService/Generate"}}) {
+      Status asGateway = call(to(s[0]).sslContext(fx.stack.tls(DevCertificates.GATEWAY_CLIENT)).build(), s[1]);
+      assertThat(asGateway.getCode()).as("%s with the gateway's certificate: %s", s[0], asGateway)
+          .isEqualTo(Status.Code.INVALID_ARGUMENT); // served: the empty request is refused by the service
+      for (Status refused : new Status[] {
+          call(to(s[0]).sslContext(fx.stack.tls(null)).build(), s[1]),
+          call(to(s[0]).sslContext(fx.stack.tls(DevCertificates.STRANGER)).build(), s[1]),
+          call(to(s[0]).usePlaintext().build(), s[1])}) {
+        assertThat(refused.getCode()).as("%s: %s", s[0], refused).isEqualTo(Status.Code.UNAVAILABLE);
+      }
+    }
+  }
+
+  @Test
+  void everyServiceSaysItServesTls_andHealthStaysPlainOnTheManagementPort() throws Exception {
+    for (String s : new String[] {"gateway", "generator", "grounding"}) {
+      String log = Files.readString(fx.stack.log(s));
+      assertThat(log).contains(s + ": gRPC over TLS").contains("Listening on: https://127.0.0.1:" + fx.stack.port(s))
+          .doesNotContain("PLAINTEXT");
+      assertThat(fx.stack.http(s, "/q/health/ready")).contains("\"status\": \"UP\"");
+    }
+    assertThat(Files.readString(fx.stack.log("generator")))
+        .contains("client certificates of RECSYS_TLS_CLIENT_CA required");
+  }
+}
