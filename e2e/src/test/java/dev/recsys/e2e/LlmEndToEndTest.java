@@ -115,10 +115,12 @@ class LlmEndToEndTest {
     Dataset d = Releases.synthetic();
     Splits splits = Releases.bigrec(d);
     Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
+    String[] first = new String[1];
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(200),
-        r -> r.publishLlm("default", d, splits, run))) {
+        r -> first[0] = r.publishLlm("default", d, splits, run).release())) {
       try (HotSwapEndToEndTest.Load load = new HotSwapEndToEndTest.Load(fx, splits.test(), 3)) {
-        Thread.sleep(1500);
+        // the first release answers before the rollouts begin (the first LLM calls warm the JIT up)
+        load.awaitSnapshot(first[0]);
         for (int i = 0; i < 3; i++) {
           String next = fx.releases.publishLlm("default", d, splits, run).release();
           load.awaitSnapshot(next);
