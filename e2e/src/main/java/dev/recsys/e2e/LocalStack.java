@@ -224,7 +224,8 @@ public final class LocalStack implements AutoCloseable {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort
             + probe)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
+        // the management interface may answer before the gRPC (TLS) port is bound
+        if (r.statusCode() == 200 && listening(s.port)) {
           return;
         }
       } catch (IOException notYet) {
@@ -274,6 +275,15 @@ public final class LocalStack implements AutoCloseable {
   public void close() throws InterruptedException {
     for (String name : List.copyOf(services.keySet()).reversed()) {
       stop(name);
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 
