@@ -121,13 +121,20 @@ def network_problems(docs):
 SERVICES = ("gateway", "generator", "grounding")
 
 
+def container_env(docs, c):
+    """A container's environment: the recsys-config ConfigMap when it reads it, then its own env."""
+    env = {}
+    if any("recsys-config" in e.get("configMapRef", {}).get("name", "") for e in c.get("envFrom", [])):
+        for d in docs:
+            if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
+                env.update(d.get("data", {}))
+    env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+    return env
+
+
 def signing_problems(docs):
     """The services trust keys from a mounted ConfigMap and never serve unsigned; the trainer signs."""
     problems = []
-    config = {}
-    for d in docs:
-        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
-            config.update(d.get("data", {}))
     for doc in docs:
         spec = pod_spec(doc)
         if spec is None:
@@ -135,9 +142,7 @@ def signing_problems(docs):
         name = f'{doc["kind"]}/{doc["metadata"]["name"]}'
         volumes = {v["name"]: v for v in spec.get("volumes", [])}
         for c in spec["containers"]:
-            env = dict(config) if any("recsys-config" in e.get("configMapRef", {}).get("name", "")
-                                      for e in c.get("envFrom", [])) else {}
-            env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+            env = container_env(docs, c)
             if str(env.get("RECSYS_ALLOW_UNSIGNED", "false")).lower() == "true":
                 problems.append(f"{name}: RECSYS_ALLOW_UNSIGNED=true serves releases nobody signed")
             mounts = {m["mountPath"]: m for m in c.get("volumeMounts", [])}
@@ -159,18 +164,13 @@ def signing_problems(docs):
 def tls_problems(docs):
     """Every service serves TLS from a read-only Secret mount, never the plaintext profile; probes use the management port."""
     problems = []
-    config = {}
-    for d in docs:
-        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
-            config.update(d.get("data", {}))
     for d in docs:
         if d["kind"] != "Deployment" or d["metadata"]["name"] not in SERVICES:
             continue
         name = d["metadata"]["name"]
         spec = d["spec"]["template"]["spec"]
         c = spec["containers"][0]
-        env = dict(config)
-        env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+        env = container_env(docs, c)
         volumes = {v["name"]: v for v in spec.get("volumes", [])}
         mounts = c.get("volumeMounts", [])
         if "plaintext" in str(env.get("QUARKUS_PROFILE", "")):
@@ -192,15 +192,10 @@ def tls_problems(docs):
 def caller_auth_problems(docs):
     """The gateway authenticates callers: the issuer key is a read-only ConfigMap mount, never mode none."""
     problems = []
-    config = {}
-    for d in docs:
-        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("recsys-config"):
-            config.update(d.get("data", {}))
     gateway = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
     spec = gateway["spec"]["template"]["spec"]
     c = spec["containers"][0]
-    env = dict(config)
-    env.update({e["name"]: e.get("value") for e in c.get("env", [])})
+    env = container_env(docs, c)
     volumes = {v["name"]: v for v in spec.get("volumes", [])}
     if str(env.get("RECSYS_AUTH_MODE", "jwt")).lower() != "jwt":
         problems.append(f'Deployment/gateway: RECSYS_AUTH_MODE={env["RECSYS_AUTH_MODE"]} lets anyone call')

@@ -28,8 +28,7 @@ public final class DevIssuer {
   }
 
   public static synchronized DevIssuer of(Path store) {
-    Path abs = store.toAbsolutePath().normalize();
-    Path dir = abs.resolveSibling(abs.getFileName() + ".keys");
+    Path dir = DevKeys.folder(store);
     try {
       if (!Files.exists(dir.resolve(DevIssuerKeys.PRIVATE))) {
         DevIssuerKeys.write(dir);

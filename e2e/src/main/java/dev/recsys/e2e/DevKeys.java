@@ -20,9 +20,14 @@ public final class DevKeys {
     this.privateKey = privateKey;
   }
 
-  public static synchronized DevKeys of(Path store) {
+  /** The folder beside a store that holds its throw-away keys and certificates: {@code <store>.keys/}. */
+  public static Path folder(Path store) {
     Path abs = store.toAbsolutePath().normalize();
-    Path key = abs.resolveSibling(abs.getFileName() + ".keys").resolve("release-signing.key");
+    return abs.resolveSibling(abs.getFileName() + ".keys");
+  }
+
+  public static synchronized DevKeys of(Path store) {
+    Path key = folder(store).resolve("release-signing.key");
     if (!Files.exists(key)) {
       try {
         Files.createDirectories(key.getParent());

@@ -105,8 +105,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** The throw-away CAs and certificates of this stack ({@code <store>.keys/tls/}). */
   public DevCertificates certificates() {
-    Path abs = store.toAbsolutePath().normalize();
-    return DevCertificates.in(abs.resolveSibling(abs.getFileName() + ".keys").resolve("tls"));
+    return DevCertificates.in(DevKeys.folder(store).resolve("tls"));
   }
 
   /**

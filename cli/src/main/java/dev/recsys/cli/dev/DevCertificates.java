@@ -5,7 +5,6 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -150,14 +149,8 @@ public final class DevCertificates {
 
   private static void write(Path dir, String name, X509Certificate cert, KeyPair keys) throws IOException {
     Files.writeString(dir.resolve(name + ".crt"), pem(cert));
-    Path key = dir.resolve(name + ".key");
-    Files.deleteIfExists(key);
-    try {
-      Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(key);
-    }
-    Files.writeString(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)));
+    Pem.writePrivate(dir.resolve(name + ".key"),
+        pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)));
   }
 
   private static String pem(Object o) throws IOException {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -42,12 +41,7 @@ public final class DevIssuerKeys {
       throw new IllegalStateException(e);
     }
     Files.writeString(pub, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
-    try {
-      Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(key);
-    }
-    Files.writeString(key, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    Pem.writePrivate(key, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
   }
 
   /** An RS256 token signed with the private key in {@code privateKey}. */

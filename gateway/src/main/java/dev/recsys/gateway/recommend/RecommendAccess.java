@@ -1,6 +1,7 @@
 package dev.recsys.gateway.recommend;
 
 import dev.recsys.common.rpc.RequestException;
+import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.tenancy.TenantPolicy;
@@ -10,7 +11,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 
 /**
  * Applies the {@link TenantPolicy} to every Recommend call before the handler sees it: the caller
@@ -67,6 +67,6 @@ final class RecommendAccess implements ServerInterceptor {
   }
 
   private static void close(ServerCall<?, ?> call, RequestException e) {
-    call.close(Status.fromCode(e.code()).withDescription(e.getMessage()), e.trailers());
+    call.close(UnaryCalls.toStatus(e), e.trailers());
   }
 }
