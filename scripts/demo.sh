@@ -51,12 +51,14 @@ export RECSYS_SIGNING_KEY="$PWD/$WORK/keys/release-signing.key" RECSYS_TRUSTED_K
 trainer publish --dataset "$DATA" --store "$RECSYS_STORE" --tenant default --channel stable --run "$WORK/run"
 
 echo "== TLS: a throw-away CA and certificates (mutual TLS to the internal stages); callers: a throw-away"
-echo "   token issuer, which the gateway trusts, granting caller 'demo' tenant 'default'"
+echo "   token issuer, which the gateway trusts, granting caller 'demo' tenant 'default', and a callers' CA whose"
+echo "   certificate 'caller' is granted 'default' too (a caller may show a certificate instead of a token)"
 cli() { java "${JAVA_OPTS[@]}" -jar cli/target/recsys-cli.jar "$@"; }
 cli dev-certs --out "$WORK/tls"
 T="$PWD/$WORK/tls"
 export RECSYS_TLS_CA="$T/ca.crt" RECSYS_TLS_CLIENT_CA="$T/clients-ca.crt" \
-  RECSYS_TLS_CLIENT_CERT="$T/gateway-client.crt" RECSYS_TLS_CLIENT_KEY="$T/gateway-client.key"
+  RECSYS_TLS_CLIENT_CERT="$T/gateway-client.crt" RECSYS_TLS_CLIENT_KEY="$T/gateway-client.key" \
+  RECSYS_TLS_CALLERS_CA="$T/callers-ca.crt"
 export GATEWAY_MANAGEMENT_PORT=${GATEWAY_MANAGEMENT_PORT:-9180} GENERATOR_MANAGEMENT_PORT=${GENERATOR_MANAGEMENT_PORT:-9181} \
   GROUNDING_MANAGEMENT_PORT=${GROUNDING_MANAGEMENT_PORT:-9182}
 cli issuer-keys --out "$WORK/issuer"
@@ -71,7 +73,7 @@ trap cleanup EXIT
 for svc in grounding generator gateway; do
   module=$svc; [ "$svc" = gateway ] || module=$svc-service
   RECSYS_TLS_CERT="$T/$svc.crt" RECSYS_TLS_KEY="$T/$svc.key" java "${JAVA_OPTS[@]}" -Xmx768m \
-    -Drecsys.gateway.auth.grants.demo=default -jar "$module/target/quarkus-app/quarkus-run.jar" \
+    -Drecsys.gateway.auth.grants.demo=default '-Drecsys.gateway.auth.grants."cert:caller"=default' -jar "$module/target/quarkus-app/quarkus-run.jar" \
     > "$WORK/logs/$module.log" 2>&1 &
   PIDS+=($!)
 done
@@ -88,6 +90,9 @@ done
 echo "== Recommend calls through the gateway (histories of the test split; '<-' marks the real next item)"
 cli recommend --target "127.0.0.1:$GATEWAY_PORT" \
   --samples "$DATA/splits/bigrec/test.jsonl" --count 3 -k 10
+echo "== the same first history, the caller authenticated by its client certificate instead of a token"
+cli recommend --target "127.0.0.1:$GATEWAY_PORT" --token "" --cert "$T/caller.crt" --key "$T/caller.key" \
+  --samples "$DATA/splits/bigrec/test.jsonl" --count 1 -k 5
 
 echo "== quality of the served answers: ${QUALITY_SAMPLES:=300} test samples through the gateway vs the baselines"
 java "${JAVA_OPTS[@]}" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \

@@ -197,7 +197,7 @@ def caller_auth_problems(docs):
     c = spec["containers"][0]
     env = container_env(docs, c)
     volumes = {v["name"]: v for v in spec.get("volumes", [])}
-    if str(env.get("RECSYS_AUTH_MODE", "jwt")).lower() != "jwt":
+    if str(env.get("RECSYS_AUTH_MODE", "required")).lower() != "required":
         problems.append(f'Deployment/gateway: RECSYS_AUTH_MODE={env["RECSYS_AUTH_MODE"]} lets anyone call')
     key = env.get("RECSYS_JWT_PUBLIC_KEY") or ""
     mount = next((m for m in c.get("volumeMounts", []) if key.startswith(m["mountPath"].rstrip("/") + "/")), None)

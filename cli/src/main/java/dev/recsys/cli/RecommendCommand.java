@@ -61,6 +61,15 @@ final class RecommendCommand implements Callable<Integer> {
       + "the gateway's TLS certificate (default: env RECSYS_TLS_CA; without it, the JDK's trusted CAs)")
   Path ca;
 
+  @Option(names = "--cert", defaultValue = "${env:RECSYS_TLS_CALLER_CERT}", description = "client certificate (PEM) "
+      + "the call authenticates with instead of a token: one of the callers' CA the gateway trusts (default: env "
+      + "RECSYS_TLS_CALLER_CERT)")
+  Path cert;
+
+  @Option(names = "--key", defaultValue = "${env:RECSYS_TLS_CALLER_KEY}", description = "the client certificate's "
+      + "private key (PKCS#8 PEM; default: env RECSYS_TLS_CALLER_KEY)")
+  Path key;
+
   @Option(names = "--plaintext", description = "call without TLS (a gateway run with QUARKUS_PROFILE=plaintext)")
   boolean plaintext;
 
@@ -78,10 +87,20 @@ final class RecommendCommand implements Callable<Integer> {
     List<Query> queries = queries();
     PrintWriter out = spec.commandLine().getOut();
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target);
+    if ((cert == null) != (key == null)) {
+      throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+    }
     if (plaintext) {
       builder.usePlaintext();
-    } else if (ca != null) {
-      builder.sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build());
+    } else if (ca != null || cert != null) {
+      var tls = GrpcSslContexts.forClient();
+      if (ca != null) {
+        tls.trustManager(ca.toFile());
+      }
+      if (cert != null) {
+        tls.keyManager(cert.toFile(), key.toFile());
+      }
+      builder.sslContext(tls.build());
     }
     if (token != null && !token.isBlank()) {
       Metadata auth = new Metadata();

@@ -188,6 +188,7 @@ public final class LocalStack implements AutoCloseable {
     env.put("RECSYS_TLS_CERT", certs.cert(name).toString());
     env.put("RECSYS_TLS_KEY", certs.key(name).toString());
     env.put("RECSYS_TLS_CLIENT_CA", certs.clientsCa().toString());
+    env.put("RECSYS_TLS_CALLERS_CA", certs.callersCa().toString());
     env.put("RECSYS_TLS_CA", certs.ca().toString());
     env.put("RECSYS_TLS_CLIENT_CERT", certs.cert(DevCertificates.GATEWAY_CLIENT).toString());
     env.put("RECSYS_TLS_CLIENT_KEY", certs.key(DevCertificates.GATEWAY_CLIENT).toString());

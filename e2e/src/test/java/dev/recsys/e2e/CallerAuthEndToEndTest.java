@@ -3,6 +3,7 @@ package dev.recsys.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.recsys.cli.dev.DevCertificates;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway as deployed: callers authenticate with bearer JWTs, are granted tenants, and each
- * tenant has a token bucket. Two tenants are published; caller "feed" is granted only "default",
+ * The gateway as deployed: callers authenticate with bearer JWTs or client certificates of the
+ * callers' CA, are granted tenants, and each tenant has a token bucket. Two tenants are published; caller "feed" is granted only "default",
  * and tenant "small" has a quota of 1 request/s with a burst of 3.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +49,7 @@ class CallerAuthEndToEndTest {
       r.publish("small", d, splits, 0.0);
       r.publish("other", d, splits, 0.0);
     }, stack -> stack.set("gateway", "recsys.gateway.auth.grants.feed=default",
+        "recsys.gateway.auth.grants.\"cert:" + DevCertificates.CALLER + "\"=default",
         "recsys.gateway.quotas.tenants.small.rate=1", "recsys.gateway.quotas.tenants.small.burst=3"));
   }
 
@@ -63,7 +66,16 @@ class CallerAuthEndToEndTest {
   }
 
   Status call(ClientInterceptor auth, String tenant) {
-    NettyChannelBuilder b = fx.stack.channel("gateway");
+    return call(fx.stack.channel("gateway"), auth, tenant);
+  }
+
+  /** A call over TLS that shows the client certificate {@code name} of the stack's certificates. */
+  Status callWithCertificate(String name, ClientInterceptor auth, String tenant) {
+    return call(NettyChannelBuilder.forAddress("127.0.0.1", fx.stack.port("gateway")).sslContext(fx.stack.tls(name)),
+        auth, tenant);
+  }
+
+  Status call(NettyChannelBuilder b, ClientInterceptor auth, String tenant) {
     if (auth != null) {
       b.intercept(auth);
     }
@@ -99,6 +111,7 @@ class CallerAuthEndToEndTest {
         .expiresAt(Instant.now().plusSeconds(600)).sign(rsa.generateKeyPair().getPrivate());
     List<Object[]> cases = List.of(
         new Object[] {null, "no credentials: send the header 'authorization: Bearer <JWT>'"},
+        new Object[] {null, "or present a client certificate issued by the callers' CA"},
         new Object[] {header("Bearer not-a-jwt"), "the bearer token was refused"},
         new Object[] {DevIssuer.bearerToken(issuer.token(DevIssuer.SUBJECT, Instant.now().minusSeconds(300))),
             "no longer valid"},
@@ -109,6 +122,102 @@ class CallerAuthEndToEndTest {
       assertThat(s.getDescription()).contains((String) c[1]);
     }
     assertThat(call(issuer.bearer(DevIssuer.SUBJECT), "default").getCode()).isEqualTo(Status.Code.OK);
+  }
+
+  @Test
+  void aClientCertificateOfTheCallersCa_authenticates_andOneOfAnotherCa_isUnauthenticated() {
+    assertThat(callWithCertificate(DevCertificates.CALLER, null, "default").getCode()).isEqualTo(Status.Code.OK);
+    Status denied = callWithCertificate(DevCertificates.CALLER, null, "other");
+    assertThat(denied.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(denied.getDescription()).startsWith("caller 'cert:caller' is not granted tenant 'other'");
+    // a certificate of the servers' CA, and the gateway's own client certificate (internal clients' CA)
+    for (String other : List.of(DevCertificates.STRANGER, DevCertificates.GATEWAY_CLIENT)) {
+      Status s = callWithCertificate(other, null, "default");
+      assertThat(s.getCode()).as(other).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(s.getDescription()).as(other).isEqualTo("the client certificate 'CN=" + other + "' is not accepted: "
+          + "it is not issued by a trusted callers' CA (callers' certificates must be issued by the CA in "
+          + "recsys.gateway.auth.client-ca)");
+    }
+    // every credential shown must verify: a good token does not excuse a foreign certificate
+    Status both = callWithCertificate(DevCertificates.STRANGER, fx.stack.issuer().bearer(DevIssuer.SUBJECT), "default");
+    assertThat(both.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  /**
+   * 2,000 hostile {@code authorization} headers on one connection: random printable text, mutated
+   * valid tokens, unsigned ({@code alg: none}) and HMAC-with-the-public-key tokens, headers that
+   * point at key URLs, broken base64 and JSON, and lengths up to 7,000 characters. Each must be
+   * UNAUTHENTICATED with a message, and the gateway must still serve a valid caller afterwards.
+   */
+  @Test
+  void hostileAuthorizationHeaders_areUnauthenticatedWithAReason_andTheGatewayKeepsServing() throws Exception {
+    String valid = fx.stack.issuer().token(DevIssuer.SUBJECT);
+    java.util.Random rnd = new java.util.Random(11);
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String payload = b64.encodeToString(("{\"iss\":\"" + DevIssuer.ISSUER + "\",\"sub\":\"" + DevIssuer.SUBJECT
+        + "\",\"aud\":\"" + DevIssuer.AUDIENCE + "\",\"exp\":" + (Instant.now().getEpochSecond() + 600) + "}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<String> headers = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      headers.add(switch (i % 10) {
+        case 0 -> "Bearer " + printable(rnd, rnd.nextInt(300));
+        case 1 -> printable(rnd, rnd.nextInt(100));
+        case 2 -> { // a valid token with characters changed
+          char[] t = valid.toCharArray();
+          for (int n = 1 + rnd.nextInt(3); n > 0; n--) {
+            t[rnd.nextInt(t.length)] = "AZaz09-_.".charAt(rnd.nextInt(9));
+          }
+          String m = new String(t);
+          yield "Bearer " + (m.equals(valid) ? m + "x" : m);
+        }
+        case 3 -> "Bearer " + b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes()) + "." + payload + ".";
+        case 4 -> "Bearer " + b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes()) + "." + payload + "."
+            + b64.encodeToString(printable(rnd, 32).getBytes());
+        case 5 -> "Bearer " + b64.encodeToString(("{\"alg\":\"RS256\",\"jku\":\"http://169.254.169.254/keys\",\"x5u\":"
+            + "\"http://evil.test/x\",\"kid\":\"" + printable(rnd, 20).replace("\"", "") + "\"}").getBytes()) + "." + payload
+            + "." + b64.encodeToString(printable(rnd, 256).getBytes());
+        case 6 -> "Bearer " + printable(rnd, 5).replace(".", "") + "." + "{not base64}" + "." + "%%%";
+        case 7 -> "Bearer " + b64.encodeToString(("{\"alg\":\"RS256\"" + ",\"a\":[".repeat(200)).getBytes()) + "." + payload
+            + ".x";
+        case 8 -> "Bearer " + "e".repeat(1000 + rnd.nextInt(6000));
+        default -> (rnd.nextBoolean() ? "bearer " : "BEARER  ") + valid.substring(0, rnd.nextInt(valid.length()));
+      });
+    }
+    ManagedChannel ch = fx.stack.channel("gateway").build();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    List<String> bad = new ArrayList<>();
+    try {
+      for (String h : headers) {
+        Status s;
+        try {
+          RecommendServiceGrpc.newBlockingStub(ch).withInterceptors(header(h)).withDeadlineAfter(20, TimeUnit.SECONDS)
+              .recommend(request("default"));
+          s = Status.OK;
+        } catch (StatusRuntimeException e) {
+          s = e.getStatus();
+        }
+        counts.merge(s.getCode().name(), 1, Integer::sum);
+        if ((s.getCode() != Status.Code.UNAUTHENTICATED || s.getDescription() == null || s.getDescription().isBlank())
+            && bad.size() < 10) {
+          bad.add(s.getCode() + " '" + s.getDescription() + "' for header of " + h.length() + " chars: "
+              + h.substring(0, Math.min(80, h.length())));
+        }
+      }
+      System.out.println("hostile authorization headers: " + counts);
+      assertThat(bad).isEmpty();
+      assertThat(RecommendServiceGrpc.newBlockingStub(ch).withInterceptors(DevIssuer.bearerToken(valid))
+          .withDeadlineAfter(20, TimeUnit.SECONDS).recommend(request("default")).getItemsCount()).isPositive();
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  static String printable(java.util.Random rnd, int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      b.append((char) (0x20 + rnd.nextInt(0x7f - 0x20)));
+    }
+    return b.toString();
   }
 
   @Test

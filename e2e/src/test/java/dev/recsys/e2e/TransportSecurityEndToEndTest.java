@@ -95,4 +95,14 @@ class TransportSecurityEndToEndTest {
     assertThat(Files.readString(fx.stack.log("generator")))
         .contains("client certificates of RECSYS_TLS_CLIENT_CA required");
   }
+
+  @Test
+  void theGatewaysChannelsToTheStages_areConnectedOverMutualTlsBeforeItReportsReady() throws Exception {
+    // the stages were ready before the gateway started: its warm-up connected both (TCP + TLS
+    // handshake) before its readiness said UP, so the first Recommend pays for neither
+    String ready = fx.stack.http("gateway", "/q/health/ready");
+    assertThat(ready).contains("\"name\": \"stage-connections\"").contains("\"generator\": \"READY\"")
+        .contains("\"grounding\": \"READY\"");
+    assertThat(Files.readString(fx.stack.log("gateway"))).contains("stage channels connected in");
+  }
 }

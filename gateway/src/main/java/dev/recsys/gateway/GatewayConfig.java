@@ -22,6 +22,13 @@ public interface GatewayConfig {
   @WithDefault("1500ms")
   Duration groundingDeadline();
 
+  /**
+   * How long, at start-up, the gateway waits for its channels to the generator and grounding to
+   * connect before it reports ready anyway ({@link dev.recsys.gateway.stages.StageConnections}).
+   */
+  @WithDefault("10s")
+  Duration stageConnectTimeout();
+
   /** Most history items a request may carry. */
   @WithDefault("200")
   int maxHistory();
@@ -47,18 +54,26 @@ public interface GatewayConfig {
   /** Caller authentication and tenant grants. */
   interface Auth {
     /**
-     * {@code jwt}: every call carries {@code authorization: Bearer <JWT>}, verified with
-     * {@link Jwt}; {@code none}: anyone who can reach the gateway may use any tenant (development
-     * only: the gateway says so at start-up).
+     * {@code required}: every call proves who made it, with a bearer JWT ({@link #jwt()}) or a
+     * TLS client certificate of {@link #clientCa()}, whichever are configured (at least one must
+     * be); {@code none}: anyone who can reach the gateway may use any tenant (development only:
+     * the gateway says so at start-up).
      */
-    @WithDefault("jwt")
+    @WithDefault("required")
     String mode();
 
     Jwt jwt();
 
     /**
-     * The tenants each caller may use: the token's subject ({@code sub}) to a list of tenants,
-     * {@code *} for every tenant. A caller without a grant for the tenant it asks for gets
+     * PEM certificate(s) of the CA that issues callers' client certificates (several: a
+     * rotation). A caller presenting one is named {@code cert:<its subject CN>} in the grants.
+     * Unset: client certificates are refused.
+     */
+    Optional<String> clientCa();
+
+    /**
+     * The tenants each caller may use: the caller's name (a token's subject {@code sub}, or
+     * {@code cert:<CN>} for a client certificate) to a list of tenants, {@code *} for every tenant. A caller without a grant for the tenant it asks for gets
      * PERMISSION_DENIED, whether or not that tenant exists.
      */
     Map<String, List<String>> grants();

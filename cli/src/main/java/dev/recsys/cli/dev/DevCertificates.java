@@ -39,7 +39,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *       and the name) — what callers and the gateway trust;</li>
  *   <li>{@code clients-ca.crt}: the CA of the one client the internal stages accept, the
  *       gateway ({@code gateway-client.crt} / {@code .key}); a certificate of {@code ca.crt} is
- *       not one of its (e.g. {@code stranger.crt}, which tests use to show the refusal).</li>
+ *       not one of its (e.g. {@code stranger.crt}, which tests use to show the refusal);</li>
+ *   <li>{@code callers-ca.crt}: the CA of callers that authenticate to the gateway with a client
+ *       certificate instead of a token ({@code caller.crt} / {@code .key}: granted as
+ *       {@code cert:caller}).</li>
  * </ul>
  * Keys are ECDSA P-256, PKCS#8 PEM, readable by their owner only. For development and tests;
  * production certificates come from the platform's CA (e.g. cert-manager).
@@ -49,6 +52,8 @@ public final class DevCertificates {
   public static final String CLIENTS_CA = "clients-ca";
   public static final String GATEWAY_CLIENT = "gateway-client";
   public static final String STRANGER = "stranger";
+  public static final String CALLERS_CA = "callers-ca";
+  public static final String CALLER = "caller";
   static final List<String> SERVERS = List.of("gateway", "generator", "grounding");
   private final Path dir;
 
@@ -68,6 +73,8 @@ public final class DevCertificates {
       }
       certs.issue(GATEWAY_CLIENT, CLIENTS_CA);
       certs.issue(STRANGER, CA);
+      certs.authority(CALLERS_CA, "recsys development callers CA");
+      certs.issue(CALLER, CALLERS_CA);
       return certs;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -86,6 +93,10 @@ public final class DevCertificates {
 
   public Path clientsCa() {
     return cert(CLIENTS_CA);
+  }
+
+  public Path callersCa() {
+    return cert(CALLERS_CA);
   }
 
   public Path cert(String name) {

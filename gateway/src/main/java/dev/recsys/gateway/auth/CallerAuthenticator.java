@@ -1,12 +1,11 @@
 package dev.recsys.gateway.auth;
 
-/** Turns a call's {@code authorization} header into a {@link Caller}, or refuses it. */
+/** Turns a call's {@link Credentials} into a {@link Caller}, or refuses it. */
 public interface CallerAuthenticator {
   /**
-   * @param authorization the header's value, null when absent
    * @throws dev.recsys.common.rpc.RequestException UNAUTHENTICATED, saying what is wrong
    */
-  Caller authenticate(String authorization);
+  Caller authenticate(Credentials credentials);
 
   /** What the gateway logs at start-up. */
   String describe();
@@ -14,7 +13,7 @@ public interface CallerAuthenticator {
   /** No authentication: every call is {@link Caller#ANONYMOUS}. */
   CallerAuthenticator NONE = new CallerAuthenticator() {
     @Override
-    public Caller authenticate(String authorization) {
+    public Caller authenticate(Credentials credentials) {
       return Caller.ANONYMOUS;
     }
 

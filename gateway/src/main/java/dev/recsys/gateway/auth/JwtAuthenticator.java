@@ -16,8 +16,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Bearer JWTs verified by SmallRye JWT: the signature against the issuer's public key (PEM or
  * JWKS, read from a file: no network), the issuer, the audience, the expiry (with a small clock
  * skew) and a subject. Everything that fails is UNAUTHENTICATED with the reason, never the token.
+ * The caller's name is the token's subject.
  */
-public final class JwtAuthenticator implements CallerAuthenticator {
+public final class JwtAuthenticator {
   private static final String BEARER = "Bearer ";
   /** Tokens longer than this are refused unparsed (a header of megabytes is not a JWT). */
   static final int MAX_TOKEN = 8192;
@@ -53,11 +54,19 @@ public final class JwtAuthenticator implements CallerAuthenticator {
     this.parser = new DefaultJWTParser(ctx);
   }
 
-  @Override
-  public Caller authenticate(String authorization) {
+  /** How a caller gets a token this authenticator accepts (for messages). */
+  public String howToCall() {
+    return "send the header 'authorization: Bearer <JWT>' with a token from your issuer (iss " + issuer + ", aud "
+        + audience + ")";
+  }
+
+  /**
+   * @param authorization the header's value
+   * @throws RequestException UNAUTHENTICATED, saying what is wrong with it
+   */
+  public Caller verify(String authorization) {
     if (authorization == null || authorization.isBlank()) {
-      throw RequestException.unauthenticated("no credentials: send the header 'authorization: Bearer <JWT>' with a "
-          + "token from your issuer (iss " + issuer + ", aud " + audience + ")");
+      throw RequestException.unauthenticated("no bearer token: " + howToCall());
     }
     if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw RequestException.unauthenticated("the authorization header is not 'Bearer <JWT>'");
@@ -72,6 +81,10 @@ public final class JwtAuthenticator implements CallerAuthenticator {
       jwt = parser.parse(token);
     } catch (ParseException e) {
       throw RequestException.unauthenticated("the bearer token was refused: " + reason(e));
+    } catch (RuntimeException e) {
+      // whatever else a hostile token makes the parser throw is still a refused token, not INTERNAL
+      throw RequestException.unauthenticated("the bearer token was refused: it cannot be parsed as a JWT ("
+          + reason(e) + ")");
     }
     String subject = jwt.getSubject();
     if (subject == null || subject.isBlank()) {
@@ -91,7 +104,6 @@ public final class JwtAuthenticator implements CallerAuthenticator {
     return m.length() > 300 ? m.substring(0, 300) + "…" : m;
   }
 
-  @Override
   public String describe() {
     return "callers authenticate with a bearer JWT (iss " + issuer + ", aud " + audience + ", key " + keyLocation + ")";
   }

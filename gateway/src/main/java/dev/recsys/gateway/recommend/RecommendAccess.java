@@ -3,18 +3,25 @@ package dev.recsys.gateway.recommend;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.auth.Caller;
+import dev.recsys.gateway.auth.ClientCertificates;
+import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.tenancy.TenantPolicy;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import io.grpc.ForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * Applies the {@link TenantPolicy} to every Recommend call before the handler sees it: the caller
- * is authenticated from the headers (UNAUTHENTICATED), then, once the request is read, checked
+ * is authenticated from its headers and its TLS client certificate (UNAUTHENTICATED), then, once the request is read, checked
  * against its grant for the request's tenant (PERMISSION_DENIED) and that tenant's quota
  * (RESOURCE_EXHAUSTED with a retry hint). A refused call is closed here; nothing of it reaches
  * the stages.
@@ -35,7 +42,7 @@ final class RecommendAccess implements ServerInterceptor {
       ServerCallHandler<Q, A> next) {
     Caller caller;
     try {
-      caller = policy.authenticate(headers.get(AUTHORIZATION));
+      caller = policy.authenticate(new Credentials(headers.get(AUTHORIZATION), peerCertificates(call)));
     } catch (RequestException e) {
       close(call, e);
       return new ServerCall.Listener<>() { };
@@ -64,6 +71,19 @@ final class RecommendAccess implements ServerInterceptor {
         }
       }
     };
+  }
+
+  /** The client certificate chain of the call's TLS connection; empty without TLS or without one. */
+  static List<X509Certificate> peerCertificates(ServerCall<?, ?> call) {
+    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (session == null) {
+      return List.of();
+    }
+    try {
+      return ClientCertificates.x509(session.getPeerCertificates());
+    } catch (SSLPeerUnverifiedException none) {
+      return List.of();
+    }
   }
 
   private static void close(ServerCall<?, ?> call, RequestException e) {

@@ -3,7 +3,10 @@ package dev.recsys.gateway.tenancy;
 import dev.recsys.gateway.GatewayConfig;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.CallerAuthenticator;
+import dev.recsys.gateway.auth.ClientCertificates;
+import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.auth.JwtAuthenticator;
+import dev.recsys.gateway.auth.VerifiedCallers;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -42,9 +45,9 @@ public class TenantPolicy {
     this.quotas = quotas;
   }
 
-  /** UNAUTHENTICATED unless the header proves who the caller is. */
-  public Caller authenticate(String authorization) {
-    return authenticator.authenticate(authorization);
+  /** UNAUTHENTICATED unless the call's credentials prove who the caller is. */
+  public Caller authenticate(Credentials credentials) {
+    return authenticator.authenticate(credentials);
   }
 
   /**
@@ -63,18 +66,25 @@ public class TenantPolicy {
     switch (auth.mode()) {
       case "none":
         return CallerAuthenticator.NONE;
-      case "jwt":
-        GatewayConfig.Jwt jwt = auth.jwt();
-        String key = jwt.publicKeyLocation().orElseThrow(() -> new IllegalStateException(
-            "recsys.gateway.auth.jwt.public-key-location (RECSYS_JWT_PUBLIC_KEY) is not set: give the token issuer's "
-                + "public key (PEM or JWKS file), or set recsys.gateway.auth.mode=none (RECSYS_AUTH_MODE=none) to "
-                + "serve unauthenticated callers in development"));
-        String issuer = jwt.issuer().orElseThrow(() -> new IllegalStateException(
-            "recsys.gateway.auth.jwt.issuer (RECSYS_JWT_ISSUER) is not set: the 'iss' the gateway's tokens carry"));
-        return new JwtAuthenticator(Path.of(key), issuer, jwt.audience(), jwt.algorithms(), jwt.clockSkewSeconds());
+      case "required":
+        JwtAuthenticator tokens = auth.jwt().publicKeyLocation().map(key -> jwt(key, auth.jwt())).orElse(null);
+        ClientCertificates certificates = auth.clientCa().map(ca -> new ClientCertificates(Path.of(ca))).orElse(null);
+        if (tokens == null && certificates == null) {
+          throw new IllegalStateException("recsys.gateway.auth: no way to authenticate callers is configured: give the "
+              + "token issuer's public key (recsys.gateway.auth.jwt.public-key-location, RECSYS_JWT_PUBLIC_KEY: PEM or "
+              + "JWKS file) and/or the callers' CA (recsys.gateway.auth.client-ca, RECSYS_TLS_CALLERS_CA), or set "
+              + "recsys.gateway.auth.mode=none (RECSYS_AUTH_MODE=none) to serve unauthenticated callers in development");
+        }
+        return new VerifiedCallers(tokens, certificates);
       default:
-        throw new IllegalStateException("recsys.gateway.auth.mode: '" + auth.mode() + "' is not jwt or none");
+        throw new IllegalStateException("recsys.gateway.auth.mode: '" + auth.mode() + "' is not required or none");
     }
+  }
+
+  private static JwtAuthenticator jwt(String key, GatewayConfig.Jwt jwt) {
+    String issuer = jwt.issuer().orElseThrow(() -> new IllegalStateException(
+        "recsys.gateway.auth.jwt.issuer (RECSYS_JWT_ISSUER) is not set: the 'iss' the gateway's tokens carry"));
+    return new JwtAuthenticator(Path.of(key), issuer, jwt.audience(), jwt.algorithms(), jwt.clockSkewSeconds());
   }
 
   static TenantQuotas quotas(GatewayConfig.Quotas q) {

@@ -19,6 +19,7 @@ class RecommendValidatorTest {
     public dev.recsys.common.artifact.StoreConfig store() { throw new UnsupportedOperationException(); }
     public Duration generatorDeadline() { return Duration.ofSeconds(1); }
     public Duration groundingDeadline() { return Duration.ofSeconds(1); }
+    public Duration stageConnectTimeout() { return Duration.ofSeconds(1); }
     public int maxHistory() { return 3; }
     public int maxNumCandidates() { return 8; }
     public int maxK() { return 100; }

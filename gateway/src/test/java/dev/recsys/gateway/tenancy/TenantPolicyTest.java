@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.CallerAuthenticator;
+import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.auth.JwtAuthenticator;
+import dev.recsys.gateway.auth.VerifiedCallers;
 import io.grpc.Status;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
@@ -61,39 +63,39 @@ class TenantPolicyTest {
 
   @Test
   void aValidTokenNamesItsSubject() {
-    assertThat(jwt.authenticate(valid("feed-service"))).isEqualTo(new Caller("feed-service"));
+    assertThat(jwt.verify(valid("feed-service"))).isEqualTo(new Caller("feed-service"));
   }
 
   @Test
   void missingBadExpiredForeignAndMisaddressedTokensAreUnauthenticated() {
     Status.Code u = Status.Code.UNAUTHENTICATED;
-    refused(() -> jwt.authenticate(null), u, "no credentials: send the header 'authorization: Bearer <JWT>'");
-    refused(() -> jwt.authenticate("Basic dXNlcjpwdw=="), u, "is not 'Bearer <JWT>'");
-    refused(() -> jwt.authenticate("Bearer not.a.jwt"), u, "the bearer token was refused");
-    refused(() -> jwt.authenticate("Bearer " + "a".repeat(20_000)), u, "has 20000 characters");
-    refused(() -> jwt.authenticate(token("s", issuerKey, "https://issuer.test", "recsys-gateway",
+    refused(() -> jwt.verify(null), u, "no bearer token: send the header 'authorization: Bearer <JWT>'");
+    refused(() -> jwt.verify("Basic dXNlcjpwdw=="), u, "is not 'Bearer <JWT>'");
+    refused(() -> jwt.verify("Bearer not.a.jwt"), u, "the bearer token was refused");
+    refused(() -> jwt.verify("Bearer " + "a".repeat(20_000)), u, "has 20000 characters");
+    refused(() -> jwt.verify(token("s", issuerKey, "https://issuer.test", "recsys-gateway",
         Instant.now().minusSeconds(600))), u, "no longer valid");
-    refused(() -> jwt.authenticate(token("s", otherKey, "https://issuer.test", "recsys-gateway",
+    refused(() -> jwt.verify(token("s", otherKey, "https://issuer.test", "recsys-gateway",
         Instant.now().plusSeconds(300))), u, "signature");
-    refused(() -> jwt.authenticate(token("s", issuerKey, "https://evil.test", "recsys-gateway",
+    refused(() -> jwt.verify(token("s", issuerKey, "https://evil.test", "recsys-gateway",
         Instant.now().plusSeconds(300))), u, "Issuer");
-    refused(() -> jwt.authenticate(token("s", issuerKey, "https://issuer.test", "another-service",
+    refused(() -> jwt.verify(token("s", issuerKey, "https://issuer.test", "another-service",
         Instant.now().plusSeconds(300))), u, "Audience");
   }
 
   @Test
   void grantsDecideTheTenant_withTheSameMessageWhetherOrNotItExists() {
-    TenantPolicy policy = new TenantPolicy(jwt, new TenantGrants(Map.of("feed-service", List.of("default"),
+    TenantPolicy policy = new TenantPolicy(new VerifiedCallers(jwt, null), new TenantGrants(Map.of("feed-service", List.of("default"),
         "admin", List.of("*"))), new TenantQuotas(new TenantQuotas.Quota(100, 100), Map.of()));
-    Caller feed = policy.authenticate(valid("feed-service"));
+    Caller feed = policy.authenticate(Credentials.bearer(valid("feed-service")));
     policy.admit(feed, "default", true);
-    policy.admit(policy.authenticate(valid("admin")), "shop", true);
+    policy.admit(policy.authenticate(Credentials.bearer(valid("admin"))), "shop", true);
     refused(() -> policy.admit(feed, "shop", true), Status.Code.PERMISSION_DENIED,
         "caller 'feed-service' is not granted tenant 'shop'");
     String existing = message(() -> policy.admit(feed, "shop", true));
     String unknown = message(() -> policy.admit(feed, "shop", false));
     assertThat(unknown).isEqualTo(existing);
-    refused(() -> policy.admit(policy.authenticate(valid("stranger")), "default", true), Status.Code.PERMISSION_DENIED,
+    refused(() -> policy.admit(policy.authenticate(Credentials.bearer(valid("stranger"))), "default", true), Status.Code.PERMISSION_DENIED,
         "caller 'stranger' is not granted tenant 'default'");
   }
 
