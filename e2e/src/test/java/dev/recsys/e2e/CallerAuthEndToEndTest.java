@@ -50,7 +50,8 @@ class CallerAuthEndToEndTest {
       r.publish("other", d, splits, 0.0);
     }, stack -> stack.set("gateway", "recsys.gateway.auth.grants.feed=default",
         "recsys.gateway.auth.grants.\"cert:" + DevCertificates.CALLER + "\"=default",
-        "recsys.gateway.quotas.tenants.small.rate=1", "recsys.gateway.quotas.tenants.small.burst=3"));
+        "recsys.gateway.quotas.tenants.small.rate=1", "recsys.gateway.quotas.tenants.small.burst=3",
+        "recsys.limits.tenants.other.max-k=3"));
   }
 
   @AfterAll
@@ -234,6 +235,15 @@ class CallerAuthEndToEndTest {
     // the fully granted caller sees the difference
     assertThat(call(fx.stack.issuer().bearer(DevIssuer.SUBJECT), "no-such-tenant").getCode())
         .isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void aTenantsOwnLimits_applyToItsRequests_only() {
+    ClientInterceptor e2e = fx.stack.issuer().bearer(DevIssuer.SUBJECT);
+    Status other = call(e2e, "other"); // k = 5 > its max-k 3
+    assertThat(other.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(other.getDescription()).isEqualTo("k: must be in 1..3, got 5");
+    assertThat(call(e2e, "default").getCode()).isEqualTo(Status.Code.OK);
   }
 
   @Test

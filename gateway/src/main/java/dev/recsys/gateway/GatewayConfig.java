@@ -29,21 +29,9 @@ public interface GatewayConfig {
   @WithDefault("10s")
   Duration stageConnectTimeout();
 
-  /** Most history items a request may carry. */
-  @WithDefault("200")
-  int maxHistory();
-
-  /** Most texts a request may ask for. */
-  @WithDefault("32")
-  int maxNumCandidates();
-
   /** Recommend calls served at once; more get RESOURCE_EXHAUSTED. */
   @WithDefault("64")
   int maxInFlight();
-
-  /** Most items a request may ask for. */
-  @WithDefault("100")
-  int maxK();
 
   /** Who may call, and for which tenants. */
   Auth auth();

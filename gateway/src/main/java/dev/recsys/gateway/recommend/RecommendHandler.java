@@ -3,7 +3,7 @@ package dev.recsys.gateway.recommend;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.rpc.RequestException;
-import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.gateway.tenancy.TenantPolicy;
 import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.stages.Generated;
 import dev.recsys.gateway.stages.GeneratorStage;
@@ -44,31 +44,29 @@ public class RecommendHandler {
   private final CatalogueRegistry catalogues;
   private final GeneratorStage generator;
   private final GroundingStage grounding;
-  private final GatewayConfig config;
-  private final RecommendValidator validator;
+  private final TenantPolicy policy;
 
   /** Answers that used a fallback because that stage could not serve (recsys_gateway_degraded_total). */
   private final Counter generatorDegraded;
   private final Counter groundingDegraded;
 
   public RecommendHandler(CatalogueRegistry catalogues, GeneratorStage generator, GroundingStage grounding,
-      GatewayConfig config, MeterRegistry registry) {
+      TenantPolicy policy, MeterRegistry registry) {
     this.generatorDegraded = registry.counter("recsys.gateway.degraded", "stage", "generator");
     this.groundingDegraded = registry.counter("recsys.gateway.degraded", "stage", "grounding");
     this.catalogues = catalogues;
     this.generator = generator;
     this.grounding = grounding;
-    this.config = config;
-    this.validator = new RecommendValidator(config);
+    this.policy = policy;
   }
 
   public RecommendResponse recommend(RecommendRequest req) {
-    validator.validateShape(req);
+    RecommendValidator.validateShape(req, policy.limits(req.getTenant()));
     LoadedRelease<Catalogue> release = catalogues.current(req.getTenant()).orElseThrow(() -> catalogues.loadedAny()
         ? RequestException.notFound("tenant '" + req.getTenant() + "' is unknown: no release is published for it")
         : RequestException.unavailable("the gateway has not loaded any catalogue yet; retry shortly"));
     Catalogue catalogue = release.value();
-    validator.validateItems(req, catalogue);
+    RecommendValidator.validateItems(req, catalogue);
 
     List<HistoryItem> recent = new ArrayList<>();
     for (int i = Math.max(0, req.getHistoryCount() - GENERATOR_WINDOW); i < req.getHistoryCount(); i++) {

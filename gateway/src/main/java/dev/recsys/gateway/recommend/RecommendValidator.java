@@ -3,27 +3,23 @@ package dev.recsys.gateway.recommend;
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.rpc.RequestException;
-import dev.recsys.gateway.GatewayConfig;
+import dev.recsys.common.limits.Limits;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks a Recommend request once, at the public boundary. Every message names the field, the
+ * Checks a Recommend request once, at the public boundary, against the limits of its tenant
+ * (from the {@link dev.recsys.gateway.tenancy.TenantPolicy}). Every message names the field, the
  * rule and what to send instead.
  */
 final class RecommendValidator {
-  static final double MAX_GAMMA = 100.0;
   static final int MAX_REQUEST_ID = 128;
 
-  private final GatewayConfig config;
-
-  RecommendValidator(GatewayConfig config) {
-    this.config = config;
-  }
+  private RecommendValidator() {}
 
   /** Checks what needs no catalogue. */
-  void validateShape(RecommendRequest req) {
+  static void validateShape(RecommendRequest req, Limits limits) {
     if (req.getTenant().isEmpty()) {
       throw RequestException.invalid("tenant", "is required (e.g. \"default\")");
     }
@@ -35,19 +31,20 @@ final class RecommendValidator {
       throw RequestException.invalid("history", "is empty; send at least one item id the user interacted with, "
           + "most recent last");
     }
-    if (req.getHistoryCount() > config.maxHistory()) {
+    if (req.getHistoryCount() > limits.maxHistory()) {
       throw RequestException.invalid("history", "has " + req.getHistoryCount() + " items; at most "
-          + config.maxHistory() + " are allowed (only the most recent 10 are used: send the tail)");
+          + limits.maxHistory() + " are allowed (only the most recent 10 are used: send the tail)");
     }
-    if (req.getK() < 1 || req.getK() > config.maxK()) {
-      throw RequestException.invalid("k", "must be in 1.." + config.maxK() + ", got " + req.getK());
+    if (req.getK() < 1 || req.getK() > limits.maxK()) {
+      throw RequestException.invalid("k", "must be in 1.." + limits.maxK() + ", got " + req.getK());
     }
-    if (req.hasNumCandidates() && (req.getNumCandidates() < 1 || req.getNumCandidates() > config.maxNumCandidates())) {
-      throw RequestException.invalid("num_candidates", "must be in 1.." + config.maxNumCandidates() + ", got "
+    if (req.hasNumCandidates() && (req.getNumCandidates() < 1 || req.getNumCandidates() > limits.maxCandidates())) {
+      throw RequestException.invalid("num_candidates", "must be in 1.." + limits.maxCandidates() + ", got "
           + req.getNumCandidates() + " (leave it unset for the release's serving pipeline to decide)");
     }
-    if (req.hasPopularityWeight() && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= MAX_GAMMA)) {
-      throw RequestException.invalid("popularity_weight", "must be in [0, " + MAX_GAMMA + "], got "
+    if (req.hasPopularityWeight() && !(req.getPopularityWeight() >= 0
+        && req.getPopularityWeight() <= limits.maxPopularityWeight())) {
+      throw RequestException.invalid("popularity_weight", "must be in [0, " + limits.maxPopularityWeight() + "], got "
           + req.getPopularityWeight() + " (leave it unset for the release's tuned value)");
     }
     if (req.getRequestId().length() > MAX_REQUEST_ID) {
@@ -57,7 +54,7 @@ final class RecommendValidator {
   }
 
   /** Checks that every history id exists in the tenant's catalogue. */
-  void validateItems(RecommendRequest req, Catalogue catalogue) {
+  static void validateItems(RecommendRequest req, Catalogue catalogue) {
     List<String> unknown = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     for (int i = 0; i < req.getHistoryCount(); i++) {

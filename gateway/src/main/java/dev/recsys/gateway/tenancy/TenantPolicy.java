@@ -1,5 +1,7 @@
 package dev.recsys.gateway.tenancy;
 
+import dev.recsys.common.limits.Limits;
+import dev.recsys.common.limits.RequestLimits;
 import dev.recsys.gateway.GatewayConfig;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.CallerAuthenticator;
@@ -13,12 +15,15 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * The gateway's one home of tenant policy: who the caller is ({@link CallerAuthenticator}),
- * which tenants it may use ({@link TenantGrants}) and how fast ({@link TenantQuotas}), all from
- * {@code recsys.gateway.auth.*} and {@code recsys.gateway.quotas.*}.
+ * which tenants it may use ({@link TenantGrants}), how fast ({@link TenantQuotas}) and how large
+ * its requests may be ({@link Limits}), from {@code recsys.gateway.auth.*},
+ * {@code recsys.gateway.quotas.*} and {@code recsys.limits.*} (the keys the internal stages read
+ * their limits from too).
  */
 @Singleton
 @Startup
@@ -28,10 +33,12 @@ public class TenantPolicy {
   private final CallerAuthenticator authenticator;
   private final TenantGrants grants;
   private final TenantQuotas quotas;
+  private final Function<String, Limits> limits;
 
   @Inject
-  public TenantPolicy(GatewayConfig config) {
-    this(authenticator(config.auth()), new TenantGrants(config.auth().grants()), quotas(config.quotas()));
+  public TenantPolicy(GatewayConfig config, RequestLimits limits) {
+    this(authenticator(config.auth()), new TenantGrants(config.auth().grants()), quotas(config.quotas()),
+        limits(limits));
     if (authenticator == CallerAuthenticator.NONE) {
       LOG.warn(authenticator.describe());
     } else {
@@ -39,10 +46,24 @@ public class TenantPolicy {
     }
   }
 
-  public TenantPolicy(CallerAuthenticator authenticator, TenantGrants grants, TenantQuotas quotas) {
+  public TenantPolicy(CallerAuthenticator authenticator, TenantGrants grants, TenantQuotas quotas,
+      Function<String, Limits> limits) {
     this.authenticator = authenticator;
     this.grants = grants;
     this.quotas = quotas;
+    this.limits = limits;
+  }
+
+  /** The size limits of the tenant's requests: its own where configured, else the global ones. */
+  public Limits limits(String tenant) {
+    return limits.apply(tenant);
+  }
+
+  static Function<String, Limits> limits(RequestLimits config) {
+    Limits global = Limits.global(config);
+    Map<String, Limits> perTenant = new HashMap<>();
+    config.tenants().keySet().forEach(t -> perTenant.put(t, Limits.forTenant(config, t)));
+    return tenant -> perTenant.getOrDefault(tenant, global);
   }
 
   /** UNAUTHENTICATED unless the call's credentials prove who the caller is. */

@@ -86,7 +86,7 @@ class TenantPolicyTest {
   @Test
   void grantsDecideTheTenant_withTheSameMessageWhetherOrNotItExists() {
     TenantPolicy policy = new TenantPolicy(new VerifiedCallers(jwt, null), new TenantGrants(Map.of("feed-service", List.of("default"),
-        "admin", List.of("*"))), new TenantQuotas(new TenantQuotas.Quota(100, 100), Map.of()));
+        "admin", List.of("*"))), new TenantQuotas(new TenantQuotas.Quota(100, 100), Map.of()), t -> null);
     Caller feed = policy.authenticate(Credentials.bearer(valid("feed-service")));
     policy.admit(feed, "default", true);
     policy.admit(policy.authenticate(Credentials.bearer(valid("admin"))), "shop", true);
@@ -103,7 +103,7 @@ class TenantPolicyTest {
   void aTenantOverItsBucketIsExhaustedWithARetryHint_andOtherTenantsAreNotAffected() {
     TenantQuotas quotas = new TenantQuotas(new TenantQuotas.Quota(1000, 1000),
         Map.of("small", new TenantQuotas.Quota(1, 3)));
-    TenantPolicy policy = new TenantPolicy(CallerAuthenticator.NONE, new TenantGrants(Map.of()), quotas);
+    TenantPolicy policy = new TenantPolicy(CallerAuthenticator.NONE, new TenantGrants(Map.of()), quotas, t -> null);
     for (int i = 0; i < 3; i++) {
       policy.admit(Caller.ANONYMOUS, "small", true);
     }

@@ -5,6 +5,8 @@ import dev.recsys.common.artifact.Names;
 import dev.recsys.common.artifact.ReleaseResolver;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
+import dev.recsys.common.limits.Limits;
+import dev.recsys.common.limits.RequestLimits;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.common.tracing.Spans;
 import dev.recsys.generator.backend.GenerationBackend;
@@ -27,13 +29,14 @@ import java.util.Set;
 @ApplicationScoped
 public class GenerateHandler {
   private final GeneratorRuntime runtime;
-  private final GeneratorConfig config;
+  /** The global request limits (recsys.limits.*, the keys the gateway reads too). */
+  private final Limits limits;
 
   private final Tracer tracer;
 
-  public GenerateHandler(GeneratorRuntime runtime, GeneratorConfig config, Tracer tracer) {
+  public GenerateHandler(GeneratorRuntime runtime, RequestLimits limits, Tracer tracer) {
+    this.limits = Limits.global(limits);
     this.runtime = runtime;
-    this.config = config;
     this.tracer = tracer;
   }
 
@@ -88,32 +91,32 @@ public class GenerateHandler {
     if (req.getHistoryCount() == 0) {
       throw RequestException.invalid("history", "at least one item is required");
     }
-    if (req.getHistoryCount() > config.maxHistory()) {
+    if (req.getHistoryCount() > limits.maxHistory()) {
       throw RequestException.invalid("history", req.getHistoryCount() + " items given; at most "
-          + config.maxHistory() + " are allowed");
+          + limits.maxHistory() + " are allowed");
     }
     for (int i = 0; i < req.getHistoryCount(); i++) {
       HistoryItem h = req.getHistory(i);
       if (h.getItemId().isEmpty()) {
         throw RequestException.invalid("history[" + i + "].item_id", "must not be empty");
       }
-      if (h.getItemId().length() > config.maxTitleLength()) {
+      if (h.getItemId().length() > limits.maxTitleLength()) {
         throw RequestException.invalid("history[" + i + "].item_id", "has " + h.getItemId().length()
-            + " characters; at most " + config.maxTitleLength() + " are allowed");
+            + " characters; at most " + limits.maxTitleLength() + " are allowed");
       }
-      if (h.getTitle().length() > config.maxTitleLength()) {
+      if (h.getTitle().length() > limits.maxTitleLength()) {
         throw RequestException.invalid("history[" + i + "].title", "has " + h.getTitle().length()
-            + " characters; at most " + config.maxTitleLength() + " are allowed (or leave it empty: the "
+            + " characters; at most " + limits.maxTitleLength() + " are allowed (or leave it empty: the "
             + "release's catalogue has it)");
       }
     }
-    if (req.getNumCandidates() < 0 || req.getNumCandidates() > config.maxCandidates()) {
-      throw RequestException.invalid("num_candidates", "must be in 1.." + config.maxCandidates()
+    if (req.getNumCandidates() < 0 || req.getNumCandidates() > limits.maxCandidates()) {
+      throw RequestException.invalid("num_candidates", "must be in 1.." + limits.maxCandidates()
           + " (or 0 for the release's own number), got " + req.getNumCandidates());
     }
-    if (req.getExcludeItemIdsCount() > config.maxHistory()) {
+    if (req.getExcludeItemIdsCount() > limits.maxHistory()) {
       throw RequestException.invalid("exclude_item_ids", req.getExcludeItemIdsCount() + " items given; at most "
-          + config.maxHistory() + " are allowed");
+          + limits.maxHistory() + " are allowed");
     }
   }
 }

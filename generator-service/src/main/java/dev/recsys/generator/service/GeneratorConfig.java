@@ -25,21 +25,6 @@ public interface GeneratorConfig {
   @WithDefault("in-process")
   Backend backend();
 
-  /** Most texts one request may ask for. */
-  @WithDefault("32")
-  int maxCandidates();
-
-  /** Most history items one request may carry. */
-  @WithDefault("200")
-  int maxHistory();
-
-  /**
-   * Most characters in a history item's title (and its id): the prompt quotes the titles whole.
-   * Above any catalogue's titles (219 on Amazon Office), so the gateway's requests always pass.
-   */
-  @WithDefault("2048")
-  int maxTitleLength();
-
   Llm llm();
 
   Triton triton();

@@ -22,14 +22,6 @@ public interface GroundingConfig {
   @WithDefault("4")
   int defaultTexts();
 
-  /** Most texts one request may ground. */
-  @WithDefault("32")
-  int maxTexts();
-
-  /** Most characters in one text. */
-  @WithDefault("512")
-  int maxTextLength();
-
   /**
    * Ground a release that carries a trained LLM as BIGRec does, in the base model's embedding
    * space (its {@code llm-embeddings.bin}, texts embedded by its base model); off = always the

@@ -3,6 +3,8 @@ package dev.recsys.grounding.service;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.artifact.ReleaseResolver;
+import dev.recsys.common.limits.Limits;
+import dev.recsys.common.limits.RequestLimits;
 import dev.recsys.common.rpc.RequestException;
 import dev.recsys.ranking.grounding.GroundedCandidate;
 import dev.recsys.ranking.grounding.Grounder;
@@ -24,17 +26,14 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class GroundingHandler {
-  static final int MAX_K = 100;
-  static final double MAX_GAMMA = 100.0;
-  static final int MAX_HISTORY = 200;
-
   private final GroundingRuntime runtime;
-  private final GroundingConfig config;
+  /** The global request limits (recsys.limits.*, the keys the gateway reads too). */
+  private final Limits limits;
   private final Grounder grounder;
 
-  public GroundingHandler(GroundingRuntime runtime, GroundingConfig config, Tracer tracer) {
+  public GroundingHandler(GroundingRuntime runtime, RequestLimits limits, Tracer tracer) {
+    this.limits = Limits.global(limits);
     this.runtime = runtime;
-    this.config = config;
     this.grounder = new Grounder(tracer);
   }
 
@@ -79,8 +78,8 @@ public class GroundingHandler {
       throw RequestException.invalid("tenant", RequestException.quote(req.getTenant())
           + " is not a valid tenant name (1-63 lower-case letters, digits or '-')");
     }
-    if (req.getTextsCount() > config.maxTexts()) {
-      throw RequestException.invalid("texts", req.getTextsCount() + " texts given; at most " + config.maxTexts()
+    if (req.getTextsCount() > limits.maxCandidates()) {
+      throw RequestException.invalid("texts", req.getTextsCount() + " texts given; at most " + limits.maxCandidates()
           + " are allowed");
     }
     for (int i = 0; i < req.getTextsCount(); i++) {
@@ -88,21 +87,21 @@ public class GroundingHandler {
       if (t.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
         throw RequestException.invalid("texts[" + i + "]", "must not be empty (it has no visible character)");
       }
-      if (t.length() > config.maxTextLength()) {
+      if (t.length() > limits.maxTextLength()) {
         throw RequestException.invalid("texts[" + i + "]", "has " + t.length() + " characters; at most "
-            + config.maxTextLength() + " are allowed");
+            + limits.maxTextLength() + " are allowed");
       }
     }
-    if (req.getK() < 1 || req.getK() > MAX_K) {
-      throw RequestException.invalid("k", "must be in 1.." + MAX_K + ", got " + req.getK());
+    if (req.getK() < 1 || req.getK() > limits.maxK()) {
+      throw RequestException.invalid("k", "must be in 1.." + limits.maxK() + ", got " + req.getK());
     }
-    if (req.getHistoryItemIdsCount() > MAX_HISTORY) {
+    if (req.getHistoryItemIdsCount() > limits.maxHistory()) {
       throw RequestException.invalid("history_item_ids", req.getHistoryItemIdsCount() + " items given; at most "
-          + MAX_HISTORY + " are allowed");
+          + limits.maxHistory() + " are allowed");
     }
     if (req.hasPopularityWeight()
-        && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= MAX_GAMMA)) {
-      throw RequestException.invalid("popularity_weight", "must be in [0, " + MAX_GAMMA + "], got "
+        && !(req.getPopularityWeight() >= 0 && req.getPopularityWeight() <= limits.maxPopularityWeight())) {
+      throw RequestException.invalid("popularity_weight", "must be in [0, " + limits.maxPopularityWeight() + "], got "
           + req.getPopularityWeight());
     }
   }
