@@ -208,6 +208,41 @@ def caller_auth_problems(docs):
     return problems
 
 
+def _in_read_only_mount(c, volumes, path, kinds):
+    m = next((m for m in c.get("volumeMounts", []) if path.startswith(m["mountPath"].rstrip("/") + "/")), None)
+    return bool(m and m.get("readOnly") and kinds & set(volumes.get(m["name"], {})))
+
+
+def triton_tls_problems(docs):
+    """prod: Triton's gRPC is mutual TLS from read-only mounts, and the generator calls it with TLS and its client certificate."""
+    problems = []
+    triton = next((d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "triton"), None)
+    if triton is None:
+        return problems
+    spec = triton["spec"]["template"]["spec"]
+    c = spec["containers"][0]
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    args = dict(a.split("=", 1) for a in c.get("args", []) if a.startswith("--") and "=" in a)
+    for flag in ("--grpc-use-ssl", "--grpc-use-ssl-mutual"):
+        if args.get(flag) != "true":
+            problems.append(f"Deployment/triton: {flag}=true is missing (its gRPC would be plaintext or open)")
+    for flag, kinds in (("--grpc-server-cert", {"secret"}), ("--grpc-server-key", {"secret"}),
+                        ("--grpc-root-cert", {"secret", "configMap"})):
+        if not _in_read_only_mount(c, volumes, args.get(flag, ""), kinds):
+            problems.append(f"Deployment/triton: {flag} is not a file of a read-only {' or '.join(sorted(kinds))} mount")
+    gen = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "generator")
+    gspec = gen["spec"]["template"]["spec"]
+    g = gspec["containers"][0]
+    env = container_env(docs, g)
+    gvolumes = {v["name"]: v for v in gspec.get("volumes", [])}
+    if str(env.get("RECSYS_TRITON_PLAINTEXT", "false")).lower() == "true":
+        problems.append("Deployment/generator: RECSYS_TRITON_PLAINTEXT=true calls Triton without TLS")
+    for var in ("RECSYS_TRITON_CLIENT_CERT", "RECSYS_TRITON_CLIENT_KEY"):
+        if not _in_read_only_mount(g, gvolumes, env.get(var) or "", {"secret"}):
+            problems.append(f"Deployment/generator: {var} is not a file of a read-only secret mount")
+    return problems
+
+
 @pytest.fixture(scope="module", params=OVERLAYS)
 def rendered(request):
     return request.param, render(request.param)
@@ -264,6 +299,7 @@ def test_prod_runs_triton_on_gpu_nodes():
     assert spec["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
     assert any(t["key"] == "nvidia.com/gpu" for t in spec["tolerations"])
     assert "--model-repository=/artifacts/triton-repo" in c["args"]
+    assert triton_tls_problems(docs) == []
     assert all(d["metadata"].get("namespace") in (None, "recsys") for d in docs)
 
 
@@ -325,6 +361,21 @@ def test_tls_rule_catches_the_plaintext_profile_and_a_key_outside_a_secret():
     assert tls_problems(docs) == [
         "Deployment/generator: QUARKUS_PROFILE=prod,plaintext serves gRPC without TLS",
         "Deployment/generator: RECSYS_TLS_KEY is not a file of a read-only secret mount"]
+
+
+def test_triton_tls_rule_catches_plaintext_grpc_and_a_generator_without_its_client_certificate():
+    docs = copy.deepcopy(render("prod"))
+    triton = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "triton")
+    c = triton["spec"]["template"]["spec"]["containers"][0]
+    c["args"] = [a for a in c["args"] if not a.startswith("--grpc-use-ssl-mutual")]
+    generator = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "generator")
+    env = generator["spec"]["template"]["spec"]["containers"][0]["env"]
+    env.append({"name": "RECSYS_TRITON_PLAINTEXT", "value": "true"})
+    next(e for e in env if e["name"] == "RECSYS_TRITON_CLIENT_KEY")["value"] = "/tmp/key.pem"
+    assert triton_tls_problems(docs) == [
+        "Deployment/triton: --grpc-use-ssl-mutual=true is missing (its gRPC would be plaintext or open)",
+        "Deployment/generator: RECSYS_TRITON_PLAINTEXT=true calls Triton without TLS",
+        "Deployment/generator: RECSYS_TRITON_CLIENT_KEY is not a file of a read-only secret mount"]
 
 
 def test_the_cert_manager_component_issues_every_tls_secret_the_services_mount():

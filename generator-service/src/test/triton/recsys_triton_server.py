@@ -113,6 +113,9 @@ def main():
     ap.add_argument("--http-port", type=int, default=8000)
     ap.add_argument("--metrics-port", type=int, default=8002)
     ap.add_argument("--lora-cache", type=int, default=1, help="adapters the -trtllm model keeps (LRU)")
+    ap.add_argument("--tls-cert", help="gRPC over TLS: the server's certificate (PEM)")
+    ap.add_argument("--tls-key", help="its private key (PEM)")
+    ap.add_argument("--tls-client-ca", help="mutual TLS: the CA whose client certificates gRPC callers must show")
     a = ap.parse_args()
     logging.basicConfig(level=logging.INFO)
     llm = load(a.repo, a.model)
@@ -121,8 +124,13 @@ def main():
               Tensor(name="sampling_parameters", dtype=bytes, shape=(1,)),
               Tensor(name="exclude_input_in_output", dtype=np.bool_, shape=(1,))]
     outputs = [Tensor(name="text_output", dtype=bytes, shape=(-1,))]
+    tls = {}
+    if a.tls_cert:
+        tls = dict(grpc_use_ssl=True, grpc_server_cert=a.tls_cert, grpc_server_key=a.tls_key)
+        if a.tls_client_ca:
+            tls.update(grpc_use_ssl_mutual=True, grpc_root_cert=a.tls_client_ca)
     config = TritonConfig(grpc_address="127.0.0.1", http_address="127.0.0.1", grpc_port=a.grpc_port,
-                          http_port=a.http_port, metrics_port=a.metrics_port)
+                          http_port=a.http_port, metrics_port=a.metrics_port, **tls)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with Triton(config=config) as triton:

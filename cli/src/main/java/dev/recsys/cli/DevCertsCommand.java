@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     description = "Development only: throw-away CAs and certificates for a local stack (ECDSA P-256, PEM): ca.crt "
         + "with gateway/generator/grounding .crt/.key (servers, on 127.0.0.1 and localhost), clients-ca.crt with "
         + "gateway-client.crt/.key (the one client the internal stages accept), callers-ca.crt with caller.crt/.key (a caller "
-        + "that authenticates to the gateway by certificate: cert:caller). Existing files are kept. In "
+        + "that authenticates to the gateway by certificate: cert:caller), triton.crt/.key and triton-clients-ca.crt with "
+        + "generator-client.crt/.key (mutual TLS from the generator to Triton). Existing files are kept. In "
         + "production certificates come from the platform's CA (e.g. cert-manager).")
 final class DevCertsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

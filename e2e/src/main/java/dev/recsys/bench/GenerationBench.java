@@ -176,9 +176,10 @@ public final class GenerationBench {
     TritonRepository.Written repo = TritonRepository.write(new FileArtifactStore(work.resolve("store")), "stable",
         List.of("default"), "recsys-llm", 1, work.resolve("repo"));
     String prompt = d.prompts().recommend(titles(d, splits.test().get(0)));
-    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), "recsys-llm", work.resolve("triton.log"));
-         TritonClient echo = new TritonClient(triton.target(), "recsys-llm-echo", 30_000);
-         TritonClient llm = new TritonClient(triton.target(), "recsys-llm", 120_000)) {
+    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), "recsys-llm", work.resolve("triton.log"),
+        dev.recsys.e2e.LocalStack.certificates(work.resolve("store")));
+         TritonClient echo = new TritonClient(triton.target(), triton.transport(), "recsys-llm-echo", 30_000);
+         TritonClient llm = new TritonClient(triton.target(), triton.transport(), "recsys-llm", 120_000)) {
       TritonClient.Generation g = new TritonClient.Generation(prompt, 1, 32, 0.0, 0,
           ModelFiles.loraName("default", release.release()));
       for (int i = 0; i < 50; i++) {

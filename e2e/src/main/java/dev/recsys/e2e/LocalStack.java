@@ -105,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
 
   /** The throw-away CAs and certificates of this stack ({@code <store>.keys/tls/}). */
   public DevCertificates certificates() {
+    return certificates(store);
+  }
+
+  /** The certificates a stack on {@code store} uses (e.g. for a Triton server started before it). */
+  public static DevCertificates certificates(Path store) {
     return DevCertificates.in(DevKeys.folder(store).resolve("tls"));
   }
 
@@ -189,6 +194,8 @@ public final class LocalStack implements AutoCloseable {
     env.put("RECSYS_TLS_KEY", certs.key(name).toString());
     env.put("RECSYS_TLS_CLIENT_CA", certs.clientsCa().toString());
     env.put("RECSYS_TLS_CALLERS_CA", certs.callersCa().toString());
+    env.put("RECSYS_TRITON_CLIENT_CERT", certs.cert(DevCertificates.GENERATOR_CLIENT).toString());
+    env.put("RECSYS_TRITON_CLIENT_KEY", certs.key(DevCertificates.GENERATOR_CLIENT).toString());
     env.put("RECSYS_TLS_CA", certs.ca().toString());
     env.put("RECSYS_TLS_CLIENT_CERT", certs.cert(DevCertificates.GATEWAY_CLIENT).toString());
     env.put("RECSYS_TLS_CLIENT_KEY", certs.key(DevCertificates.GATEWAY_CLIENT).toString());

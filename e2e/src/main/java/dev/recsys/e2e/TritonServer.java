@@ -1,5 +1,7 @@
 package dev.recsys.e2e;
 
+import dev.recsys.cli.dev.DevCertificates;
+import dev.recsys.generator.triton.TritonTransport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,25 +12,32 @@ import java.util.List;
 /**
  * A real Triton server (PyTriton's tritonserver, installed by scripts/setup-triton.sh) started
  * with scripts/triton-server.sh on loopback ports, serving a model repository written by the
- * trainer's triton-repo command. Stopped, with its tritonserver child, on close.
+ * trainer's triton-repo command, its gRPC over mutual TLS with the {@link DevCertificates} given
+ * (its server certificate {@code triton}; callers must show a certificate of
+ * {@code triton-clients-ca}, the generator's). Stopped, with its tritonserver child, on close.
  */
 public final class TritonServer implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int grpcPort;
+  private final DevCertificates certs;
 
   /** Whether scripts/setup-triton.sh has installed the server beside the checkout. */
   public static boolean installed() {
     return Files.isExecutable(LocalStack.repoRoot().resolve(".venv-triton/bin/python"));
   }
 
-  public TritonServer(Path repo, String model, Path log) throws Exception {
+  public TritonServer(Path repo, String model, Path log, DevCertificates certs) throws Exception {
     this.log = log;
+    this.certs = certs;
     this.grpcPort = freePort();
     Path script = LocalStack.repoRoot().resolve("scripts/triton-server.sh");
     process = new ProcessBuilder("bash", script.toString(), "--repo", repo.toString(), "--model", model,
         "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(freePort()),
-        "--metrics-port", Integer.toString(freePort())).redirectErrorStream(true)
+        "--metrics-port", Integer.toString(freePort()),
+        "--tls-cert", certs.cert(DevCertificates.TRITON).toString(),
+        "--tls-key", certs.key(DevCertificates.TRITON).toString(),
+        "--tls-client-ca", certs.cert(DevCertificates.TRITON_CLIENTS_CA).toString()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < end) {
@@ -42,6 +51,12 @@ public final class TritonServer implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("Triton not ready within 180 s:\n" + tail());
+  }
+
+  /** How the generator reaches it: mutual TLS with the generator's client certificate. */
+  public TritonTransport transport() {
+    return TritonTransport.mutual(certs.ca(), certs.cert(DevCertificates.GENERATOR_CLIENT),
+        certs.key(DevCertificates.GENERATOR_CLIENT));
   }
 
   /** host:port of its gRPC endpoint. */

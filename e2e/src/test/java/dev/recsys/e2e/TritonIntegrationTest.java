@@ -10,6 +10,7 @@ import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.triton.TensorRtLlmLora;
 import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
+import dev.recsys.generator.triton.TritonTransport;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
@@ -58,11 +59,12 @@ class TritonIntegrationTest {
     assertThat(repo.adapters()).containsOnlyKeys(lora);
 
     Path releaseDir = new FileArtifactStore(store).releaseDir("default", release.release());
-    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), MODEL, dir.resolve("triton.log"));
+    try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), MODEL, dir.resolve("triton.log"),
+        LocalStack.certificates(store));
          TitleGenerator inProcess = new TitleGenerator(releaseDir.resolve(ModelFiles.BASE),
              releaseDir.resolve(ModelFiles.ADAPTER), d.prompts());
-         TritonClient decoupled = new TritonClient(triton.target(), MODEL, 60_000);
-         TritonClient unary = new TritonClient(triton.target(), MODEL + "-unary", 60_000)) {
+         TritonClient decoupled = new TritonClient(triton.target(), triton.transport(), MODEL, 60_000);
+         TritonClient unary = new TritonClient(triton.target(), triton.transport(), MODEL + "-unary", 60_000)) {
       assertThat(decoupled.checkReady()).as("the vLLM-like model is decoupled").isTrue();
       assertThat(unary.checkReady()).isFalse();
       int compared = 0;
@@ -83,8 +85,15 @@ class TritonIntegrationTest {
             assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(e.getMessage()).contains("unknown lora_name 'other--r1'");
           });
+      // Triton's gRPC is mutual TLS: a client without the generator's certificate, or in plaintext, gets nothing
+      for (TritonTransport t : List.of(TritonTransport.tls(LocalStack.certificates(store).ca()),
+          TritonTransport.PLAINTEXT)) {
+        try (TritonClient outsider = new TritonClient(triton.target(), t, MODEL, 5_000)) {
+          assertThatThrownBy(outsider::checkReady).as("%s", t).isInstanceOf(RuntimeException.class);
+        }
+      }
       // a model Triton has not loaded
-      try (TritonClient missing = new TritonClient(triton.target(), "no-such-model", 5_000)) {
+      try (TritonClient missing = new TritonClient(triton.target(), triton.transport(), "no-such-model", 5_000)) {
         assertThatThrownBy(missing::checkReady).hasMessageContaining("no-such-model");
       }
 
@@ -142,7 +151,7 @@ class TritonIntegrationTest {
     TensorRtLlmLora mine = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), lora);
     TensorRtLlmLora other = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), "other--r1");
     TensorRtLlmProtocol protocol = new TensorRtLlmProtocol();
-    try (TritonClient trt = new TritonClient(triton.target(), MODEL + "-trtllm", 60_000, protocol)) {
+    try (TritonClient trt = new TritonClient(triton.target(), triton.transport(), MODEL + "-trtllm", 60_000, protocol)) {
       assertThat(trt.checkReady()).as("the ensemble is not decoupled").isFalse();
       List<String> prompts = splits.test().subList(4, 6).stream()
           .map(s -> inProcess.promptText(s.history().stream().map(d.titles()::get).toList())).toList();

@@ -42,7 +42,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *       not one of its (e.g. {@code stranger.crt}, which tests use to show the refusal);</li>
  *   <li>{@code callers-ca.crt}: the CA of callers that authenticate to the gateway with a client
  *       certificate instead of a token ({@code caller.crt} / {@code .key}: granted as
- *       {@code cert:caller}).</li>
+ *       {@code cert:caller});</li>
+ *   <li>{@code triton-clients-ca.crt}: the CA of the one client Triton accepts in mutual TLS, the
+ *       generator ({@code generator-client.crt} / {@code .key}); Triton's server certificate is
+ *       {@code triton.crt} of {@code ca.crt}.</li>
  * </ul>
  * Keys are ECDSA P-256, PKCS#8 PEM, readable by their owner only. For development and tests;
  * production certificates come from the platform's CA (e.g. cert-manager).
@@ -54,7 +57,10 @@ public final class DevCertificates {
   public static final String STRANGER = "stranger";
   public static final String CALLERS_CA = "callers-ca";
   public static final String CALLER = "caller";
-  static final List<String> SERVERS = List.of("gateway", "generator", "grounding");
+  public static final String TRITON = "triton";
+  public static final String TRITON_CLIENTS_CA = "triton-clients-ca";
+  public static final String GENERATOR_CLIENT = "generator-client";
+  static final List<String> SERVERS = List.of("gateway", "generator", "grounding", TRITON);
   private final Path dir;
 
   private DevCertificates(Path dir) {
@@ -75,6 +81,8 @@ public final class DevCertificates {
       certs.issue(STRANGER, CA);
       certs.authority(CALLERS_CA, "recsys development callers CA");
       certs.issue(CALLER, CALLERS_CA);
+      certs.authority(TRITON_CLIENTS_CA, "recsys development Triton clients CA");
+      certs.issue(GENERATOR_CLIENT, TRITON_CLIENTS_CA);
       return certs;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

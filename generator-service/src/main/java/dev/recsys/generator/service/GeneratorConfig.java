@@ -4,6 +4,7 @@ import dev.recsys.common.artifact.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Typed configuration of the generator service; every default lives here. */
 @ConfigMapping(prefix = "recsys.generator")
@@ -54,6 +55,24 @@ public interface GeneratorConfig {
     /** vllm or tensorrt-llm. */
     @WithDefault("vllm")
     Protocol protocol();
+
+    /** TLS to Triton (on by default). */
+    Tls tls();
+
+    interface Tls {
+      /** Call Triton without TLS (development only; logged at start-up). */
+      @WithDefault("false")
+      boolean plaintext();
+
+      /** CA (PEM) that verifies Triton's certificate; unset: the JDK's trusted CAs. */
+      Optional<String> ca();
+
+      /** Client certificate (PEM) for Triton's mutual TLS ({@code --grpc-use-ssl-mutual}). */
+      Optional<String> clientCert();
+
+      /** Its private key (PKCS#8 PEM). */
+      Optional<String> clientKey();
+    }
   }
 
   /** Generation settings shared by the LLM backends. */

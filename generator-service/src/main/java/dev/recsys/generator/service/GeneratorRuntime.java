@@ -14,6 +14,7 @@ import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.generator.triton.TritonLlmBackend;
 import dev.recsys.generator.triton.TritonLlmProtocol;
+import dev.recsys.generator.triton.TritonTransport;
 import dev.recsys.generator.triton.VllmProtocol;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
@@ -26,6 +27,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 
 /**
  * Owns the release watcher that hot-reloads the generator's models and the backends that run
@@ -33,6 +35,7 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class GeneratorRuntime {
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GeneratorRuntime.class);
   private final GeneratorConfig config;
   private final MeterRegistry registry;
   private final GrpcHealthStorage health;
@@ -68,8 +71,14 @@ public class GeneratorRuntime {
         yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
       }
       case TRITON -> {
-        triton = new TritonClient(config.triton().target(), config.triton().model(), config.llm().timeout().toMillis(),
-            otel, tritonProtocol());
+        TritonTransport transport = tritonTransport(config.triton().tls());
+        if (transport.plaintext()) {
+          LOG.warn(transport.describe());
+        } else {
+          LOG.info(transport.describe());
+        }
+        triton = new TritonClient(config.triton().target(), transport, config.triton().model(),
+            config.llm().timeout().toMillis(), otel, tritonProtocol());
         yield new TritonLlmBackend(triton, config.llm().maxNewTokens(), config.llm().historyWindow(),
             config.triton().temperature());
       }
@@ -83,6 +92,14 @@ public class GeneratorRuntime {
                 && config.triton().protocol() == GeneratorConfig.Triton.Protocol.TENSORRT_LLM,
             config.llm().defaultTexts()), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
+  }
+
+  static TritonTransport tritonTransport(GeneratorConfig.Triton.Tls tls) {
+    if (tls.plaintext()) {
+      return TritonTransport.PLAINTEXT;
+    }
+    return new TritonTransport(false, tls.ca().map(Path::of).orElse(null), tls.clientCert().map(Path::of).orElse(null),
+        tls.clientKey().map(Path::of).orElse(null));
   }
 
   private TritonLlmProtocol tritonProtocol() {

@@ -24,8 +24,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -95,23 +95,25 @@ public final class TritonClient implements AutoCloseable {
     }
   }
 
-  public TritonClient(String target, String model, long defaultTimeoutMillis) {
-    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop(), new VllmProtocol());
+  public TritonClient(String target, TritonTransport transport, String model, long defaultTimeoutMillis) {
+    this(target, transport, model, defaultTimeoutMillis, OpenTelemetry.noop(), new VllmProtocol());
   }
 
-  public TritonClient(String target, String model, long defaultTimeoutMillis, TritonLlmProtocol protocol) {
-    this(target, model, defaultTimeoutMillis, OpenTelemetry.noop(), protocol);
+  public TritonClient(String target, TritonTransport transport, String model, long defaultTimeoutMillis,
+      TritonLlmProtocol protocol) {
+    this(target, transport, model, defaultTimeoutMillis, OpenTelemetry.noop(), protocol);
   }
 
   /**
    * @param target "host:port", or "dns:///name:port" to balance over every address (round robin)
+   * @param transport TLS (mutual when it carries a client certificate), or plaintext when asked for
    * @param otel     a client span per inference, with the trace context sent to Triton (W3C traceparent)
    * @param protocol the model's tensors (vLLM or TensorRT-LLM backend)
    */
-  public TritonClient(String target, String model, long defaultTimeoutMillis, OpenTelemetry otel,
-      TritonLlmProtocol protocol) {
+  public TritonClient(String target, TritonTransport transport, String model, long defaultTimeoutMillis,
+      OpenTelemetry otel, TritonLlmProtocol protocol) {
     this.protocol = protocol;
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20)
+    this.channel = Grpc.newChannelBuilder(target, transport.credentials()).maxInboundMessageSize(64 << 20)
         .defaultLoadBalancingPolicy("round_robin").build();
     this.otel = otel;
     this.tracer = otel.getTracer("recsys-triton-client");
