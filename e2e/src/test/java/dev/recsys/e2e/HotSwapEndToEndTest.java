@@ -107,10 +107,14 @@ class HotSwapEndToEndTest {
   }
 
   /** Moves the channel pointer without the store's verification, as a buggy publisher or bit rot would. */
+  /** Points the channel at a release without the store's checks (promote would refuse a corrupt one), signed. */
   static void forcePointer(Path store, String release) throws Exception {
     Path channels = store.resolve("tenants/default/channels");
     Path tmp = channels.resolve(".forced.tmp");
-    Files.writeString(tmp, release + "\n", StandardCharsets.UTF_8);
+    long sequence = System.currentTimeMillis();
+    var pointer = new dev.recsys.common.artifact.ChannelPointer(release, sequence, DevKeys.of(store).signer()
+        .sign(dev.recsys.common.artifact.ChannelPointer.statement("default", "stable", release, sequence)));
+    Files.write(tmp, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(pointer));
     Files.move(tmp, channels.resolve("stable"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -175,7 +179,8 @@ class HotSwapEndToEndTest {
             null));
         fx.releases.store().promote("default", "stable", sasrecRelease.release());
 
-        // 4. a release intact in every file but signed by nobody, 5. one signed by a key the services do not trust
+        // 4. a release intact in every file but signed by nobody (its channel pointer neither: refused at the
+        // pointer), 5. one signed by a key the services do not trust (the pointer too)
         Thread.sleep(1000);
         String unsigned = fx.releases.unsigned().publish("default", d, splits, 5).release();
         Thread.sleep(1000);
@@ -198,13 +203,13 @@ class HotSwapEndToEndTest {
       for (String stage : List.of("gateway", "generator")) {
         assertThat(fx.stack.http(stage, "/q/metrics")).as(stage + " refuses the unsigned and the untrusted release")
             .containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"refused\"[^}]*stage=\"" + stage + "\"[^}]*} [2-5]\\.0");
-        assertThat(Files.readString(fx.stack.log(stage))).contains("manifest.sig: missing: the release is not signed")
+        assertThat(Files.readString(fx.stack.log(stage))).contains("the channel pointer is not signed")
             .contains("which is not trusted");
       }
       assertThat(metrics).containsPattern("recsys_release_reloads_total\\{[^}]*outcome=\"loaded\"[^}]*stage=\"grounding\"[^}]*} 4\\.0");
       assertThat(Files.readString(fx.stack.log("grounding"))).contains("refused release").contains("corrupt")
           .contains("made by encoder 'other-encoder'").contains(SasRecFile.FILE_NAME)
-          .contains("manifest.sig: missing: the release is not signed").contains("which is not trusted")
+          .contains("the channel pointer is not signed").contains("which is not trusted")
           .contains("releases must be signed by one of 1 trusted key(s)");
     }
   }

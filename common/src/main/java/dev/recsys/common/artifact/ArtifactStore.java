@@ -19,7 +19,17 @@ public interface ArtifactStore {
   Set<String> tenants() throws IOException;
 
   /** The release the channel points to, if the channel exists. */
-  Optional<String> pointer(String tenant, String channel) throws IOException;
+  default Optional<String> pointer(String tenant, String channel) throws IOException {
+    return channelPointer(tenant, channel).map(ChannelPointer::release);
+  }
+
+  /**
+   * The channel's pointer with its sequence, if the channel exists; a store that checks
+   * signatures refuses one not signed by a trusted key.
+   *
+   * @throws ArtifactException naming the pointer file when it is malformed or not trusted
+   */
+  Optional<ChannelPointer> channelPointer(String tenant, String channel) throws IOException;
 
   /** Directory of a release (it may not exist). */
   Path releaseDir(String tenant, String release);

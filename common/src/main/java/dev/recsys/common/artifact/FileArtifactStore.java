@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * <pre>
  * root/tenants/&lt;tenant&gt;/releases/&lt;release&gt;/manifest.json + manifest.sig + files   (immutable)
  * root/tenants/&lt;tenant&gt;/staging/&lt;release&gt;/                         (drafts, invisible)
- * root/tenants/&lt;tenant&gt;/channels/&lt;channel&gt;                          (one line: a release id)
+ * root/tenants/&lt;tenant&gt;/channels/&lt;channel&gt;                          (a {@link ChannelPointer}: release, sequence, signature)
  * </pre>
  */
 public final class FileArtifactStore implements ArtifactStore {
@@ -76,14 +76,30 @@ public final class FileArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public Optional<String> pointer(String tenant, String channel) throws IOException {
-    Path file = tenantDir(tenant).resolve("channels").resolve(Names.requireSegment("channel", channel));
+  public Optional<ChannelPointer> channelPointer(String tenant, String channel) throws IOException {
+    Path file = pointerFile(tenant, channel);
+    String text;
     try {
-      String release = Files.readString(file, StandardCharsets.UTF_8).trim();
-      return Optional.of(Names.requireSegment("release in " + file, release));
+      text = Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+    ChannelPointer p;
+    if (text.startsWith("{")) {
+      try {
+        p = ReleaseDraft.JSON.readValue(text, ChannelPointer.class);
+      } catch (JacksonException e) {
+        throw new ArtifactException(file, "malformed channel pointer: " + e.getOriginalMessage());
+      }
+      if (p.release() == null) {
+        throw new ArtifactException(file, "malformed channel pointer: no release");
+      }
+    } else {
+      p = new ChannelPointer(text, 0, null); // a store written before pointers were signed
+    }
+    Names.requireSegment("release in " + file, p.release());
+    trust.checkPointer(file, ChannelPointer.statement(tenant, channel, p.release(), p.sequence()), p.signature());
+    return Optional.of(p);
   }
 
   @Override
@@ -151,11 +167,26 @@ public final class FileArtifactStore implements ArtifactStore {
     verify(tenant, release);
     Path channels = tenantDir(tenant).resolve("channels");
     Files.createDirectories(channels);
+    Path file = pointerFile(tenant, channel);
+    long previous = 0;
+    if (Files.exists(file)) {
+      try {
+        previous = new FileArtifactStore(root).channelPointer(tenant, channel).map(ChannelPointer::sequence).orElse(0L);
+      } catch (ArtifactException unreadable) {
+        previous = 0; // a broken pointer is replaced
+      }
+    }
+    long sequence = Math.max(System.currentTimeMillis(), previous + 1);
+    ChannelPointer pointer = new ChannelPointer(release, sequence, signer == null ? null
+        : signer.sign(ChannelPointer.statement(tenant, channel, release, sequence)));
     Path tmp = Files.createTempFile(channels, ".pointer-", ".tmp");
-    Files.writeString(tmp, release + "\n", StandardCharsets.UTF_8);
+    Files.write(tmp, ReleaseDraft.JSON.writeValueAsBytes(pointer));
     ReleaseDraft.fsync(tmp);
-    Files.move(tmp, channels.resolve(Names.requireSegment("channel", channel)), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Path pointerFile(String tenant, String channel) {
+    return tenantDir(tenant).resolve("channels").resolve(Names.requireSegment("channel", channel));
   }
 
   private Path tenantDir(String tenant) {

@@ -56,6 +56,8 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
 
   private final Map<String, Served<T>> served = new ConcurrentHashMap<>();
   private final Map<String, String> refused = new ConcurrentHashMap<>();
+  /** Per tenant, the sequence of the newest channel pointer followed: an older one is a replayed rollback. */
+  private final Map<String, Long> sequences = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
   private final Duration retireDelay;
 
@@ -144,20 +146,36 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
   }
 
   private void pollTenant(String tenant) {
-    String release;
+    ChannelPointer pointer;
     try {
-      Optional<String> pointer = store.pointer(tenant, channel);
-      if (pointer.isEmpty()) {
+      Optional<ChannelPointer> read = store.channelPointer(tenant, channel);
+      if (read.isEmpty()) {
         return;
       }
-      release = pointer.get();
+      pointer = read.get();
+    } catch (ArtifactException e) {
+      refuseOnce(tenant, "(channel " + channel + ")", e); // an unsigned, untrusted or malformed pointer
+      return;
     } catch (IOException | IllegalArgumentException e) {
       LOG.log(System.Logger.Level.WARNING, "tenant " + tenant + ": cannot read channel " + channel + ": " + e.getMessage());
       return;
     }
+    String release = pointer.release();
+    long followed = sequences.getOrDefault(tenant, Long.MIN_VALUE);
+    if (pointer.sequence() < followed) {
+      refuseOnce(tenant, release, new ArtifactException("tenant " + tenant + ", channel " + channel + ": the pointer "
+          + "to " + release + " has sequence " + pointer.sequence() + ", older than the pointer already followed ("
+          + followed + "): an old pointer file put back is a rollback nobody signed (to roll back, promote the "
+          + "release again)", null));
+      return;
+    }
     Served<T> was = served.get(tenant);
     LoadedRelease<T> now = was == null ? null : was.current();
-    if ((now != null && now.release().equals(release)) || release.equals(refused.get(tenant))) {
+    if (now != null && now.release().equals(release)) {
+      sequences.put(tenant, Math.max(followed, pointer.sequence()));
+      return;
+    }
+    if (release.equals(refused.get(tenant))) {
       return;
     }
     long start = System.nanoTime();
@@ -170,10 +188,20 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
         retire(was.previous());
       }
       refused.remove(tenant);
+      sequences.put(tenant, pointer.sequence());
       listener.loaded(tenant, release, Duration.ofNanos(System.nanoTime() - start));
     } catch (Exception e) {
       refused.put(tenant, release);
       listener.refused(tenant, release, e);
+    }
+  }
+
+  /** Refuses a pointer or release, telling the listener once for each distinct problem. */
+  private void refuseOnce(String tenant, String what, Exception why) {
+    String key = what + "\n" + why.getMessage();
+    if (!key.equals(refused.get(tenant))) {
+      refused.put(tenant, key);
+      listener.refused(tenant, what, why);
     }
   }
 

@@ -136,8 +136,73 @@ class SignedReleasesTest {
 
       assertThat(w.current("acme").orElseThrow().value()).isEqualTo("one");
       assertThat(events).hasSize(2);
-      assertThat(events.get(1)).startsWith("refused " + unsigned).contains("not signed");
+      assertThat(events.get(1)).startsWith("refused (channel stable)").contains("the channel pointer is not signed");
+      w.pollOnce();
+      assertThat(events).as("told once, not at every poll").hasSize(2);
+
+      // a signed pointer to an unsigned release: refused at the release's missing manifest.sig
+      trainerStore.promote("acme", "stable", unsigned);
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("one");
+      assertThat(events.get(2)).startsWith("refused " + unsigned).contains("not signed");
     }
+  }
+
+  @Test
+  void aTamperedOrReplayedChannelPointer_isRefused_whileASignedRollbackIsFollowed() throws Exception {
+    ReleaseSigner trainer = signer("current");
+    FileArtifactStore trainerStore = new FileArtifactStore(root).signingWith(trainer);
+    String r1 = FileArtifactStoreTest.publish(trainerStore, "acme", "one");
+    String r2 = FileArtifactStoreTest.publish(trainerStore, "acme", "two");
+    Path pointer = root.resolve("tenants/acme/channels/stable");
+    trainerStore.promote("acme", "stable", r1);
+    String oldPointer = Files.readString(pointer);
+    List<String> events = new ArrayList<>();
+    ReleaseWatcher.Listener listener = new ReleaseWatcher.Listener() {
+      @Override
+      public void loaded(String tenant, String release, Duration took) {
+        events.add("loaded " + release);
+      }
+
+      @Override
+      public void refused(String tenant, String release, Exception why) {
+        events.add("refused " + release + ": " + why.getMessage());
+      }
+    };
+    ReleaseLoader<String> read = (tenant, dir, manifest) -> Files.readString(dir.resolve("a.txt"));
+    try (ReleaseWatcher<String> w = new ReleaseWatcher<>(trustingKeysFolder(), "stable", read, listener)) {
+      w.pollOnce();
+      trainerStore.promote("acme", "stable", r2);
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("two");
+
+      // the pointer edited to name another release: its signature no longer holds
+      Files.writeString(pointer, Files.readString(pointer).replace(r2, r1));
+      w.pollOnce();
+      assertThat(events.getLast()).contains("does not verify against the pointer");
+      // the old signed pointer file put back: a rollback nobody signed
+      Files.writeString(pointer, oldPointer);
+      w.pollOnce();
+      assertThat(events.getLast()).startsWith("refused " + r1).contains("older than the pointer already followed");
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("two");
+
+      // the trainer rolls back on purpose: a new signed pointer to the old release
+      trainerStore.promote("acme", "stable", r1);
+      w.pollOnce();
+      assertThat(w.current("acme").orElseThrow().value()).isEqualTo("one");
+      assertThat(events.getLast()).isEqualTo("loaded " + r1);
+    }
+  }
+
+  @Test
+  void aPointerOfAnOlderStore_oneLineWithTheReleaseId_isReadAsUnsigned() throws Exception {
+    String r1 = FileArtifactStoreTest.publish(new FileArtifactStore(root).signingWith(signer("current")), "acme", "one");
+    Path pointer = root.resolve("tenants/acme/channels/stable");
+    Files.createDirectories(pointer.getParent());
+    Files.writeString(pointer, r1 + "\n");
+    assertThat(new FileArtifactStore(root).pointer("acme", "stable")).contains(r1);
+    assertThatThrownBy(() -> trustingKeysFolder().pointer("acme", "stable")).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("the channel pointer is not signed");
   }
 
   @Test

@@ -15,6 +15,15 @@ public interface ReleaseTrust {
    */
   void check(Path releaseDir, byte[] manifestBytes);
 
+  /**
+   * @param pointerFile the channel pointer file (for messages)
+   * @param statement   the bytes its signature must be over ({@code ChannelPointer.statement})
+   * @param signature   its signature, null when the pointer is unsigned
+   * @throws dev.recsys.common.artifact.ArtifactException naming the file when the pointer is not
+   *         signed by a trusted key
+   */
+  void checkPointer(Path pointerFile, byte[] statement, ReleaseSignature signature);
+
   /** What is trusted, for the start-up log. */
   String describe();
 
@@ -25,6 +34,9 @@ public interface ReleaseTrust {
   ReleaseTrust UNSIGNED_ALLOWED = new ReleaseTrust() {
     @Override
     public void check(Path releaseDir, byte[] manifestBytes) {}
+
+    @Override
+    public void checkPointer(Path pointerFile, byte[] statement, ReleaseSignature signature) {}
 
     @Override
     public String describe() {

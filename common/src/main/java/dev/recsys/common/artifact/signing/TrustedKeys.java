@@ -53,17 +53,31 @@ public final class TrustedKeys implements ReleaseTrust {
   public void check(Path releaseDir, byte[] manifestBytes) {
     Path sigFile = releaseDir.resolve(ReleaseSignature.FILE_NAME);
     ReleaseSignature sig = ReleaseSignature.read(sigFile);
-    byte[] signature = sig.bytes(sigFile);
+    verify(sigFile, manifestBytes, sig, "against manifest.json",
+        "the manifest was altered after it was signed, or the signature is forged");
+  }
+
+  @Override
+  public void checkPointer(Path pointerFile, byte[] statement, ReleaseSignature sig) {
+    if (sig == null) {
+      throw new ArtifactException(pointerFile, "the channel pointer is not signed, and this service only follows "
+          + "pointers signed by a trusted key (promote with a signing trainer: recsys-trainer publish --signing-key)");
+    }
+    verify(pointerFile, statement, sig, "against the pointer", "the pointer was altered after it was signed (another release, tenant, "
+        + "channel or sequence), or the signature is forged");
+  }
+
+  private void verify(Path file, byte[] signed, ReleaseSignature sig, String against, String altered) {
+    byte[] signature = sig.bytes(file);
     List<Key> keys = load();
     for (Key k : keys) {
-      if (ReleaseKeys.verifies(k.key(), manifestBytes, signature)) {
+      if (ReleaseKeys.verifies(k.key(), signed, signature)) {
         return;
       }
     }
     boolean known = keys.stream().anyMatch(k -> k.id().equals(sig.keyId()));
-    throw new ArtifactException(sigFile, (known
-        ? "the signature does not verify against manifest.json with key " + sig.keyId()
-            + ": the manifest was altered after it was signed, or the signature is forged"
+    throw new ArtifactException(file, (known
+        ? "the signature does not verify " + against + " with key " + sig.keyId() + ": " + altered
         : "signed by key " + sig.keyId() + ", which is not trusted")
         + " (trusted: " + ids(keys) + ")");
   }
