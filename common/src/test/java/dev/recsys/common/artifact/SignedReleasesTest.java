@@ -109,14 +109,9 @@ class SignedReleasesTest {
     assertThat(store.verify("acme", byNew).release()).isEqualTo(byNew);
   }
 
-  @Test
-  void theWatcherRefusesAnUnsignedRelease_andKeepsServingTheSignedOne() throws IOException {
-    ReleaseSigner trainer = signer("current");
-    FileArtifactStore trainerStore = new FileArtifactStore(root).signingWith(trainer);
-    String r1 = FileArtifactStoreTest.publish(trainerStore, "acme", "one");
-    trainerStore.promote("acme", "stable", r1);
-    List<String> events = new ArrayList<>();
-    ReleaseWatcher.Listener listener = new ReleaseWatcher.Listener() {
+  /** A listener that writes "loaded R" / "refused R: why" into {@code events}. */
+  static ReleaseWatcher.Listener recording(List<String> events) {
+    return new ReleaseWatcher.Listener() {
       @Override
       public void loaded(String tenant, String release, Duration took) {
         events.add("loaded " + release);
@@ -127,6 +122,16 @@ class SignedReleasesTest {
         events.add("refused " + release + ": " + why.getMessage());
       }
     };
+  }
+
+  @Test
+  void theWatcherRefusesAnUnsignedRelease_andKeepsServingTheSignedOne() throws IOException {
+    ReleaseSigner trainer = signer("current");
+    FileArtifactStore trainerStore = new FileArtifactStore(root).signingWith(trainer);
+    String r1 = FileArtifactStoreTest.publish(trainerStore, "acme", "one");
+    trainerStore.promote("acme", "stable", r1);
+    List<String> events = new ArrayList<>();
+    ReleaseWatcher.Listener listener = recording(events);
     ReleaseLoader<String> read = (tenant, dir, manifest) -> Files.readString(dir.resolve("a.txt"));
     try (ReleaseWatcher<String> w = new ReleaseWatcher<>(trustingKeysFolder(), "stable", read, listener)) {
       w.pollOnce();
@@ -158,17 +163,7 @@ class SignedReleasesTest {
     trainerStore.promote("acme", "stable", r1);
     String oldPointer = Files.readString(pointer);
     List<String> events = new ArrayList<>();
-    ReleaseWatcher.Listener listener = new ReleaseWatcher.Listener() {
-      @Override
-      public void loaded(String tenant, String release, Duration took) {
-        events.add("loaded " + release);
-      }
-
-      @Override
-      public void refused(String tenant, String release, Exception why) {
-        events.add("refused " + release + ": " + why.getMessage());
-      }
-    };
+    ReleaseWatcher.Listener listener = recording(events);
     ReleaseLoader<String> read = (tenant, dir, manifest) -> Files.readString(dir.resolve("a.txt"));
     try (ReleaseWatcher<String> w = new ReleaseWatcher<>(trustingKeysFolder(), "stable", read, listener)) {
       w.pollOnce();
