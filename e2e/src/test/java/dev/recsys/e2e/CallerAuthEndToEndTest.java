@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.recsys.cli.dev.DevCertificates;
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
+import dev.recsys.serving.rpc.RequestException;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Splits;
 import io.grpc.ClientInterceptor;

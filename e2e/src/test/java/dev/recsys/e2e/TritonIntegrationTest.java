@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.triton.TensorRtLlmLora;
 import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
@@ -16,6 +15,7 @@ import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
+import dev.recsys.serving.rpc.RequestException;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.TritonRepository;
 import dev.recsys.trainer.split.Sample;

@@ -1,6 +1,6 @@
 package dev.recsys.gateway;
 
-import dev.recsys.common.artifact.StoreConfig;
+import dev.recsys.serving.release.StoreConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.common.artifact.ArtifactException;
-import dev.recsys.common.safetensors.SafetensorsFile;
+import dev.recsys.llm.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

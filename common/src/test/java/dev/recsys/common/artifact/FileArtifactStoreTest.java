@@ -13,18 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FileArtifactStoreTest {
   @TempDir Path root;
 
-  static ReleaseManifest metadata() {
-    return new ReleaseManifest(0, null, null, null, "test", "enc", 2, 1, Map.of("name", "tiny"),
-        Map.of("gamma", "0.5"), null);
-  }
-
-  static String publish(FileArtifactStore store, String tenant, String content) throws IOException {
-    ReleaseDraft draft = store.draft(tenant);
-    Files.writeString(draft.path("a.txt"), content);
-    draft.commit(metadata());
-    return draft.release();
-  }
-
   @Test
   void commit_writesManifestWithChecksums_andDraftIsInvisibleUntilThen() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
@@ -32,7 +20,7 @@ class FileArtifactStoreTest {
     Files.writeString(draft.path("a.txt"), "hello");
     assertThat(Files.exists(store.releaseDir("acme", draft.release()))).isFalse();
 
-    ReleaseManifest m = draft.commit(metadata());
+    ReleaseManifest m = draft.commit(TestReleases.metadata());
 
     assertThat(m.files()).containsOnlyKeys("a.txt");
     assertThat(m.files().get("a.txt").bytes()).isEqualTo(5);
@@ -45,8 +33,8 @@ class FileArtifactStoreTest {
   @Test
   void promote_movesPointerAtomically_andTenantsListsIt() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
-    String r1 = publish(store, "acme", "one");
-    String r2 = publish(store, "acme", "two");
+    String r1 = TestReleases.publish(store, "acme", "one");
+    String r2 = TestReleases.publish(store, "acme", "two");
     assertThat(store.pointer("acme", "stable")).isEmpty();
     store.promote("acme", "stable", r1);
     assertThat(store.pointer("acme", "stable")).contains(r1);
@@ -58,7 +46,7 @@ class FileArtifactStoreTest {
   @Test
   void verify_refusesCorruptFile_namingIt() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
-    String r = publish(store, "acme", "hello");
+    String r = TestReleases.publish(store, "acme", "hello");
     Path file = store.releaseDir("acme", r).resolve("a.txt");
     Files.writeString(file, "jello");
     assertThatThrownBy(() -> store.verify("acme", r))
@@ -70,7 +58,7 @@ class FileArtifactStoreTest {
   @Test
   void verify_refusesTruncatedOrMissingFile_andMalformedManifest() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
-    String r = publish(store, "acme", "hello");
+    String r = TestReleases.publish(store, "acme", "hello");
     Path dir = store.releaseDir("acme", r);
     Files.writeString(dir.resolve("a.txt"), "hel");
     assertThatThrownBy(() -> store.verify("acme", r)).hasMessageContaining("size 3 bytes differs");
@@ -83,9 +71,9 @@ class FileArtifactStoreTest {
   @Test
   void promote_refusesUnverifiableRelease_andKeepsPointer() throws IOException {
     FileArtifactStore store = new FileArtifactStore(root);
-    String good = publish(store, "acme", "good");
+    String good = TestReleases.publish(store, "acme", "good");
     store.promote("acme", "stable", good);
-    String bad = publish(store, "acme", "bad");
+    String bad = TestReleases.publish(store, "acme", "bad");
     Files.writeString(store.releaseDir("acme", bad).resolve("a.txt"), "BAD");
     assertThatThrownBy(() -> store.promote("acme", "stable", bad)).isInstanceOf(ArtifactException.class);
     assertThat(store.pointer("acme", "stable")).contains(good);

@@ -17,7 +17,7 @@ class ReleaseSubfoldersTest {
     ReleaseDraft d = store.draft("acme");
     Files.writeString(d.path("base/config.json"), "{}");
     Files.writeString(d.path("adapter/adapter_config.json"), "{\"r\":8}");
-    ReleaseManifest m = d.commit(FileArtifactStoreTest.metadata());
+    ReleaseManifest m = d.commit(TestReleases.metadata());
     assertThat(m.files()).containsOnlyKeys("base/config.json", "adapter/adapter_config.json");
     store.verify("acme", m.release());
     Files.writeString(store.releaseDir("acme", m.release()).resolve("adapter/adapter_config.json"), "{\"r\":4}");

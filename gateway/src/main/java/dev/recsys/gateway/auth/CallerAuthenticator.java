@@ -3,7 +3,7 @@ package dev.recsys.gateway.auth;
 /** Turns a call's {@link Credentials} into a {@link Caller}, or refuses it. */
 public interface CallerAuthenticator {
   /**
-   * @throws dev.recsys.common.rpc.RequestException UNAUTHENTICATED, saying what is wrong
+   * @throws dev.recsys.serving.rpc.RequestException UNAUTHENTICATED, saying what is wrong
    */
   Caller authenticate(Credentials credentials);
 

@@ -1,6 +1,6 @@
 package dev.recsys.gateway.auth;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

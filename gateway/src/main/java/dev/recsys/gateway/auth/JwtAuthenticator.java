@@ -1,6 +1,6 @@
 package dev.recsys.gateway.auth;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;

@@ -1,6 +1,6 @@
 package dev.recsys.gateway.auth;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import java.util.ArrayList;
 import java.util.List;
 

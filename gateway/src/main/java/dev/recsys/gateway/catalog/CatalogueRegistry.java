@@ -1,14 +1,14 @@
 package dev.recsys.gateway.catalog;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.artifact.ReleaseWatcher;
-import dev.recsys.common.artifact.ServiceReleases;
-import dev.recsys.common.rpc.TransportSecurity;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
-import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.gateway.GatewayConfig;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
+import dev.recsys.serving.health.GrpcReadiness;
+import dev.recsys.serving.release.ReleaseWatcher;
+import dev.recsys.serving.release.ServiceReleases;
+import dev.recsys.serving.rpc.TransportSecurity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;

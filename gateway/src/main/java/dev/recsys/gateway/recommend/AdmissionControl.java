@@ -1,6 +1,6 @@
 package dev.recsys.gateway.recommend;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 

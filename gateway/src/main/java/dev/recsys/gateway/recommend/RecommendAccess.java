@@ -1,13 +1,13 @@
 package dev.recsys.gateway.recommend;
 
-import dev.recsys.common.rpc.RequestException;
-import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.ClientCertificates;
 import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.tenancy.TenantPolicy;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.serving.rpc.RequestException;
+import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;

@@ -1,17 +1,17 @@
 package dev.recsys.gateway.recommend;
 
-import dev.recsys.common.rpc.RequestParsing;
-import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.gateway.GatewayConfig;
 import dev.recsys.gateway.catalog.CatalogueRegistry;
 import dev.recsys.gateway.tenancy.TenantPolicy;
-import io.grpc.ServerInterceptors;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
+import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.UnaryCalls;
+import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 

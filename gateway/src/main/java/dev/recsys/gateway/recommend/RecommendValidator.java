@@ -2,9 +2,9 @@ package dev.recsys.gateway.recommend;
 
 import dev.recsys.common.artifact.Names;
 import dev.recsys.common.catalog.Catalogue;
-import dev.recsys.common.rpc.RequestException;
-import dev.recsys.common.limits.Limits;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.serving.limits.Limits;
+import dev.recsys.serving.rpc.RequestException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,11 +1,10 @@
 package dev.recsys.gateway.stages;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Metadata;
-import java.util.List;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.List;
 
 /**
  * A call to an internal stage failed. {@link Retryable} marks the failures worth retrying

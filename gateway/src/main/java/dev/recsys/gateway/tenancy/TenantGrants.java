@@ -1,7 +1,7 @@
 package dev.recsys.gateway.tenancy;
 
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.gateway.auth.Caller;
+import dev.recsys.serving.rpc.RequestException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

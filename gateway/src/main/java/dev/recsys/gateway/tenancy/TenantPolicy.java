@@ -1,7 +1,5 @@
 package dev.recsys.gateway.tenancy;
 
-import dev.recsys.common.limits.Limits;
-import dev.recsys.common.limits.RequestLimits;
 import dev.recsys.gateway.GatewayConfig;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.CallerAuthenticator;
@@ -9,6 +7,8 @@ import dev.recsys.gateway.auth.ClientCertificates;
 import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.auth.JwtAuthenticator;
 import dev.recsys.gateway.auth.VerifiedCallers;
+import dev.recsys.serving.limits.Limits;
+import dev.recsys.serving.limits.RequestLimits;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

@@ -3,7 +3,7 @@ package dev.recsys.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Status;
 import java.math.BigInteger;
 import java.nio.file.Files;

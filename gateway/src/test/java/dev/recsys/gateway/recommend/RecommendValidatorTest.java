@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
-import dev.recsys.common.limits.Limits;
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.serving.limits.Limits;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Status;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

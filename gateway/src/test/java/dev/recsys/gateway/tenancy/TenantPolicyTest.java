@@ -3,12 +3,12 @@ package dev.recsys.gateway.tenancy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.gateway.auth.Caller;
 import dev.recsys.gateway.auth.CallerAuthenticator;
 import dev.recsys.gateway.auth.Credentials;
 import dev.recsys.gateway.auth.JwtAuthenticator;
 import dev.recsys.gateway.auth.VerifiedCallers;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Status;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;

@@ -22,7 +22,7 @@ public interface GenerationBackend {
    * @param excluded item ids that must not be proposed (the history, when the caller excludes seen
    *                items); honoured by constrained decoding, a hint for the other backends
    * @return up to {@code n} texts, most likely first
-   * @throws dev.recsys.common.rpc.RequestException UNAVAILABLE when the model cannot serve,
+   * @throws dev.recsys.serving.rpc.RequestException UNAVAILABLE when the model cannot serve,
    *     RESOURCE_EXHAUSTED when the queue is full, DEADLINE_EXCEEDED past the caller's deadline
    */
   List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,

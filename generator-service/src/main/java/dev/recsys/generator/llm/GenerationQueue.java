@@ -1,6 +1,6 @@
 package dev.recsys.generator.llm;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.ArrayList;

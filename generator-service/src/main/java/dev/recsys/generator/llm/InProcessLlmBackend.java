@@ -1,12 +1,12 @@
 package dev.recsys.generator.llm;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.model.GeneratorModels;
 import dev.recsys.llm.TitleGenerator;
-import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.ranking.pipeline.PipelineGeneration;
+import dev.recsys.serving.rpc.RequestException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package dev.recsys.generator.service;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.rpc.RequestException;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.backend.GenerationBackend.Candidate;
 import dev.recsys.generator.backend.GenerationBackend.HistoryEntry;
 import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.recsys.generator.service;
 
-import dev.recsys.common.rpc.RequestParsing;
-import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;

@@ -1,9 +1,5 @@
 package dev.recsys.generator.service;
 
-import dev.recsys.common.artifact.ReleaseWatcher;
-import dev.recsys.common.artifact.ServiceReleases;
-import dev.recsys.common.rpc.TransportSecurity;
-import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
 import dev.recsys.generator.llm.GenerationQueue;
@@ -18,6 +14,10 @@ import dev.recsys.generator.triton.TritonTransport;
 import dev.recsys.generator.triton.VllmProtocol;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
+import dev.recsys.serving.health.GrpcReadiness;
+import dev.recsys.serving.release.ReleaseWatcher;
+import dev.recsys.serving.release.ServiceReleases;
+import dev.recsys.serving.rpc.TransportSecurity;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

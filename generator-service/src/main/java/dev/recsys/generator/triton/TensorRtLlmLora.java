@@ -2,10 +2,10 @@ package dev.recsys.generator.triton;
 
 import com.google.protobuf.ByteString;
 import dev.recsys.common.artifact.ArtifactException;
-import dev.recsys.common.safetensors.FloatTensor;
-import dev.recsys.common.safetensors.SafetensorsFile;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.LoraConfig;
+import dev.recsys.llm.safetensors.FloatTensor;
+import dev.recsys.llm.safetensors.SafetensorsFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.recsys.generator.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.recsys.common.rpc.RequestException;
+import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Context;
 import io.grpc.Status;
 import java.util.ArrayList;

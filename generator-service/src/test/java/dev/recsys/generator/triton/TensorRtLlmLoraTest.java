@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.recsys.common.artifact.ArtifactException;
-import dev.recsys.common.safetensors.DType;
-import dev.recsys.common.safetensors.FloatTensor;
-import dev.recsys.common.safetensors.SafetensorsFile;
-import dev.recsys.common.safetensors.SafetensorsWriter;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.ReferenceCheckpoint;
+import dev.recsys.llm.safetensors.DType;
+import dev.recsys.llm.safetensors.FloatTensor;
+import dev.recsys.llm.safetensors.SafetensorsFile;
+import dev.recsys.llm.safetensors.SafetensorsWriter;
 import dev.recsys.proto.inference.ModelInferRequest;
 import io.grpc.Status;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 package dev.recsys.grounding.service;
 
-import dev.recsys.common.rpc.RequestParsing;
-import dev.recsys.common.rpc.UnaryCalls;
 import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;

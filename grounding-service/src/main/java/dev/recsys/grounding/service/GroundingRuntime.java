@@ -1,17 +1,17 @@
 package dev.recsys.grounding.service;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.common.artifact.ReleaseWatcher;
-import dev.recsys.common.artifact.ServiceReleases;
-import dev.recsys.common.rpc.TransportSecurity;
-import dev.recsys.ranking.encoder.Encoder;
-import dev.recsys.common.health.GrpcReadiness;
 import dev.recsys.llm.DjlDefaults;
+import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
-import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.serving.health.GrpcReadiness;
+import dev.recsys.serving.release.ReleaseWatcher;
+import dev.recsys.serving.release.ServiceReleases;
+import dev.recsys.serving.rpc.TransportSecurity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;

@@ -1,17 +1,15 @@
 package dev.recsys.trainer.llm;
 
-import dev.recsys.llm.LlamaCheckpoint;
-import dev.recsys.llm.LoraConfig;
-import dev.recsys.llm.Decoding;
-import dev.recsys.llm.LlamaModel;
-import dev.recsys.llm.LlamaConfig;
-import dev.recsys.llm.ReferenceCheckpoint;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.recsys.common.safetensors.SafetensorsFile;
+import dev.recsys.llm.Decoding;
+import dev.recsys.llm.LlamaCheckpoint;
+import dev.recsys.llm.LlamaConfig;
+import dev.recsys.llm.LlamaModel;
+import dev.recsys.llm.LoraConfig;
+import dev.recsys.llm.ReferenceCheckpoint;
+import dev.recsys.llm.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CausalLmTrainingTest {
   @TempDir Path dir;
