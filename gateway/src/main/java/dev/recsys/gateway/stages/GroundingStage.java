@@ -16,8 +16,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Calls the grounding service with a per-call deadline; retries UNAVAILABLE twice with jittered
- * backoff; if it still fails, {@link GroundingFallback} serves the most popular unseen items. A
- * request pinned to a release the grounding service has not loaded raises
+ * backoff; if it still fails, {@link #popularInstead} serves the most popular unseen items ({@link PopularItems}).
+ * A request pinned to a release the grounding service has not loaded raises
  * {@link StageException.ReleaseNotLoaded}.
  */
 @ApplicationScoped
@@ -26,13 +26,15 @@ public class GroundingStage {
   GroundingServiceGrpc.GroundingServiceBlockingStub stub;
 
   private final GatewayConfig config;
+  private final PopularItems popular;
 
-  public GroundingStage(GatewayConfig config) {
+  public GroundingStage(GatewayConfig config, PopularItems popular) {
     this.config = config;
+    this.popular = popular;
   }
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)
-  @Fallback(value = GroundingFallback.class, applyOn = StageException.class)
+  @Fallback(fallbackMethod = "popularInstead", applyOn = StageException.class)
   public Grounded ground(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma,
       String release, List<String> history) {
     GroundRequest.Builder req = GroundRequest.newBuilder().setTenant(tenant).addAllTexts(texts).setK(k)
@@ -49,5 +51,11 @@ public class GroundingStage {
     return new Grounded(resp.getItemsList().stream()
         .map(i -> new Grounded.Item(i.getItemId(), i.getTitle(), i.getScore())).toList(),
         resp.getSnapshotVersion(), resp.getEncoder(), resp.getPipeline(), "");
+  }
+
+  /** {@link #ground}'s fallback (SmallRye Fault Tolerance: the same parameters, then the failure). */
+  Grounded popularInstead(String tenant, List<String> texts, int k, Collection<String> excluded, OptionalDouble gamma,
+      String release, List<String> history, StageException failure) {
+    return popular.instead(tenant, k, excluded, failure);
   }
 }
