@@ -83,7 +83,7 @@ class TracingEndToEndTest {
           }
         })) {
       RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
-          .addAllHistory(splits.test().get(0).history()).setK(7).setNumCandidates(3).build());
+          .addAllHistory(splits.test().get(0).history()).setK(7).setNumCandidates(3).setRequestId("trace-me-42").build());
       String release = r.getServedBy().getAdapterVersion();
 
       // the unified HTTP/2 server's request span is the root; the gRPC server span is its child
@@ -94,6 +94,7 @@ class TracingEndToEndTest {
       String trace = root.span().getTraceId().toStringUtf8();
       assertThat(recommend.attr("recsys.tenant")).isEqualTo("default");
       assertThat(recommend.attr("recsys.k")).isEqualTo("7");
+      assertThat(recommend.attr("recsys.request_id")).isEqualTo("trace-me-42");
       assertThat(recommend.attr("recsys.candidates")).isEqualTo("3");
       assertThat(recommend.attr("recsys.release")).isEqualTo(release);
 

@@ -28,7 +28,8 @@ import java.util.OptionalDouble;
  * The Recommend path:
  * <ol>
  *   <li>validate the request; resolve the tenant's catalogue (unknown tenant: NOT_FOUND);</li>
- *   <li>generate texts from the last 10 history items (fallback: the recent titles);</li>
+ *   <li>generate texts from the last 10 history items (fallback: no texts, so that grounding ranks by the
+ *       release's collaborative signal alone);</li>
  *   <li>ground them to catalogue items, excluding the history if asked (fallback: popularity),
  *       pinned to the release that generated them, so that one request never mixes an adapter
  *       with another release's snapshot. During a rollout the generator may already serve a
@@ -84,15 +85,22 @@ public class RecommendHandler {
       grounded = ground(req, generated, excluded, gamma);
     } catch (StageException.ReleaseNotLoaded behind) {
       if (behind.loaded().isEmpty()) {
-        throw behind;
+        throw rolloutInProgress(behind);
       }
-      generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0), excluded);
-      grounded = ground(req, generated, excluded, gamma);
+      try {
+        generated = generator.generate(req.getTenant(), recent, n, behind.loaded().get(0), excluded);
+        grounded = ground(req, generated, excluded, gamma);
+      } catch (StageException.ReleaseNotLoaded stillBehind) {
+        throw rolloutInProgress(stillBehind);
+      }
     }
 
     Span.current().setAttribute("recsys.tenant", req.getTenant()).setAttribute("recsys.k", req.getK())
         .setAttribute("recsys.candidates", n).setAttribute("recsys.release", generated.modelVersion())
         .setAttribute("recsys.snapshot", grounded.snapshotVersion()).setAttribute("recsys.generator", generated.backend());
+    if (!req.getRequestId().isEmpty()) {
+      Span.current().setAttribute("recsys.request_id", req.getRequestId());
+    }
     RecommendResponse.Builder out = RecommendResponse.newBuilder()
         .addAllGeneratedTexts(generated.texts())
         .setServedBy(ServedBy.newBuilder().setGeneratorBackend(generated.backend())
@@ -112,6 +120,12 @@ public class RecommendHandler {
       groundingDegraded.increment();
     }
     return out.setDegraded(!reason.isEmpty()).setDegradedReason(reason).build();
+  }
+
+  /** The stages hold no release in common (one re-pin did not help): retryable, the rollout ends soon. */
+  private static RequestException rolloutInProgress(StageException.ReleaseNotLoaded cause) {
+    return RequestException.unavailable("a release rollout is in progress and the stages hold no release in common yet ("
+        + cause.getMessage() + "); retry shortly");
   }
 
   /**
