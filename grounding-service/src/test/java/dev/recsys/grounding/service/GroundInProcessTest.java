@@ -8,7 +8,7 @@ import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundedItem;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import dev.recsys.serving.rpc.RequestException;
-import dev.recsys.trainer.data.Dataset;
+import dev.recsys.trainer.publish.PublishedReleases;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,9 +16,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +36,7 @@ class GroundInProcessTest {
   @ConfigProperty(name = "test.release.mine") String mine;
   @ConfigProperty(name = "test.release.theirs") String theirs;
 
-  private final Dataset dataset = PublishedStore.dataset();
+  private final Map<String, String> titles = PublishedReleases.dataset().titles();
   private ManagedChannel channel;
   private GroundingServiceGrpc.GroundingServiceBlockingStub grounding;
 
@@ -64,15 +63,13 @@ class GroundInProcessTest {
     channel.shutdownNow();
   }
 
-  private List<String> itemIds() {
-    List<String> ids = new ArrayList<>(dataset.titles().keySet());
-    Collections.sort(ids);
-    return ids;
+  private static List<String> itemIds() {
+    return PublishedReleases.itemIds();
   }
 
   private GroundRequest.Builder request() {
     String first = itemIds().get(0);
-    return GroundRequest.newBuilder().setTenant(PublishedStore.TENANT).addTexts(dataset.titles().get(first)).setK(5);
+    return GroundRequest.newBuilder().setTenant(PublishedReleases.TENANT).addTexts(titles.get(first)).setK(5);
   }
 
   @Test
@@ -93,7 +90,7 @@ class GroundInProcessTest {
   @Test
   void withoutTexts_theReleasesSignalRanks_theUnseenItems() {
     List<String> history = itemIds().subList(0, 3);
-    GroundResponse r = grounding.ground(GroundRequest.newBuilder().setTenant(PublishedStore.TENANT).setK(4)
+    GroundResponse r = grounding.ground(GroundRequest.newBuilder().setTenant(PublishedReleases.TENANT).setK(4)
         .addAllHistoryItemIds(history).addAllExcludeItemIds(history).build());
     assertThat(r.getItemsList()).hasSize(4).extracting(GroundedItem::getItemId).doesNotContainAnyElementsOf(history);
   }
