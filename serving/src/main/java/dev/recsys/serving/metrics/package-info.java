@@ -1,0 +1,4 @@
+/**
+ * Latency histograms with the services' buckets.
+ */
+package dev.recsys.serving.metrics;
