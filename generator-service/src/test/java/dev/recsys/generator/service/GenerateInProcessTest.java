@@ -8,15 +8,14 @@ import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratedText;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import dev.recsys.proto.generator.v1.HistoryItem;
+import dev.recsys.serving.rpc.LocalChannels;
 import dev.recsys.serving.rpc.RequestException;
 import dev.recsys.trainer.publish.PublishedReleases;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,20 +43,9 @@ class GenerateInProcessTest {
 
   @BeforeEach
   void connect() throws InterruptedException {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channel = LocalChannels.plaintext(port);
     generator = GeneratorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) { // the first release loads in the background after start-up
-      try {
-        generator.generate(request().build());
-        return;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-    }
+    LocalChannels.awaitServing(() -> generator.generate(request().build()));
   }
 
   @AfterEach

@@ -7,15 +7,14 @@ import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundedItem;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.serving.rpc.LocalChannels;
 import dev.recsys.serving.rpc.RequestException;
 import dev.recsys.trainer.publish.PublishedReleases;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,20 +41,9 @@ class GroundInProcessTest {
 
   @BeforeEach
   void connect() throws InterruptedException {
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channel = LocalChannels.plaintext(port);
     grounding = GroundingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) { // the first snapshot loads in the background after start-up
-      try {
-        grounding.ground(request().build());
-        return;
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-    }
+    LocalChannels.awaitServing(() -> grounding.ground(request().build()));
   }
 
   @AfterEach

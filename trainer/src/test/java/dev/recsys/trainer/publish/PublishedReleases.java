@@ -7,9 +7,12 @@ import dev.recsys.trainer.split.Splits;
 import dev.recsys.trainer.split.Splitter;
 import dev.recsys.trainer.synthetic.SyntheticDataset;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A store holding a real release for each of two tenants, published as {@code recsys-trainer
@@ -47,5 +50,27 @@ public record PublishedReleases(Path root, String mine, String theirs) {
   /** The catalogue's item ids in order. */
   public static List<String> itemIds() {
     return dataset().titles().keySet().stream().sorted().toList();
+  }
+
+  /**
+   * The configuration that serves this store from {@code recsys.<service>.*} in an in-process test: a free port,
+   * plaintext, unsigned releases allowed, a short poll; the releases' names as {@code test.release.mine} and
+   * {@code test.release.theirs} for the test to read.
+   */
+  public Map<String, String> serviceConfig(String service) {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return Map.of(
+          "quarkus.http.test-port", String.valueOf(free.getLocalPort()),
+          "quarkus.http.insecure-requests", "enabled",
+          "quarkus.http.tls-configuration-name", "",
+          "recsys.transport.plaintext", "true",
+          "recsys." + service + ".store.root", root.toString(),
+          "recsys." + service + ".store.allow-unsigned", "true",
+          "recsys." + service + ".store.poll-interval", "200ms",
+          "test.release.mine", mine,
+          "test.release.theirs", theirs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -1,0 +1,35 @@
+package dev.recsys.serving.rpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+
+/** For the services' in-process tests: a plaintext channel to the service under test, and waiting until it serves. */
+public final class LocalChannels {
+  private LocalChannels() {}
+
+  public static ManagedChannel plaintext(int port) {
+    return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  }
+
+  /**
+   * Makes the call until it is answered with anything but UNAVAILABLE (a service loads its first release in the
+   * background after start-up), for at most 30 s.
+   */
+  public static void awaitServing(Runnable call) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      try {
+        call.run();
+        return;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+}
