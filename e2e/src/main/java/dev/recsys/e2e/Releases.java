@@ -56,7 +56,13 @@ public final class Releases {
   }
 
   public ReleaseManifest publish(String tenant, Dataset d, Splits splits, double gamma) throws IOException {
-    return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
+    return publish(tenant, "stable", d, splits, gamma);
+  }
+
+  /** Publishes and points {@code channel} at the release (another channel than stable: the services do not see it). */
+  public ReleaseManifest publish(String tenant, String channel, Dataset d, Splits splits, double gamma)
+      throws IOException {
+    return builder.publish(new ReleaseBuilder.Request(tenant, channel, d, "test", splits.protocol(), splits.train(),
         gamma, "e2e", true), n -> { });
   }
 
