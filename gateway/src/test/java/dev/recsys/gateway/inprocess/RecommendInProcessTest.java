@@ -8,10 +8,10 @@ import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
 import dev.recsys.proto.recommend.v1.RecommendedItem;
+import dev.recsys.serving.rpc.LocalChannels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -40,7 +40,7 @@ class RecommendInProcessTest {
   @BeforeEach
   void connect() {
     stages.reset();
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channel = LocalChannels.plaintext(port);
     gateway = RecommendServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
@@ -178,9 +178,6 @@ class RecommendInProcessTest {
   }
 
   private void assertStatus(RecommendRequest req, Status.Code code, String mentions) {
-    assertThatThrownBy(() -> gateway.recommend(req)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).contains(mentions);
-    });
+    LocalChannels.assertRefused(() -> gateway.recommend(req), code, mentions);
   }
 }
