@@ -1,5 +1,6 @@
 package dev.recsys.bench;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.ranking.encoder.MiniLmEncoder;
@@ -10,7 +11,6 @@ import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.llm.ModelFiles;
-import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.trainer.data.Dataset;
@@ -50,7 +50,7 @@ public final class GenerationBench {
     System.out.printf("run %s, %s (%d items), %d requests per row, 1 PyTorch thread per call, %d cores%n%n", run,
         d.name(), d.titles().size(), requests, Runtime.getRuntime().availableProcessors());
 
-    try (TitleGenerator gen = new TitleGenerator(run.resolve(ModelFiles.BASE), run.resolve(ModelFiles.ADAPTER),
+    try (TitleGenerator gen = new TitleGenerator(run.resolve(ReleaseLayout.BASE), run.resolve(ReleaseLayout.ADAPTER),
         d.prompts())) {
       long t0 = System.nanoTime();
       TitleTrie trie = gen.trie(List.copyOf(d.titles().values()));

@@ -1,8 +1,8 @@
 package dev.recsys.bench;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.llm.DjlDefaults;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.trainer.data.Dataset;
@@ -41,7 +41,7 @@ public final class HfPeerDump {
     List<Sample> test = Evaluation.sample(SplitFiles.read(Path.of(args[1]), "bigrec", "test"), prompts, 0);
     List<String> catalogue = List.copyOf(d.titles().values());
     Map<String, Object> out = new LinkedHashMap<>();
-    try (TitleGenerator gen = new TitleGenerator(run.resolve(ModelFiles.BASE), run.resolve(ModelFiles.ADAPTER),
+    try (TitleGenerator gen = new TitleGenerator(run.resolve(ReleaseLayout.BASE), run.resolve(ReleaseLayout.ADAPTER),
         d.prompts())) {
       TitleTrie trie = gen.trie(catalogue);
       List<long[]> paths = new ArrayList<>();

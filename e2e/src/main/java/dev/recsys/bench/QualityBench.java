@@ -1,14 +1,12 @@
 package dev.recsys.bench;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
-import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
-import dev.recsys.common.interactions.CooccurrenceFile;
-import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.e2e.DevIssuer;
 import dev.recsys.e2e.LocalStack;
 import dev.recsys.llm.DjlDefaults;
@@ -19,14 +17,13 @@ import dev.recsys.proto.recommend.v1.RecommendedItem;
 import dev.recsys.ranking.metrics.RankingMetrics;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.SignalRanking;
 import dev.recsys.ranking.signal.TransitionSignal;
-import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.ranking.snapshot.ReleaseSignals;
 import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.eval.Evaluation;
 import dev.recsys.trainer.split.Sample;
@@ -159,32 +156,31 @@ public final class QualityBench implements Callable<Integer> {
     }
     String release = releases.iterator().next();
     FileArtifactStore artifacts = new FileArtifactStore(store);
-    ReleaseManifest manifest = artifacts.verify(tenant, release);
-    Path dir = artifacts.releaseDir(tenant, release);
-    Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
+    ReleaseLayout layout = artifacts.open(tenant, release);
+    ReleaseManifest manifest = layout.manifest();
+    Catalogue catalogue = CatalogueFile.read(layout.file(ReleaseLayout.CATALOGUE));
+    ServingPipeline pipeline = ServingPipeline.of(layout, 1, 1);
     Map<String, ItemSignal> baselines = new LinkedHashMap<>();
     baselines.put("popularity", new PopularitySignal(catalogue));
-    TransitionSignal transitions = new TransitionSignal(new TransitionModel(catalogue,
-        TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME))));
+    layout.require(ReleaseLayout.TRANSITIONS, "the bench ranks the transition baseline from it");
+    TransitionSignal transitions = new TransitionSignal(ReleaseSignals.transitions(layout, catalogue));
     baselines.put("item-to-item transitions", transitions);
-    SasRec sasrec = manifest.files().containsKey(SasRecFile.FILE_NAME)
-        ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), SnapshotLoader.itemIds(catalogue)) : null;
+    SasRec sasrec = layout.hasSequentialModel() ? ReleaseSignals.sequential(layout, catalogue, pipeline) : null;
     if (sasrec != null) {
       baselines.put("SASRec", sasrec);
     }
     Map<String, ItemSignal> parts = new LinkedHashMap<>();
     parts.put(TransitionSignal.NAME, transitions);
-    if (manifest.files().containsKey(CooccurrenceFile.FILE_NAME)) {
-      ItemSignal cooccurrence = TransitionSignal.cooccurrence(TransitionModel.weighted(catalogue,
-          CooccurrenceFile.read(dir.resolve(CooccurrenceFile.FILE_NAME))));
+    if (layout.contains(ReleaseLayout.COOCCURRENCE)) {
+      ItemSignal cooccurrence = TransitionSignal.cooccurrence(ReleaseSignals.cooccurrence(layout, catalogue, pipeline));
       baselines.put("item-to-item co-occurrence", cooccurrence);
       parts.put(TransitionSignal.COOCCURRENCE, cooccurrence);
     }
-    SimilarItemsSignal similar = SnapshotLoader.similar(dir, manifest, catalogue);
+    SimilarItemsSignal similar = ReleaseSignals.similar(layout, catalogue);
     baselines.put("content similarity", similar);
     parts.put(SimilarItemsSignal.NAME, similar);
     // the release's own mixture, when it ranks by one: the served pipeline without its LLM
-    String w = ServingPipeline.fromParams(manifest.params(), 1, 1).grounding().signal();
+    String w = pipeline.grounding().signal();
     if (MixtureSignal.isMixture(w)) {
       baselines.put("signals mixed, " + w, MixtureSignal.resolve(w,
           n -> n.equals(SasRec.NAME) ? sasrec : parts.get(n)));

@@ -62,8 +62,8 @@ public final class Releases {
   /** Publishes and points {@code channel} at the release (another channel than stable: the services do not see it). */
   public ReleaseManifest publish(String tenant, String channel, Dataset d, Splits splits, double gamma)
       throws IOException {
-    return builder.publish(new ReleaseBuilder.Request(tenant, channel, d, "test", splits.protocol(), splits.train(),
-        gamma, "e2e", true), n -> { });
+    return builder.publish(ReleaseBuilder.Request.to(tenant, d, splits.train()).channel(channel)
+        .provenance("test", splits.protocol()).gamma(gamma).producer("e2e"), n -> { });
   }
 
   /**
@@ -80,17 +80,17 @@ public final class Releases {
    */
   public ReleaseManifest publishRun(String tenant, Dataset d, Splits splits, Path runDir, String kind)
       throws IOException {
-    EvalReport eval = RunReleases.readEval(runDir);
+    EvalReport eval = EvalReport.read(runDir);
     return publishRun(tenant, d, splits, runDir, RunReleases.choose(eval, kind));
   }
 
   /** As {@link #publishRun(String, Dataset, Splits, Path, String)}, serving a given pipeline (and its validation score). */
   public ReleaseManifest publishRun(String tenant, Dataset d, Splits splits, Path runDir, EvalReport.Candidate chosen)
       throws IOException {
-    EvalReport eval = RunReleases.readEval(runDir);
+    EvalReport eval = EvalReport.read(runDir);
     ReleaseBuilder.LlmRun run = RunReleases.llmRun(runDir, eval, chosen);
-    return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
-        0.0, "e2e", false, run), n -> { });
+    return builder.publish(ReleaseBuilder.Request.to(tenant, d, splits.train())
+        .provenance("test", splits.protocol()).producer("e2e").index(false).run(run), n -> { });
   }
 
   /**

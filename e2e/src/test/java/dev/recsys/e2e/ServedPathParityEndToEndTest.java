@@ -12,7 +12,6 @@ import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.eval.RunServing;
 import dev.recsys.trainer.eval.ServedPath;
-import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class ServedPathParityEndToEndTest {
     Dataset d = Releases.synthetic();
     Splits splits = Releases.bigrec(d);
     Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
-    EvalReport eval = RunReleases.readEval(run);
+    EvalReport eval = EvalReport.read(run);
     Map<String, ServingPipeline> tenants = new LinkedHashMap<>();
     tenants.put("chosen", eval.serving());
     tenants.put("d3", eval.bestByKind().get("d3").pipeline());

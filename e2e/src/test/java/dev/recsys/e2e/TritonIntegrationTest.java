@@ -1,5 +1,6 @@
 package dev.recsys.e2e;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,7 +12,6 @@ import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.generator.triton.TritonTransport;
 import dev.recsys.llm.ModelFiles;
-import dev.recsys.llm.Prompts;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
@@ -61,8 +61,8 @@ class TritonIntegrationTest {
     Path releaseDir = new FileArtifactStore(store).releaseDir("default", release.release());
     try (TritonServer triton = new TritonServer(repo.modelDir().getParent(), MODEL, dir.resolve("triton.log"),
         LocalStack.certificates(store));
-         TitleGenerator inProcess = new TitleGenerator(releaseDir.resolve(ModelFiles.BASE),
-             releaseDir.resolve(ModelFiles.ADAPTER), d.prompts());
+         TitleGenerator inProcess = new TitleGenerator(releaseDir.resolve(ReleaseLayout.BASE),
+             releaseDir.resolve(ReleaseLayout.ADAPTER), d.prompts());
          TritonClient decoupled = new TritonClient(triton.target(), triton.transport(), MODEL, 60_000);
          TritonClient unary = new TritonClient(triton.target(), triton.transport(), MODEL + "-unary", 60_000)) {
       assertThat(decoupled.checkReady()).as("the vLLM-like model is decoupled").isTrue();
@@ -148,8 +148,8 @@ class TritonIntegrationTest {
    */
   private static void tensorRtLlmTensors(TritonServer triton, TitleGenerator inProcess, Dataset d, Splits splits,
       Path releaseDir, String lora) {
-    TensorRtLlmLora mine = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), lora);
-    TensorRtLlmLora other = TensorRtLlmLora.fromPeft(releaseDir.resolve(ModelFiles.ADAPTER), "other--r1");
+    TensorRtLlmLora mine = TensorRtLlmLora.fromPeft(releaseDir.resolve(ReleaseLayout.ADAPTER), lora);
+    TensorRtLlmLora other = TensorRtLlmLora.fromPeft(releaseDir.resolve(ReleaseLayout.ADAPTER), "other--r1");
     TensorRtLlmProtocol protocol = new TensorRtLlmProtocol();
     try (TritonClient trt = new TritonClient(triton.target(), triton.transport(), MODEL + "-trtllm", 60_000, protocol)) {
       assertThat(trt.checkReady()).as("the ensemble is not decoupled").isFalse();

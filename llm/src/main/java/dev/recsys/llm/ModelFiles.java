@@ -1,16 +1,13 @@
 package dev.recsys.llm;
 
 /**
- * Where a trained LLM lives in a run folder and in a release: a Hugging Face checkpoint under
- * {@code base/} (config.json, model.safetensors, tokenizer.json) and a PEFT adapter under
- * {@code adapter/} (adapter_config.json, adapter_model.safetensors).
+ * The files of a trained LLM that the model code itself names: the tokenizer inside a Hugging Face
+ * checkpoint folder, Triton's name for a release's adapter, and how a text is framed in token ids.
+ * Where the checkpoint and adapter lie in a run or a release is {@code ReleaseLayout}'s
+ * ({@code base/}, {@code adapter/}).
  */
 public final class ModelFiles {
-  public static final String BASE = "base";
-  public static final String ADAPTER = "adapter";
   public static final String TOKENIZER = "tokenizer.json";
-  /** The catalogue embedded by the base model (BIGRec's grounding space), in a release. */
-  public static final String LLM_EMBEDDINGS = "llm-embeddings.bin";
 
   private ModelFiles() {}
 

@@ -41,6 +41,11 @@ public interface ArtifactStore {
    */
   ReleaseManifest verify(String tenant, String release);
 
+  /** A verified release with its files: {@link #verify}, then its {@link ReleaseLayout}. */
+  default ReleaseLayout open(String tenant, String release) {
+    return new ReleaseLayout(releaseDir(tenant, release), verify(tenant, release));
+  }
+
   /** Starts a new release in a private staging area; nothing is visible until it is committed. */
   ReleaseDraft draft(String tenant) throws IOException;
 

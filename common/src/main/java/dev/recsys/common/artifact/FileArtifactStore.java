@@ -110,7 +110,7 @@ public final class FileArtifactStore implements ArtifactStore {
   @Override
   public ReleaseManifest verify(String tenant, String release) {
     Path dir = releaseDir(tenant, release);
-    Path manifestFile = dir.resolve(ReleaseManifest.FILE_NAME);
+    Path manifestFile = dir.resolve(ReleaseLayout.MANIFEST);
     ReleaseManifest manifest;
     try {
       byte[] bytes = Files.readAllBytes(manifestFile);

@@ -2,7 +2,6 @@ package dev.recsys.common.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.recsys.common.artifact.signing.ReleaseSignature;
 import dev.recsys.common.artifact.signing.ReleaseSigner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -60,7 +59,7 @@ public final class ReleaseDraft {
    */
   public Path path(String fileName) throws IOException {
     Names.requireRelativePath("file name", fileName);
-    if (fileName.equals(ReleaseManifest.FILE_NAME) || fileName.equals(ReleaseSignature.FILE_NAME)) {
+    if (fileName.equals(ReleaseLayout.MANIFEST) || fileName.equals(ReleaseLayout.SIGNATURE)) {
       throw new IllegalArgumentException(fileName + " is written by commit()");
     }
     Path p = stagingDir.resolve(fileName);
@@ -90,9 +89,9 @@ public final class ReleaseDraft {
         Instant.now().toString(), metadata.producer(), metadata.encoder(), metadata.dimension(),
         metadata.itemCount(), metadata.dataset(), metadata.params(), files);
     byte[] bytes = JSON.writeValueAsBytes(manifest);
-    writeAtomically(ReleaseManifest.FILE_NAME, bytes);
+    writeAtomically(ReleaseLayout.MANIFEST, bytes);
     if (signer != null) {
-      writeAtomically(ReleaseSignature.FILE_NAME, JSON.writeValueAsBytes(signer.sign(bytes)));
+      writeAtomically(ReleaseLayout.SIGNATURE, JSON.writeValueAsBytes(signer.sign(bytes)));
     }
     Files.createDirectories(finalDir.getParent());
     Files.move(stagingDir, finalDir, StandardCopyOption.ATOMIC_MOVE);

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * @param dimension     embedding dimension
  * @param itemCount     number of catalogue items = snapshot rows
  * @param dataset       name and content hash of the dataset the release was built from
- * @param params        serving parameters tuned for this release (e.g. {@code gamma})
+ * @param params        serving parameters and metrics of this release ({@link ReleaseParams}, and the
+ *                      serving pipeline's {@code pipeline.*})
  * @param files         every file of the release with its size and SHA-256
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,18 +34,11 @@ public record ReleaseManifest(
     Map<String, String> params,
     Map<String, FileEntry> files) {
 
-  public static final String FILE_NAME = "manifest.json";
   public static final int FORMAT_VERSION = 1;
 
   public ReleaseManifest {
     dataset = dataset == null ? Map.of() : new TreeMap<>(dataset);
     params = params == null ? Map.of() : new TreeMap<>(params);
     files = files == null ? Map.of() : new TreeMap<>(files);
-  }
-
-  /** A serving parameter as a double, or {@code fallback} when the release does not set it. */
-  public double param(String name, double fallback) {
-    String v = params.get(name);
-    return v == null ? fallback : Double.parseDouble(v);
   }
 }

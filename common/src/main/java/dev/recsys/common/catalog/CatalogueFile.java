@@ -14,7 +14,6 @@ import java.util.Locale;
  * Tabs and newlines inside titles are replaced by spaces when writing.
  */
 public final class CatalogueFile {
-  public static final String FILE_NAME = "catalogue.tsv";
   static final String HEADER = "item_id\ttitle\tpopularity";
 
   private CatalogueFile() {}

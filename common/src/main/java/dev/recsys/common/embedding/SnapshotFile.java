@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
  * A reader refuses a file whose magic, version, declared sizes or actual length disagree.
  */
 public final class SnapshotFile {
-  public static final String FILE_NAME = "embeddings.bin";
   public static final int FORMAT_VERSION = 1;
   private static final byte[] MAGIC = "RSEMBED\0".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_ENCODER_ID_BYTES = 1024;

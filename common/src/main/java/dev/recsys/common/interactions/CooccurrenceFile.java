@@ -13,7 +13,6 @@ import java.util.List;
  * round-tripping decimal).
  */
 public final class CooccurrenceFile {
-  public static final String FILE_NAME = "cooccurrence.tsv";
   static final String HEADER = "from_item\tto_item\tweight";
 
   private CooccurrenceFile() {}

@@ -11,7 +11,6 @@ import java.util.List;
  * Item-to-item transition counts of a release: UTF-8 TSV with header {@code from_item to_item count}.
  */
 public final class TransitionsFile {
-  public static final String FILE_NAME = "transitions.tsv";
   static final String HEADER = "from_item\tto_item\tcount";
 
   private TransitionsFile() {}

@@ -1,12 +1,12 @@
 package dev.recsys.common.artifact;
 
+import dev.recsys.common.artifact.ReleaseParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ class FileArtifactStoreTest {
     assertThat(m.files().get("a.txt").sha256())
         .isEqualTo("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
     assertThat(store.verify("acme", draft.release())).isEqualTo(m);
-    assertThat(m.param("gamma", 0)).isEqualTo(0.5);
+    assertThat(ReleaseParams.of(m.params()).gamma()).isEqualTo(0.5);
   }
 
   @Test
@@ -64,7 +64,7 @@ class FileArtifactStoreTest {
     assertThatThrownBy(() -> store.verify("acme", r)).hasMessageContaining("size 3 bytes differs");
     Files.delete(dir.resolve("a.txt"));
     assertThatThrownBy(() -> store.verify("acme", r)).hasMessageContaining("missing");
-    Files.writeString(dir.resolve(ReleaseManifest.FILE_NAME), "{not json");
+    Files.writeString(dir.resolve(ReleaseLayout.MANIFEST), "{not json");
     assertThatThrownBy(() -> store.verify("acme", r)).hasMessageContaining("malformed manifest");
   }
 

@@ -1,5 +1,6 @@
 package dev.recsys.common.interactions;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class CooccurrenceFileTest {
   @Test
   void roundTripsWeightsExactly() throws Exception {
     List<Cooccurrence> pairs = List.of(new Cooccurrence("a", "b", 3.5), new Cooccurrence("b", "a", 1.0 / 3));
-    Path f = dir.resolve(CooccurrenceFile.FILE_NAME);
+    Path f = dir.resolve(ReleaseLayout.COOCCURRENCE);
     CooccurrenceFile.write(pairs, f);
     assertThat(CooccurrenceFile.read(f)).containsExactlyElementsOf(pairs);
   }

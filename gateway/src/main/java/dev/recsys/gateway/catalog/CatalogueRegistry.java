@@ -1,5 +1,6 @@
 package dev.recsys.gateway.catalog;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
@@ -39,7 +40,7 @@ public class CatalogueRegistry {
     GrpcReadiness.set(health, false, RecommendServiceGrpc.SERVICE_NAME);
     TransportSecurity.check("gateway", false);
     watcher = ServiceReleases.watch("gateway", config.store(),
-        (tenant, dir, manifest) -> CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME)), registry,
+        (tenant, release) -> CatalogueFile.read(release.file(ReleaseLayout.CATALOGUE)), registry,
         () -> GrpcReadiness.set(health, true, RecommendServiceGrpc.SERVICE_NAME));
   }
 

@@ -1,5 +1,6 @@
 package dev.recsys.gateway.inprocess;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseDraft;
 import dev.recsys.common.artifact.TestReleases;
@@ -46,7 +47,7 @@ public class InProcessStack implements QuarkusTestResourceLifecycleManager {
       store = Files.createTempDirectory("gateway-inprocess");
       FileArtifactStore artifacts = new FileArtifactStore(store);
       ReleaseDraft draft = artifacts.draft("default");
-      CatalogueFile.write(new Catalogue(ITEMS), draft.path(CatalogueFile.FILE_NAME));
+      CatalogueFile.write(new Catalogue(ITEMS), draft.path(ReleaseLayout.CATALOGUE));
       draft.commit(TestReleases.metadata());
       artifacts.promote("default", "stable", draft.release());
       try (ServerSocket free = new ServerSocket(0)) {

@@ -1,8 +1,8 @@
 package dev.recsys.generator.model;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.ReleaseLoader;
-import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
@@ -15,9 +15,8 @@ import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.SimilarItemsSignal;
-import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.ranking.snapshot.ReleaseSignals;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +30,6 @@ import java.nio.file.Path;
  * safetensors, a model of another catalogue) is refused, and the previous release keeps serving.
  */
 public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModels> {
-  static final String ADAPTER_CONFIG = ModelFiles.ADAPTER + "/adapter_config.json";
 
   private final boolean loadLlm;
   private final boolean tensorRtLlmAdapters;
@@ -48,45 +46,40 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
     this.defaultTexts = defaultTexts;
   }
 
-  /** Whether a release carries a fine-tuned LLM (base checkpoint + PEFT adapter). */
-  public static boolean hasLlm(ReleaseManifest manifest) {
-    return manifest.files().containsKey(ADAPTER_CONFIG);
-  }
-
   @Override
-  public GeneratorModels load(String tenant, Path dir, ReleaseManifest manifest) {
-    Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
-    TransitionModel baseline = new TransitionModel(catalogue, TransitionsFile.read(dir.resolve(TransitionsFile.FILE_NAME)));
-    boolean hasLlm = hasLlm(manifest);
+  public GeneratorModels load(String tenant, ReleaseLayout release) {
+    Catalogue catalogue = CatalogueFile.read(release.file(ReleaseLayout.CATALOGUE));
+    TransitionModel baseline = new TransitionModel(catalogue,
+        TransitionsFile.read(release.file(ReleaseLayout.TRANSITIONS)));
+    boolean hasLlm = release.hasLlm();
+    ServingPipeline pipeline = ServingPipeline.of(release, 1, defaultTexts);
     Prompts prompts;
-    ServingPipeline pipeline;
     try {
-      prompts = Prompts.fromMetadata(manifest.dataset());
-      pipeline = ServingPipeline.fromParams(manifest.params(), 1, defaultTexts);
+      prompts = Prompts.fromMetadata(release.manifest().dataset());
     } catch (IllegalArgumentException e) {
-      throw new ArtifactException(dir.resolve(ReleaseManifest.FILE_NAME), e.getMessage());
+      throw new ArtifactException(release.file(ReleaseLayout.MANIFEST), e.getMessage());
     }
+    Path adapter = release.file(ReleaseLayout.ADAPTER);
     if (hasLlm && tensorRtLlmAdapters) {
       try {
-        TensorRtLlmLora lora = TensorRtLlmLora.fromPeft(dir.resolve(ModelFiles.ADAPTER),
-            ModelFiles.loraName(tenant, manifest.release()));
+        TensorRtLlmLora lora = TensorRtLlmLora.fromPeft(adapter,
+            ModelFiles.loraName(tenant, release.manifest().release()));
         return new GeneratorModels(baseline, null, true, prompts, null, lora, pipeline, null, null, null);
       } catch (RuntimeException e) {
-        throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot convert the adapter for TensorRT-LLM: "
-            + e.getMessage());
+        throw new ArtifactException(adapter, "cannot convert the adapter for TensorRT-LLM: " + e.getMessage());
       }
     }
     if (!hasLlm || !loadLlm || !pipeline.usesLlm()) {
       return new GeneratorModels(baseline, null, hasLlm, prompts, null, null, pipeline, null, null, null);
     }
     SimilarItemsSignal similar = pipeline.generationReads(ServingPipeline.SIMILAR)
-        ? SnapshotLoader.similar(dir, manifest, catalogue) : null;
+        ? ReleaseSignals.similar(release, catalogue) : null;
     TransitionModel cooccurrence = pipeline.generationReads(ServingPipeline.COOCCURRENCE)
-        ? SnapshotLoader.cooccurrence(dir, manifest, catalogue, pipeline) : null;
+        ? ReleaseSignals.cooccurrence(release, catalogue, pipeline) : null;
     SasRec sequential = pipeline.generationNeedsSequential()
-        ? SasRec.load(dir.resolve(SasRecFile.FILE_NAME), catalogue.items().stream().map(Item::id).toList()) : null;
+        ? ReleaseSignals.sequential(release, catalogue, pipeline) : null;
     try {
-      TitleGenerator llm = new TitleGenerator(dir.resolve(ModelFiles.BASE), dir.resolve(ModelFiles.ADAPTER), prompts);
+      TitleGenerator llm = new TitleGenerator(release.file(ReleaseLayout.BASE), adapter, prompts);
       try {
         TitleTrie trie = pipeline.generation().constrained()
             ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;
@@ -99,7 +92,7 @@ public final class GeneratorModelsLoader implements ReleaseLoader<GeneratorModel
       if (sequential != null) {
         sequential.close();
       }
-      throw new ArtifactException(dir.resolve(ModelFiles.ADAPTER), "cannot load the LLM: " + e.getMessage());
+      throw new ArtifactException(adapter, "cannot load the LLM: " + e.getMessage());
     }
   }
 }

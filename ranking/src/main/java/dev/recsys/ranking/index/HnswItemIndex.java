@@ -26,10 +26,6 @@ import java.util.stream.IntStream;
  * size while searching (latency vs recall; raised to {@code n} when a search asks for more).
  */
 public final class HnswItemIndex implements ItemIndex {
-  /** File name of a saved index of the sentence-encoder snapshot inside a release. */
-  public static final String FILE_NAME = "index.hnsw";
-  /** File name of a saved index of the LLM-embedding snapshot ({@code llm-embeddings.bin}). */
-  public static final String LLM_FILE_NAME = "llm-index.hnsw";
 
   /** Build parameters. Defaults give recall@10 of ~1.0 on sentence-encoder embeddings. */
   public record Params(int m, int efConstruction, int ef, int threads) {

@@ -1,5 +1,7 @@
 package dev.recsys.ranking.pipeline;
 
+import dev.recsys.common.artifact.ArtifactException;
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.ranking.signal.MixtureSignal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -238,6 +240,19 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     p.put(PREFIX + "signal", grounding.signal());
     p.put(PREFIX + "gamma", Double.toString(grounding.gamma()));
     return p;
+  }
+
+  /**
+   * The pipeline a release serves ({@link #fromParams} of its manifest).
+   *
+   * @throws ArtifactException naming the manifest and the parameter when one is malformed
+   */
+  public static ServingPipeline of(ReleaseLayout release, int defaultPool, int defaultTexts) {
+    try {
+      return fromParams(release.manifest().params(), defaultPool, defaultTexts);
+    } catch (IllegalArgumentException e) {
+      throw new ArtifactException(release.file(ReleaseLayout.MANIFEST), e.getMessage());
+    }
   }
 
   /**

@@ -36,7 +36,6 @@ import java.util.TreeSet;
  * shape the configuration does not imply, and a catalogue other than the one it was trained on.
  */
 public final class SasRecFile {
-  public static final String FILE_NAME = "sasrec.safetensors";
   public static final String FORMAT = "recsys-sasrec";
   public static final int FORMAT_VERSION = 1;
 

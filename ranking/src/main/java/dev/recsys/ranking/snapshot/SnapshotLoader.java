@@ -1,28 +1,21 @@
 package dev.recsys.ranking.snapshot;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.ReleaseLoader;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
-import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.common.interactions.CooccurrenceFile;
-import dev.recsys.common.interactions.TransitionsFile;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.encoder.LlmEncoder;
 import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.ranking.index.ItemIndex;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
-import dev.recsys.ranking.sequential.SasRecFile;
-import dev.recsys.ranking.signal.ItemSignal;
-import dev.recsys.ranking.signal.PopularitySignal;
 import dev.recsys.ranking.signal.SimilarItemsSignal;
-import dev.recsys.ranking.signal.TransitionSignal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +24,11 @@ import java.util.List;
  * Builds a {@link GroundingSnapshot} from a verified release: the grounding service's loader.
  *
  * <ul>
- *   <li>A release with a trained LLM ({@code llm-embeddings.bin} + {@code base/}) is grounded as
- *       BIGRec does: the catalogue embedded by the release's base model, and generated texts
- *       embedded by the same base model, loaded here (unless {@code useLlm} is off). Its saved
- *       index ({@code llm-index.hnsw}) is loaded and checked, or built when absent.</li>
+ *   <li>A release with a trained LLM ({@link ReleaseLayout#hasLlm}, the generator's test too) is
+ *       grounded as BIGRec does: the catalogue embedded by the release's base model
+ *       ({@code llm-embeddings.bin}, refused when missing), and generated texts embedded by the
+ *       same base model, loaded here (unless {@code useLlm} is off). Its saved index
+ *       ({@code llm-index.hnsw}) is loaded and checked, or built when absent.</li>
  *   <li>Otherwise the sentence-encoder snapshot ({@code embeddings.bin}) and the release's saved
  *       HNSW index (checked against it; built when absent).</li>
  *   <li>The serving pipeline from the manifest's parameters, and the sequential model
@@ -67,19 +61,15 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
   }
 
   @Override
-  public GroundingSnapshot load(String tenant, Path dir, ReleaseManifest manifest) throws InterruptedException {
-    Catalogue catalogue = CatalogueFile.read(dir.resolve(CatalogueFile.FILE_NAME));
-    ServingPipeline pipeline;
-    try {
-      pipeline = ServingPipeline.fromParams(manifest.params(), defaultPool, defaultTexts);
-    } catch (IllegalArgumentException e) {
-      throw new ArtifactException(dir.resolve(ReleaseManifest.FILE_NAME), e.getMessage());
+  public GroundingSnapshot load(String tenant, ReleaseLayout release) throws InterruptedException {
+    Catalogue catalogue = CatalogueFile.read(release.file(ReleaseLayout.CATALOGUE));
+    ServingPipeline pipeline = ServingPipeline.of(release, defaultPool, defaultTexts);
+    if (useLlm && release.hasLlm()) {
+      return loadLlm(release, catalogue, pipeline);
     }
-    if (useLlm && manifest.files().containsKey(ModelFiles.LLM_EMBEDDINGS)) {
-      return loadLlm(dir, manifest, catalogue, pipeline);
-    }
-    Path snapshotFile = dir.resolve(SnapshotFile.FILE_NAME);
+    Path snapshotFile = release.file(ReleaseLayout.EMBEDDINGS);
     EmbeddingMatrix m = SnapshotFile.read(snapshotFile);
+    ReleaseManifest manifest = release.manifest();
     if (!sentenceEncoder.id().equals(manifest.encoder())) {
       throw new ArtifactException(snapshotFile, "made by encoder '" + m.encoderId() + "' (manifest: '"
           + manifest.encoder() + "') but this service embeds texts with '" + sentenceEncoder.id() + "'");
@@ -89,163 +79,61 @@ public final class SnapshotLoader implements ReleaseLoader<GroundingSnapshot> {
       throw new ArtifactException(snapshotFile, "dimension " + m.dimension() + " differs from the manifest's "
           + manifest.dimension());
     }
-    ItemIndex index = index(dir, manifest, HnswItemIndex.FILE_NAME, m);
-    TransitionModel transitions = transitions(dir, manifest, catalogue);
-    SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR) ? similar(snapshotFile, m) : null;
-    TransitionModel cooccurrence = cooccurrence(dir, manifest, catalogue, pipeline);
-    SasRec sequential = sequential(dir, manifest, catalogue, pipeline);
-    try {
-      return new GroundingSnapshot(catalogue, m, index, sentenceEncoder,
-          signals(catalogue, transitions, cooccurrence, sequential, similar), pipeline,
-          sequential == null ? List.of() : List.of(sequential));
-    } catch (IllegalArgumentException e) {
-      if (sequential != null) {
-        sequential.close();
-      }
-      throw new ArtifactException(dir.resolve(ReleaseManifest.FILE_NAME), e.getMessage());
-    }
+    ItemIndex index = index(release, ReleaseLayout.INDEX, m);
+    SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR)
+        ? ReleaseSignals.similar(snapshotFile, m) : null;
+    return snapshot(release, catalogue, pipeline, m, index, sentenceEncoder, similar, List.of());
   }
 
-  private GroundingSnapshot loadLlm(Path dir, ReleaseManifest manifest, Catalogue catalogue,
-      ServingPipeline pipeline) throws InterruptedException {
-    Path snapshotFile = dir.resolve(ModelFiles.LLM_EMBEDDINGS);
+  /** BIGRec's grounding space: the catalogue and the texts embedded by the release's base model. */
+  private GroundingSnapshot loadLlm(ReleaseLayout release, Catalogue catalogue, ServingPipeline pipeline)
+      throws InterruptedException {
+    Path snapshotFile = release.require(ReleaseLayout.LLM_EMBEDDINGS, "the release carries an LLM, whose texts "
+        + "are grounded in the catalogue embedded by its base model");
     EmbeddingMatrix m = SnapshotFile.read(snapshotFile);
     LlmEncoder encoder;
     try {
-      encoder = new LlmEncoder(dir.resolve(ModelFiles.BASE));
+      encoder = new LlmEncoder(release.file(ReleaseLayout.BASE));
     } catch (RuntimeException e) {
-      throw new ArtifactException(dir.resolve(ModelFiles.BASE), "cannot load the base model: " + e.getMessage());
+      throw new ArtifactException(release.file(ReleaseLayout.BASE), "cannot load the base model: " + e.getMessage());
     }
-    SasRec sequential = null;
     try {
-      check(snapshotFile, m, encoder, catalogue, manifest.itemCount());
-      ItemIndex index = index(dir, manifest, HnswItemIndex.LLM_FILE_NAME, m);
-      TransitionModel transitions = transitions(dir, manifest, catalogue);
-      SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR) ? similar(dir, manifest, catalogue) : null;
-      TransitionModel cooccurrence = cooccurrence(dir, manifest, catalogue, pipeline);
-      sequential = sequential(dir, manifest, catalogue, pipeline);
-      List<AutoCloseable> owned = sequential == null ? List.of(encoder) : List.of(sequential, encoder);
-      return new GroundingSnapshot(catalogue, m, index, encoder,
-          signals(catalogue, transitions, cooccurrence, sequential, similar), pipeline, owned);
-    } catch (IllegalArgumentException e) {
-      if (sequential != null) {
-        sequential.close();
-      }
-      encoder.close();
-      throw new ArtifactException(dir.resolve(ReleaseManifest.FILE_NAME), e.getMessage());
+      check(snapshotFile, m, encoder, catalogue, release.manifest().itemCount());
+      ItemIndex index = index(release, ReleaseLayout.LLM_INDEX, m);
+      SimilarItemsSignal similar = pipeline.reads(ServingPipeline.SIMILAR)
+          ? ReleaseSignals.similar(release, catalogue) : null;
+      return snapshot(release, catalogue, pipeline, m, index, encoder, similar, List.of(encoder));
     } catch (RuntimeException | InterruptedException e) {
-      if (sequential != null) {
-        sequential.close();
-      }
       encoder.close();
       throw e;
     }
   }
 
-  private ItemIndex index(Path dir, ReleaseManifest manifest, String file, EmbeddingMatrix m)
-      throws InterruptedException {
-    return manifest.files().containsKey(file) ? HnswItemIndex.load(dir.resolve(file), m, params.ef())
-        : HnswItemIndex.build(m, params);
-  }
-
-  /**
-   * The signals W of a release: popularity always; the transition counts, the co-occurrence
-   * weights, the sequential model and content similarity when present (each may be null).
-   */
-  public static List<ItemSignal> signals(Catalogue catalogue, TransitionModel transitions,
-      TransitionModel cooccurrence, SasRec sequential, SimilarItemsSignal similar) {
-    List<ItemSignal> out = new ArrayList<>();
-    out.add(new PopularitySignal(catalogue));
-    if (transitions != null) {
-      out.add(new TransitionSignal(transitions));
-    }
-    if (cooccurrence != null) {
-      out.add(TransitionSignal.cooccurrence(cooccurrence));
-    }
+  /** The snapshot with the release's signals; closes what it loaded when the release is refused. */
+  private static GroundingSnapshot snapshot(ReleaseLayout release, Catalogue catalogue, ServingPipeline pipeline,
+      EmbeddingMatrix m, ItemIndex index, Encoder encoder, SimilarItemsSignal similar, List<AutoCloseable> owned) {
+    TransitionModel transitions = ReleaseSignals.transitions(release, catalogue);
+    TransitionModel cooccurrence = pipeline.reads(ServingPipeline.COOCCURRENCE)
+        ? ReleaseSignals.cooccurrence(release, catalogue, pipeline) : null;
+    SasRec sequential = ReleaseSignals.sequential(release, catalogue, pipeline);
+    List<AutoCloseable> all = new ArrayList<>(owned);
     if (sequential != null) {
-      out.add(sequential);
-    }
-    if (similar != null) {
-      out.add(similar);
-    }
-    return out;
-  }
-
-  /**
-   * Content similarity over a release's sentence-encoder snapshot ({@code embeddings.bin}: every
-   * release has one, whichever space grounds the LLM's texts), checked against its catalogue.
-   */
-  public static SimilarItemsSignal similar(Path dir, ReleaseManifest manifest, Catalogue catalogue) {
-    Path file = dir.resolve(SnapshotFile.FILE_NAME);
-    if (!manifest.files().containsKey(SnapshotFile.FILE_NAME)) {
-      throw new ArtifactException(file, "missing, but the release's serving pipeline reads content similarity, "
-          + "which is computed from it");
-    }
-    EmbeddingMatrix m = SnapshotFile.read(file);
-    if (m.rows() != catalogue.size()) {
-      throw new ArtifactException(file, m.rows() + " rows but the catalogue has " + catalogue.size() + " items");
-    }
-    return similar(file, m);
-  }
-
-  private static SimilarItemsSignal similar(Path file, EmbeddingMatrix m) {
-    try {
-      return SimilarItemsSignal.of(m);
-    } catch (IllegalArgumentException e) {
-      throw new ArtifactException(file, e.getMessage());
-    }
-  }
-
-  /** The release's transition counts, or null when it ships none. */
-  private static TransitionModel transitions(Path dir, ReleaseManifest manifest, Catalogue catalogue) {
-    if (!manifest.files().containsKey(TransitionsFile.FILE_NAME)) {
-      return null;
-    }
-    Path file = dir.resolve(TransitionsFile.FILE_NAME);
-    try {
-      return new TransitionModel(catalogue, TransitionsFile.read(file));
-    } catch (IllegalArgumentException e) {
-      throw new ArtifactException(file, e.getMessage());
-    }
-  }
-
-  /**
-   * The release's co-occurrence weights ({@code cooccurrence.tsv}) when its pipeline reads them
-   * (refused when missing then), else null.
-   */
-  public static TransitionModel cooccurrence(Path dir, ReleaseManifest manifest, Catalogue catalogue,
-      ServingPipeline pipeline) {
-    if (!pipeline.reads(ServingPipeline.COOCCURRENCE)) {
-      return null;
-    }
-    Path file = dir.resolve(CooccurrenceFile.FILE_NAME);
-    if (!manifest.files().containsKey(CooccurrenceFile.FILE_NAME)) {
-      throw new ArtifactException(file, "missing, but the release's serving pipeline " + pipeline.name()
-          + " reads the co-occurrence weights");
+      all.add(0, sequential);
     }
     try {
-      return TransitionModel.weighted(catalogue, CooccurrenceFile.read(file));
+      return new GroundingSnapshot(catalogue, m, index, encoder,
+          ReleaseSignals.of(catalogue, transitions, cooccurrence, sequential, similar), pipeline, all);
     } catch (IllegalArgumentException e) {
-      throw new ArtifactException(file, e.getMessage());
-    }
-  }
-
-  /** The release's SASRec model, checked against its catalogue; null when it has none and needs none. */
-  private static SasRec sequential(Path dir, ReleaseManifest manifest, Catalogue catalogue,
-      ServingPipeline pipeline) {
-    Path file = dir.resolve(SasRecFile.FILE_NAME);
-    if (!manifest.files().containsKey(SasRecFile.FILE_NAME)) {
-      if (pipeline.needsSequential()) {
-        throw new ArtifactException(file, "missing, but the release's serving pipeline " + pipeline.name()
-            + " needs its sequential model");
+      if (sequential != null) {
+        sequential.close();
       }
-      return null;
+      throw new ArtifactException(release.file(ReleaseLayout.MANIFEST), e.getMessage());
     }
-    return SasRec.load(file, itemIds(catalogue));
   }
 
-  public static List<String> itemIds(Catalogue catalogue) {
-    return catalogue.items().stream().map(Item::id).toList();
+  private ItemIndex index(ReleaseLayout release, String file, EmbeddingMatrix m) throws InterruptedException {
+    return release.contains(file) ? HnswItemIndex.load(release.file(file), m, params.ef())
+        : HnswItemIndex.build(m, params);
   }
 
   private static void check(Path file, EmbeddingMatrix m, Encoder encoder, Catalogue catalogue, int manifestCount) {

@@ -1,5 +1,6 @@
 package dev.recsys.ranking.sequential;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class SasRecFileTest {
   }
 
   Path written(List<String> ids) throws Exception {
-    Path file = dir.resolve(SasRecFile.FILE_NAME);
+    Path file = dir.resolve(ReleaseLayout.SASREC);
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       SasRecModel model = new SasRecModel(new SasRecConfig(ids.size(), 4, 8, 2, 2, 0.2));
       model.initialize(m);

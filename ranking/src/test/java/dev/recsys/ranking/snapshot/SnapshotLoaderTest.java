@@ -1,5 +1,6 @@
 package dev.recsys.ranking.snapshot;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,15 +37,15 @@ class SnapshotLoaderTest {
     for (int i = 0; i < catalogueSize; i++) {
       items.add(new Item("i" + i, "Title " + i, 0.0));
     }
-    CatalogueFile.write(new Catalogue(items), d.path(CatalogueFile.FILE_NAME));
+    CatalogueFile.write(new Catalogue(items), d.path(ReleaseLayout.CATALOGUE));
     float[][] rows = new float[snapshotRows][dim];
     for (int i = 0; i < snapshotRows; i++) {
       rows[i][0] = i;
     }
-    SnapshotFile.write(EmbeddingMatrix.of(encoder, rows), d.path(SnapshotFile.FILE_NAME));
+    SnapshotFile.write(EmbeddingMatrix.of(encoder, rows), d.path(ReleaseLayout.EMBEDDINGS));
     if (indexRows != null) {
       HnswItemIndex.build(EmbeddingMatrix.of(encoder, indexRows), HnswItemIndex.Params.defaults())
-          .save(d.path(HnswItemIndex.FILE_NAME));
+          .save(d.path(ReleaseLayout.INDEX));
     }
     d.commit(new ReleaseManifest(0, null, null, null, "test", encoder, dim, manifestCount, Map.of(),
         Map.of("gamma", "3.5"), null));
@@ -70,7 +71,7 @@ class SnapshotLoaderTest {
       }
     };
     return new SnapshotLoader(enc, HnswItemIndex.Params.defaults(), 100, 4, true)
-        .load("t", store.releaseDir("t", release), store.verify("t", release));
+        .load("t", store.open("t", release));
   }
 
   @Test
@@ -105,15 +106,15 @@ class SnapshotLoaderTest {
       items.add(new Item("i" + i, "Title " + i, 0.0));
       rows[i][0] = i;
     }
-    CatalogueFile.write(new Catalogue(items), d.path(CatalogueFile.FILE_NAME));
-    SnapshotFile.write(EmbeddingMatrix.of("enc", rows), d.path(SnapshotFile.FILE_NAME));
+    CatalogueFile.write(new Catalogue(items), d.path(ReleaseLayout.CATALOGUE));
+    SnapshotFile.write(EmbeddingMatrix.of("enc", rows), d.path(ReleaseLayout.EMBEDDINGS));
     if (sasrecIds != null) {
       dev.recsys.llm.DjlDefaults.apply();
       try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
         var model = new dev.recsys.ranking.sequential.SasRecModel(
             new dev.recsys.ranking.sequential.SasRecConfig(sasrecIds.size(), 4, 8, 1, 1, 0));
         model.initialize(m);
-        Path f = d.path(dev.recsys.ranking.sequential.SasRecFile.FILE_NAME);
+        Path f = d.path(ReleaseLayout.SASREC);
         dev.recsys.ranking.sequential.SasRecFile.write(model, sasrecIds, f);
         if (corrupt) {
           byte[] b = java.nio.file.Files.readAllBytes(f);
@@ -184,15 +185,30 @@ class SnapshotLoaderTest {
     // rewrite the pipeline parameters of a copy: the manifest is checked again, so publish anew
     ReleaseDraft d = store.draft("t");
     CatalogueFile.write(new Catalogue(List.of(new Item("i0", "T", 0), new Item("i1", "U", 0), new Item("i2", "V", 0))),
-        d.path(CatalogueFile.FILE_NAME));
+        d.path(ReleaseLayout.CATALOGUE));
     SnapshotFile.write(EmbeddingMatrix.of("enc", new float[][] {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}}),
-        d.path(SnapshotFile.FILE_NAME));
+        d.path(ReleaseLayout.EMBEDDINGS));
     Map<String, String> params = new java.util.HashMap<>(SASREC.toParams());
     params.put("pipeline.gamma", "lots");
     d.commit(new ReleaseManifest(0, null, null, null, "test", "enc", 4, 3, Map.of(), params, null));
     assertThatThrownBy(() -> load(d.release())).isInstanceOf(ArtifactException.class)
         .hasMessageContaining("manifest.json").hasMessageContaining("lots");
     assertThat(load(r).pipeline().kind()).isEqualTo(dev.recsys.ranking.pipeline.ServingPipeline.Kind.BIGREC);
+  }
+
+  @Test
+  void refusesAReleaseWithAnLlmButNotTheCatalogueEmbeddedByItsBase() throws Exception {
+    // the generator serves the adapter of such a release; grounding its texts needs the base model's space
+    FileArtifactStore store = new FileArtifactStore(root);
+    ReleaseDraft d = store.draft("t");
+    CatalogueFile.write(new Catalogue(List.of(new Item("i0", "T", 0), new Item("i1", "U", 0), new Item("i2", "V", 0))),
+        d.path(ReleaseLayout.CATALOGUE));
+    SnapshotFile.write(EmbeddingMatrix.of("enc", new float[][] {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}}),
+        d.path(ReleaseLayout.EMBEDDINGS));
+    java.nio.file.Files.writeString(d.path(ReleaseLayout.ADAPTER_CONFIG), "{}");
+    d.commit(new ReleaseManifest(0, null, null, null, "test", "enc", 4, 3, Map.of(), Map.of(), null));
+    assertThatThrownBy(() -> load(d.release())).isInstanceOf(ArtifactException.class)
+        .hasMessageContaining(ReleaseLayout.LLM_EMBEDDINGS).hasMessageContaining("missing, but the release carries an LLM");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.recsys.common.artifact.ArtifactStore;
 import dev.recsys.common.artifact.ChannelPointer;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.artifact.Names;
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ReleaseLoader;
 import dev.recsys.common.artifact.ReleaseManifest;
 import java.io.IOException;
@@ -188,7 +189,7 @@ public final class ReleaseWatcher<T> implements AutoCloseable {
     long start = System.nanoTime();
     try {
       ReleaseManifest manifest = store.verify(tenant, release);
-      T value = loader.load(tenant, store.releaseDir(tenant, release), manifest);
+      T value = loader.load(tenant, new ReleaseLayout(store.releaseDir(tenant, release), manifest));
       served.put(tenant, new Served<>(
           new LoadedRelease<>(tenant, release, store.releaseDir(tenant, release), manifest, value), now));
       if (was != null && was.previous() != null) {

@@ -29,8 +29,8 @@ class ReleaseWatcherTest {
     }
   };
 
-  ReleaseLoader<String> readA = (tenant, dir, manifest) -> {
-    String s = Files.readString(dir.resolve("a.txt"));
+  ReleaseLoader<String> readA = (tenant, release) -> {
+    String s = Files.readString(release.file("a.txt"));
     if (s.startsWith("unloadable")) {
       throw new IllegalStateException("loader says no");
     }
@@ -64,7 +64,7 @@ class ReleaseWatcherTest {
         closed.add(text);
       }
     }
-    ReleaseLoader<Model> loader = (tenant, dir, manifest) -> new Model(Files.readString(dir.resolve("a.txt")), closed);
+    ReleaseLoader<Model> loader = (tenant, release) -> new Model(Files.readString(release.file("a.txt")), closed);
     try (ReleaseWatcher<Model> w = new ReleaseWatcher<>(store, "stable", loader, listener, Duration.ZERO)) {
       String r1 = TestReleases.publish(store, "acme", "one");
       store.promote("acme", "stable", r1);

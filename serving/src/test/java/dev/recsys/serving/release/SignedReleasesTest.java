@@ -1,5 +1,6 @@
 package dev.recsys.serving.release;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.Checksums;
 import dev.recsys.common.artifact.FileArtifactStore;
@@ -47,7 +48,7 @@ class SignedReleasesTest {
     assertThat(trustingKeysFolder().verify("acme", r).release()).isEqualTo(r);
     assertThat(new FileArtifactStore(root).trusting(new TrustedKeys(List.of(keys.resolve("current.pub"))))
         .verify("acme", r).release()).isEqualTo(r);
-    ReleaseSignature sig = ReleaseSignature.read(dir.resolve(ReleaseSignature.FILE_NAME));
+    ReleaseSignature sig = ReleaseSignature.read(dir.resolve(ReleaseLayout.SIGNATURE));
     assertThat(sig.keyId()).isEqualTo(trainer.keyId()).hasSize(16);
     assertThat(sig.bytes(dir)).hasSize(64);
     assertThat(Files.readString(keys.resolve("current.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -136,7 +137,7 @@ class SignedReleasesTest {
     trainerStore.promote("acme", "stable", r1);
     List<String> events = new ArrayList<>();
     ReleaseWatcher.Listener listener = recording(events);
-    ReleaseLoader<String> read = (tenant, dir, manifest) -> Files.readString(dir.resolve("a.txt"));
+    ReleaseLoader<String> read = (tenant, release) -> Files.readString(release.file("a.txt"));
     try (ReleaseWatcher<String> w = new ReleaseWatcher<>(trustingKeysFolder(), "stable", read, listener)) {
       w.pollOnce();
       String unsigned = TestReleases.publish(new FileArtifactStore(root), "acme", "crafted");
@@ -168,7 +169,7 @@ class SignedReleasesTest {
     String oldPointer = Files.readString(pointer);
     List<String> events = new ArrayList<>();
     ReleaseWatcher.Listener listener = recording(events);
-    ReleaseLoader<String> read = (tenant, dir, manifest) -> Files.readString(dir.resolve("a.txt"));
+    ReleaseLoader<String> read = (tenant, release) -> Files.readString(release.file("a.txt"));
     try (ReleaseWatcher<String> w = new ReleaseWatcher<>(trustingKeysFolder(), "stable", read, listener)) {
       w.pollOnce();
       trainerStore.promote("acme", "stable", r2);

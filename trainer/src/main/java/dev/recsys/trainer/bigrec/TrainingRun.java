@@ -1,5 +1,6 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.llm.ModelFiles;
 
 import ai.djl.Device;
@@ -21,7 +22,6 @@ import dev.recsys.trainer.split.Sample;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.ranking.sequential.SasRecConfig;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.sequential.SasRecTraining;
 import dev.recsys.trainer.sequential.SequentialExamples;
@@ -104,7 +104,7 @@ public final class TrainingRun {
     }
     List<InstructionSample> fineTune = builder.build(train, p.fineTuneSamples(), p.auxRatio(), seed + 1);
 
-    Path baseDir = out.resolve(ModelFiles.BASE);
+    Path baseDir = out.resolve(ReleaseLayout.BASE);
     Files.createDirectories(baseDir);
     List<String> vocabTexts = new ArrayList<>(pretrainTexts);
     fineTune.forEach(s -> vocabTexts.add(s.text()));
@@ -156,14 +156,14 @@ public final class TrainingRun {
       }
       CausalLmTraining.Result ftResult;
       if (resume && Files.exists(fineTuneDone)
-          && Files.exists(out.resolve(ModelFiles.ADAPTER).resolve(LoraAdapter.WEIGHTS))) {
+          && Files.exists(out.resolve(ReleaseLayout.ADAPTER).resolve(LoraAdapter.WEIGHTS))) {
         ftResult = new CausalLmTraining.Result(0, 0, Float.NaN, Float.NaN, 0);
       } else {
-        ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ModelFiles.ADAPTER), listener);
+        ftResult = fineTune(baseDir, tok, manager, fineTune, p, seed, out.resolve(ReleaseLayout.ADAPTER), listener);
         Files.writeString(fineTuneDone, "adapter saved\n");
       }
       SasRecTraining.Result seq = null;
-      if (!(resume && Files.exists(sequentialDone) && Files.exists(out.resolve(SasRecFile.FILE_NAME)))) {
+      if (!(resume && Files.exists(sequentialDone) && Files.exists(out.resolve(ReleaseLayout.SASREC)))) {
         seq = trainSequential(d, train, valid, p, seed, out, listener);
         Files.writeString(sequentialDone, "sequential model saved\n");
       }
@@ -186,7 +186,7 @@ public final class TrainingRun {
     return SasRecTraining.train(config, SequentialExamples.training(train, catalogue),
         SequentialExamples.of(ValidationHalves.forSequentialModel(valid), catalogue),
         SasRecTraining.Options.standard(p.sasrecEpochs(), seed), catalogue.items().stream().map(Item::id).toList(),
-        out.resolve(SasRecFile.FILE_NAME), (epoch, loss, ndcg, best) -> listener.step(epoch, loss, 0));
+        out.resolve(ReleaseLayout.SASREC), (epoch, loss, ndcg, best) -> listener.step(epoch, loss, 0));
   }
 
   /** Phase 3 alone: a LoRA adapter on the saved base, trained on {@code samples}, saved to {@code adapterDir}. */
@@ -211,7 +211,7 @@ public final class TrainingRun {
     CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, pad,
         new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), maxLength, seed + 2),
         (s, t, l, n) -> listener.step(s, l, n));
-    LoraAdapter.save(tuned, adapterDir, ModelFiles.BASE);
+    LoraAdapter.save(tuned, adapterDir, ReleaseLayout.BASE);
     return result;
   }
 
@@ -223,9 +223,9 @@ public final class TrainingRun {
       int n, Path adapterDir, Listener listener) throws IOException {
     List<InstructionSample> samples = new SampleBuilder(d.prompts(), d.titles())
         .build(train, n, p.auxRatio(), seed + 1);
-    try (Tokenizer tok = Tokenizer.load(runDir.resolve(ModelFiles.BASE).resolve(ModelFiles.TOKENIZER));
+    try (Tokenizer tok = Tokenizer.load(runDir.resolve(ReleaseLayout.BASE).resolve(ModelFiles.TOKENIZER));
          NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      return fineTune(runDir.resolve(ModelFiles.BASE), tok, manager, samples, p, seed, adapterDir, listener);
+      return fineTune(runDir.resolve(ReleaseLayout.BASE), tok, manager, samples, p, seed, adapterDir, listener);
     }
   }
 

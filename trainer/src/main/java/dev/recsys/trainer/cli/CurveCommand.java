@@ -1,6 +1,6 @@
 package dev.recsys.trainer.cli;
 
-import dev.recsys.llm.ModelFiles;
+import dev.recsys.common.artifact.ReleaseLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.recsys.ranking.pipeline.ServingPipeline;
@@ -12,7 +12,6 @@ import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.bigrec.TrainingRun;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetFiles;
-import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.SplitFiles;
 import java.nio.file.Files;
@@ -86,7 +85,7 @@ final class CurveCommand implements Callable<Integer> {
     int testCount = 0;
     for (String count : samples) {
       int n = count.equalsIgnoreCase("all") ? train.size() : parseCount(count);
-      Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(ModelFiles.ADAPTER);
+      Path adapter = run.resolve("curve").resolve(Integer.toString(n)).resolve(ReleaseLayout.ADAPTER);
       TrainingRun.fineTuneOnly(d, train, p, seed, run, n, adapter, new TrainingRun.Listener() {
         @Override
         public void phase(String name, int totalSteps) { }

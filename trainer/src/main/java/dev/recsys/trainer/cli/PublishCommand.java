@@ -1,6 +1,7 @@
 package dev.recsys.trainer.cli;
 
 import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.common.artifact.signing.ReleaseSigner;
 import dev.recsys.ranking.encoder.Encoders;
@@ -9,7 +10,6 @@ import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.data.Dataset;
-import dev.recsys.llm.Prompts;
 import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.data.DatasetFiles;
 import dev.recsys.trainer.publish.ReleaseBuilder;
@@ -103,12 +103,12 @@ final class PublishCommand implements Callable<Integer> {
     ReleaseBuilder.LlmRun llmRun = null;
     ServingPipeline pipeline = null;
     if (run != null) {
-      EvalReport eval = RunReleases.readEval(run);
+      EvalReport eval = EvalReport.read(run);
       EvalReport.Candidate chosen = RunReleases.choose(eval, pipelineKind);
       pipeline = chosen.pipeline();
       PublishGate.checkAgainstNonLlm(pipeline.name(), pipeline.usesLlm(), chosen.validNdcg10(), eval.bestNonLlm(),
           eval.bestNonLlmValidNdcg10(), force);
-      Optional<ReleaseManifest> serving = artifacts.pointer(tenant, channel).map(r -> artifacts.verify(tenant, r));
+      Optional<ReleaseLayout> serving = artifacts.pointer(tenant, channel).map(r -> artifacts.open(tenant, r));
       PublishGate.check(serving, chosen.validNdcg10(), gateMargin, force);
       llmRun = RunReleases.llmRun(run, eval, chosen);
     }
@@ -116,8 +116,9 @@ final class PublishCommand implements Callable<Integer> {
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("encode titles").setInitialMax(d.titles().size())
         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
         .build()) {
-      m = builder.publish(new ReleaseBuilder.Request(tenant, channel, d, DatasetFiles.contentHash(dataset), protocol, train,
-          gamma, "recsys-trainer publish 0.1.0", !noIndex, llmRun), bar::stepTo);
+      m = builder.publish(ReleaseBuilder.Request.to(tenant, d, train).channel(channel)
+          .provenance(DatasetFiles.contentHash(dataset), protocol).gamma(gamma).producer("recsys-trainer publish 0.1.0")
+          .index(!noIndex).run(llmRun), bar::stepTo);
     }
     spec.commandLine().getOut().printf("published release %s for tenant %s (%d items, encoder %s, %d-d); channel %s -> %s%n",
         m.release(), m.tenant(), m.itemCount(), m.encoder(), m.dimension(), channel, m.release());

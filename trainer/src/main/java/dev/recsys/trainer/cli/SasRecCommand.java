@@ -1,12 +1,12 @@
 package dev.recsys.trainer.cli;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.ranking.sequential.SasRec;
 import dev.recsys.ranking.sequential.SasRecConfig;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.DatasetFiles;
 import dev.recsys.trainer.publish.ReleaseBuilder;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sasrec", mixinStandardHelpOptions = true,
     description = "Trains the sequential recommender (SASRec) alone on a dataset's training split, early-stopped on "
-        + "validation NDCG@10; writes <out>/" + SasRecFile.FILE_NAME + " and <out>/sasrec.json and prints the "
+        + "validation NDCG@10; writes <out>/" + ReleaseLayout.SASREC + " and <out>/sasrec.json and prints the "
         + "full-catalogue NDCG@10 on validation and test. ('train' runs the same phase as part of a run.)")
 final class SasRecCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,7 +74,7 @@ final class SasRecCommand implements Callable<Integer> {
     var laterEx = SequentialExamples.of(test.stream().filter(Sample::strictlyLater).toList(), catalogue);
     SasRecConfig config = new SasRecConfig(catalogue.size(), 10, hidden, blocks, 1, dropout);
     Files.createDirectories(out);
-    Path file = out.resolve(SasRecFile.FILE_NAME);
+    Path file = out.resolve(ReleaseLayout.SASREC);
     var o = spec.commandLine().getOut();
     SasRecTraining.Result r = SasRecTraining.train(config, trainEx, validEx,
         new SasRecTraining.Options(maxEpochs, 5, 128, lr, seed), ids, file,

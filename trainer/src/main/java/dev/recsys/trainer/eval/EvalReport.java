@@ -1,10 +1,17 @@
 package dev.recsys.trainer.eval;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.ranking.metrics.RankingMetrics;
 import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.trainer.data.DatasetException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code eval} measured, written to {@code <run>/eval.json} and read back by {@code publish}.
@@ -42,12 +49,12 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
    * One row of the table.
    *
    * @param method        what ranked
-   * @param pipeline      its parameters (empty for a baseline that is not a pipeline)
+   * @param pipeline      the pipeline that ranked
    * @param served        whether this is the serving pipeline
    * @param whole         metrics on every test sample
    * @param strictlyLater metrics on the test samples whose target is strictly later than the history
    */
-  public record Row(String method, String pipeline, boolean served, RankingMetrics whole,
+  public record Row(String method, ServingPipeline pipeline, boolean served, RankingMetrics whole,
       RankingMetrics strictlyLater) {}
 
   /** A pipeline tried on validation. */
@@ -60,6 +67,30 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
   public static final String NO_LATER_SAMPLES = "No test sample has a target known to be strictly later than its last "
       + "history item (a dataset without history timestamps, such as MiniOneRec's layout, has none), so the "
       + "strictly-later table is left out: the dataset's order is the only order there is.";
+
+  /** The row of a pipeline, if the table has one. */
+  public Optional<Row> rowOf(ServingPipeline pipeline) {
+    return rows.stream().filter(r -> r.pipeline().equals(pipeline)).findFirst();
+  }
+
+  /**
+   * The report of a run folder ({@code <run>/eval.json}).
+   *
+   * @throws DatasetException naming the file when it is missing or not a report of this version
+   */
+  public static EvalReport read(Path run) {
+    Path file = run.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      throw new DatasetException(file, "missing; evaluate the run first with 'recsys-trainer eval'");
+    }
+    try {
+      return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .readValue(file.toFile(), EvalReport.class);
+    } catch (IOException e) {
+      throw new DatasetException(file, "not an evaluation report of this version (evaluate the run again): "
+          + e.getMessage());
+    }
+  }
 
   /** The row of the serving pipeline. */
   public Row servedRow() {

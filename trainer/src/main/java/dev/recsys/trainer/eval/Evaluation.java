@@ -381,7 +381,7 @@ public final class Evaluation {
         }
       }
       int[] ranks = served.ranks(test, gen, p, K);
-      table.add(new EvalReport.Row(e.getKey(), p.describe(), p.equals(serving), RankingMetrics.of(ranks),
+      table.add(new EvalReport.Row(e.getKey(), p, p.equals(serving), RankingMetrics.of(ranks),
           RankingMetrics.of(strictlyLater(test, ranks))));
     }
     testGen.forEach((g, gen) -> medianMs.put(label(g), median(gen.nanos())));

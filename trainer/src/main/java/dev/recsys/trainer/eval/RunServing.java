@@ -1,11 +1,11 @@
 package dev.recsys.trainer.eval;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.encoder.LlmEncoder;
@@ -13,14 +13,13 @@ import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.ranking.index.ItemIndex;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.sequential.SasRec;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.signal.ItemSignal;
 import dev.recsys.ranking.signal.MixtureSignal;
 import dev.recsys.ranking.signal.SimilarItemsSignal;
 import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.encoder.Encoders;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
-import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.ranking.snapshot.ReleaseSignals;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.Sample;
@@ -75,7 +74,7 @@ public final class RunServing implements AutoCloseable {
    */
   public static RunServing open(Dataset d, List<Sample> train, Path run, IntConsumer progress)
       throws IOException, InterruptedException {
-    return open(d, train, run, run.resolve(ModelFiles.ADAPTER), progress);
+    return open(d, train, run, run.resolve(ReleaseLayout.ADAPTER), progress);
   }
 
   /** As {@link #open(Dataset, List, Path, IntConsumer)} with another adapter on the run's base (a curve point). */
@@ -85,12 +84,12 @@ public final class RunServing implements AutoCloseable {
     List<String> ids = catalogue.items().stream().map(Item::id).toList();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      LlmEncoder encoder = new LlmEncoder(run.resolve(ModelFiles.BASE));
+      LlmEncoder encoder = new LlmEncoder(run.resolve(ReleaseLayout.BASE));
       opened.add(encoder);
       Path dir = run.resolve(DIR);
       Files.createDirectories(dir);
-      Path embFile = dir.resolve(ModelFiles.LLM_EMBEDDINGS);
-      Path indexFile = dir.resolve(HnswItemIndex.LLM_FILE_NAME);
+      Path embFile = dir.resolve(ReleaseLayout.LLM_EMBEDDINGS);
+      Path indexFile = dir.resolve(ReleaseLayout.LLM_INDEX);
       EmbeddingMatrix embeddings = Files.isRegularFile(embFile) ? SnapshotFile.read(embFile) : null;
       if (embeddings == null || !embeddings.encoderId().equals(encoder.id()) || embeddings.rows() != catalogue.size()) {
         float[][] rows = new float[catalogue.size()][];
@@ -109,10 +108,10 @@ public final class RunServing implements AutoCloseable {
         index = HnswItemIndex.build(embeddings, HnswItemIndex.Params.defaults());
         index.save(indexFile);
       }
-      TitleGenerator generator = new TitleGenerator(run.resolve(ModelFiles.BASE), adapter, d.prompts());
+      TitleGenerator generator = new TitleGenerator(run.resolve(ReleaseLayout.BASE), adapter, d.prompts());
       opened.add(generator);
       TitleTrie trie = generator.trie(catalogue.items().stream().map(Item::title).toList());
-      Path sasrecFile = run.resolve(SasRecFile.FILE_NAME);
+      Path sasrecFile = run.resolve(ReleaseLayout.SASREC);
       SasRec sequential = Files.isRegularFile(sasrecFile) ? SasRec.load(sasrecFile, ids) : null;
       SimilarItemsSignal similar = SimilarItemsSignal.of(sentenceSnapshot(catalogue, dir));
       return new RunServing(catalogue, encoder, embeddings, index, generator, trie, sequential,
@@ -135,7 +134,7 @@ public final class RunServing implements AutoCloseable {
    * which {@code publish} ships as it is): content similarity is computed from it. Made once.
    */
   private static EmbeddingMatrix sentenceSnapshot(Catalogue catalogue, Path dir) throws IOException {
-    Path file = dir.resolve(SnapshotFile.FILE_NAME);
+    Path file = dir.resolve(ReleaseLayout.EMBEDDINGS);
     EmbeddingMatrix m = Files.isRegularFile(file) ? SnapshotFile.read(file) : null;
     Encoder sentences = Encoders.byId(ReleaseBuilder.SENTENCE_ENCODER);
     if (m == null || !m.encoderId().equals(sentences.id()) || m.rows() != catalogue.size()) {
@@ -181,7 +180,7 @@ public final class RunServing implements AutoCloseable {
 
   /** This run's signals, as a release of it loads them. */
   public List<ItemSignal> signals() {
-    return SnapshotLoader.signals(catalogue, transitions, cooccurrence, sequential, similar);
+    return ReleaseSignals.of(catalogue, transitions, cooccurrence, sequential, similar);
   }
 
   /**

@@ -1,8 +1,9 @@
 package dev.recsys.trainer.publish;
 
-import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.artifact.ReleaseLayout;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Protects users from a worse release; each check passes when forced.
@@ -14,8 +15,6 @@ import java.util.Optional;
  * </ul>
  */
 public final class PublishGate {
-  public static final String METRIC = "metrics.validNdcg10";
-
   private PublishGate() {}
 
   /** Thrown when the gate refuses; the message gives both values and how to override. */
@@ -44,15 +43,23 @@ public final class PublishGate {
         100 * gap / bestNonLlmValidNdcg10));
   }
 
-  public static void check(Optional<ReleaseManifest> serving, double candidate, double margin, boolean force) {
-    if (force || serving.isEmpty() || !serving.get().params().containsKey(METRIC)) {
+  /**
+   * @param serving   the release the channel serves now, if any
+   * @param candidate the new release's validation NDCG@10
+   */
+  public static void check(Optional<ReleaseLayout> serving, double candidate, double margin, boolean force) {
+    if (force || serving.isEmpty()) {
       return;
     }
-    double current = serving.get().param(METRIC, 0);
+    OptionalDouble measured = serving.get().params().metrics().validNdcg10();
+    if (measured.isEmpty()) {
+      return;
+    }
+    double current = measured.getAsDouble();
     if (candidate < current - margin) {
       throw new Refused(String.format(Locale.ROOT, "validation NDCG@10 %.4f is worse than the serving release %s's "
           + "%.4f by more than the margin %.4f; not published (use --force to publish anyway)", candidate,
-          serving.get().release(), current, margin));
+          serving.get().manifest().release(), current, margin));
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.recsys.trainer.publish;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ArtifactStore;
 import dev.recsys.common.artifact.ReleaseDraft;
 import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.artifact.ReleaseParams;
+import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.CatalogueFile;
 import dev.recsys.common.catalog.Item;
@@ -14,11 +17,9 @@ import dev.recsys.common.interactions.Transition;
 import dev.recsys.common.interactions.TransitionsFile;
 import dev.recsys.common.interactions.Cooccurrence;
 import dev.recsys.common.interactions.CooccurrenceFile;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.TrainingEvents;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.trainer.data.DatasetException;
 import dev.recsys.trainer.eval.RunServing;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
@@ -60,12 +62,57 @@ public final class ReleaseBuilder {
     this.encoder = encoder;
   }
 
-  /** What to publish and where. */
+  /**
+   * What to publish and where; built by name ({@link #to}).
+   *
+   * @param tenant      the tenant the release belongs to
+   * @param channel     the channel moved to it
+   * @param dataset     the dataset it is built from
+   * @param datasetHash the dataset's content hash (recorded in the manifest)
+   * @param protocol    the split whose training part it is built from
+   * @param train       that split's training samples
+   * @param gamma       the popularity weight served by a release without a run's serving pipeline
+   * @param producer    what made it, recorded in the manifest
+   * @param buildIndex  ship an HNSW index (else each grounding replica builds one when it loads)
+   * @param llm         a trained and evaluated run to ship, or null
+   */
   public record Request(String tenant, String channel, Dataset dataset, String datasetHash, String protocol,
       List<Sample> train, double gamma, String producer, boolean buildIndex, LlmRun llm) {
-    public Request(String tenant, String channel, Dataset dataset, String datasetHash, String protocol,
-        List<Sample> train, double gamma, String producer, boolean buildIndex) {
-      this(tenant, channel, dataset, datasetHash, protocol, train, gamma, producer, buildIndex, null);
+    public Request {
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(channel, "channel");
+      Objects.requireNonNull(dataset, "dataset");
+      Objects.requireNonNull(train, "train");
+    }
+
+    /** A request for {@code tenant}'s {@code stable} channel, γ = 0, with an index and no run. */
+    public static Request to(String tenant, Dataset dataset, List<Sample> train) {
+      return new Request(tenant, "stable", dataset, "", "bigrec", train, 0, "recsys-trainer", true, null);
+    }
+
+    public Request channel(String c) {
+      return new Request(tenant, c, dataset, datasetHash, protocol, train, gamma, producer, buildIndex, llm);
+    }
+
+    /** The dataset's content hash and the split protocol, as the manifest records them. */
+    public Request provenance(String hash, String splitProtocol) {
+      return new Request(tenant, channel, dataset, hash, splitProtocol, train, gamma, producer, buildIndex, llm);
+    }
+
+    public Request gamma(double g) {
+      return new Request(tenant, channel, dataset, datasetHash, protocol, train, g, producer, buildIndex, llm);
+    }
+
+    public Request producer(String p) {
+      return new Request(tenant, channel, dataset, datasetHash, protocol, train, gamma, p, buildIndex, llm);
+    }
+
+    public Request index(boolean build) {
+      return new Request(tenant, channel, dataset, datasetHash, protocol, train, gamma, producer, build, llm);
+    }
+
+    public Request run(LlmRun run) {
+      return new Request(tenant, channel, dataset, datasetHash, protocol, train, gamma, producer, buildIndex, run);
     }
   }
 
@@ -73,12 +120,13 @@ public final class ReleaseBuilder {
    * A trained and evaluated run to ship in the release, exactly as evaluated: its base checkpoint
    * and adapter under {@code base/} and {@code adapter/}, the catalogue embedded by the base model
    * and its HNSW index ({@code <run>/serving/}: {@code llm-embeddings.bin}, {@code llm-index.hnsw}),
-   * the sequential model when the run has one, and its serving pipeline and metrics as parameters.
+   * the sequential model when the run has one, the serving pipeline and what evaluation measured.
    *
    * @param encoderId identifies the base model's encoder (the base weights' hash)
-   * @param params    the serving pipeline and metrics to record
+   * @param pipeline  the serving pipeline the release records
+   * @param metrics   what evaluation measured of it
    */
-  public record LlmRun(Path dir, String encoderId, Map<String, String> params) {}
+  public record LlmRun(Path dir, String encoderId, ServingPipeline pipeline, ReleaseParams.Metrics metrics) {}
 
   /**
    * @param progress called with the number of titles encoded so far
@@ -88,30 +136,29 @@ public final class ReleaseBuilder {
     Catalogue catalogue = catalogue(r.dataset(), r.train());
     ReleaseDraft draft = store.draft(r.tenant());
     try {
-      CatalogueFile.write(catalogue, draft.path(CatalogueFile.FILE_NAME));
-      TransitionsFile.write(transitions(r.train()), draft.path(TransitionsFile.FILE_NAME));
-      CooccurrenceFile.write(cooccurrences(r.train()), draft.path(CooccurrenceFile.FILE_NAME));
+      CatalogueFile.write(catalogue, draft.path(ReleaseLayout.CATALOGUE));
+      TransitionsFile.write(transitions(r.train()), draft.path(ReleaseLayout.TRANSITIONS));
+      CooccurrenceFile.write(cooccurrences(r.train()), draft.path(ReleaseLayout.COOCCURRENCE));
       EmbeddingMatrix embeddings = r.llm() == null ? null : evaluated(r.llm(), catalogue);
       if (embeddings == null) {
         embeddings = embed(encoder, catalogue, progress);
       } else {
         progress.accept(catalogue.size()); // the evaluated embeddings, as they were
       }
-      SnapshotFile.write(embeddings, draft.path(SnapshotFile.FILE_NAME));
+      SnapshotFile.write(embeddings, draft.path(ReleaseLayout.EMBEDDINGS));
+      ReleaseParams typed = ReleaseParams.of(r.gamma());
       Map<String, String> params = new LinkedHashMap<>();
-      params.put("gamma", Double.toString(r.gamma()));
-      params.put("generator", "transition-baseline");
       if (r.llm() != null) {
         addLlm(r.llm(), catalogue, draft);
-        params.putAll(r.llm().params());
-        params.put("llm.encoder", r.llm().encoderId());
+        params.putAll(r.llm().pipeline().toParams());
+        typed = typed.withLlmEncoder(r.llm().encoderId()).withMetrics(r.llm().metrics());
       }
       if (r.buildIndex()) {
         HnswItemIndex.Params p = HnswItemIndex.Params.defaults();
-        HnswItemIndex.build(embeddings, p).save(draft.path(HnswItemIndex.FILE_NAME));
-        params.put("index.m", Integer.toString(p.m()));
-        params.put("index.efConstruction", Integer.toString(p.efConstruction()));
+        HnswItemIndex.build(embeddings, p).save(draft.path(ReleaseLayout.INDEX));
+        typed = typed.withIndex(new ReleaseParams.Index(p.m(), p.efConstruction()));
       }
+      params.putAll(typed.toMap());
       Map<String, String> dataset = new LinkedHashMap<>();
       dataset.put("name", r.dataset().name());
       dataset.put("sha256", r.datasetHash());
@@ -139,7 +186,7 @@ public final class ReleaseBuilder {
    * catalogue's: the release ships what was evaluated. Null otherwise.
    */
   private EmbeddingMatrix evaluated(LlmRun run, Catalogue catalogue) {
-    Path f = run.dir().resolve(RunServing.DIR).resolve(SnapshotFile.FILE_NAME);
+    Path f = run.dir().resolve(RunServing.DIR).resolve(ReleaseLayout.EMBEDDINGS);
     if (!Files.isRegularFile(f)) {
       return null;
     }
@@ -148,7 +195,7 @@ public final class ReleaseBuilder {
   }
 
   private static void addLlm(LlmRun run, Catalogue catalogue, ReleaseDraft draft) throws IOException {
-    for (String folder : List.of(ModelFiles.BASE, ModelFiles.ADAPTER)) {
+    for (String folder : List.of(ReleaseLayout.BASE, ReleaseLayout.ADAPTER)) {
       try (var files = Files.list(run.dir().resolve(folder))) {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
           Files.copy(f, draft.path(folder + "/" + f.getFileName()));
@@ -156,7 +203,7 @@ public final class ReleaseBuilder {
       }
     }
     Path serving = run.dir().resolve(RunServing.DIR);
-    for (String file : List.of(ModelFiles.LLM_EMBEDDINGS, HnswItemIndex.LLM_FILE_NAME)) {
+    for (String file : List.of(ReleaseLayout.LLM_EMBEDDINGS, ReleaseLayout.LLM_INDEX)) {
       Path f = serving.resolve(file);
       if (!Files.isRegularFile(f)) {
         throw new DatasetException(f, "missing; evaluate the run first with 'recsys-trainer eval' (it writes the "
@@ -164,15 +211,15 @@ public final class ReleaseBuilder {
       }
       Files.copy(f, draft.path(file));
     }
-    EmbeddingMatrix m = SnapshotFile.read(draft.path(ModelFiles.LLM_EMBEDDINGS));
+    EmbeddingMatrix m = SnapshotFile.read(draft.path(ReleaseLayout.LLM_EMBEDDINGS));
     if (m.rows() != catalogue.size() || !m.encoderId().equals(run.encoderId())) {
-      throw new DatasetException(serving.resolve(ModelFiles.LLM_EMBEDDINGS), "embeds " + m.rows() + " items with "
+      throw new DatasetException(serving.resolve(ReleaseLayout.LLM_EMBEDDINGS), "embeds " + m.rows() + " items with "
           + m.encoderId() + " but the catalogue has " + catalogue.size() + " and the base model is " + run.encoderId()
           + "; evaluate the run again");
     }
-    Path sasrec = run.dir().resolve(SasRecFile.FILE_NAME);
+    Path sasrec = run.dir().resolve(ReleaseLayout.SASREC);
     if (Files.isRegularFile(sasrec)) {
-      Files.copy(sasrec, draft.path(SasRecFile.FILE_NAME));
+      Files.copy(sasrec, draft.path(ReleaseLayout.SASREC));
     }
   }
 

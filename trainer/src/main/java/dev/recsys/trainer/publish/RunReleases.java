@@ -1,40 +1,17 @@
 package dev.recsys.trainer.publish;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.recsys.llm.ModelFiles;
+import dev.recsys.common.artifact.ReleaseLayout;
+import dev.recsys.common.artifact.ReleaseParams;
 import dev.recsys.ranking.encoder.LlmEncoder;
-import dev.recsys.trainer.data.DatasetException;
 import dev.recsys.trainer.eval.EvalReport;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** How an evaluated run becomes a release: which pipeline it serves and what the manifest records. */
 public final class RunReleases {
-  /** Manifest parameters of the gate against rankings without the LLM. */
-  public static final String BEST_NON_LLM = "metrics.bestNonLlm";
-  public static final String BEST_NON_LLM_NDCG = "metrics.bestNonLlmValidNdcg10";
-
   private RunReleases() {}
-
-  /** The run's {@code eval.json}; a clear error when it is missing or unreadable. */
-  public static EvalReport readEval(Path run) {
-    Path file = run.resolve(EvalReport.FILE_NAME);
-    if (!Files.isRegularFile(file)) {
-      throw new DatasetException(file, "missing; evaluate the run first with 'recsys-trainer eval'");
-    }
-    try {
-      return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-          .readValue(file.toFile(), EvalReport.class);
-    } catch (IOException e) {
-      throw new DatasetException(file, "not an evaluation report of this version (evaluate the run again): "
-          + e.getMessage());
-    }
-  }
 
   /**
    * The pipeline to serve: the one evaluation chose, or the best of {@code kind} on validation.
@@ -53,18 +30,13 @@ public final class RunReleases {
     return c;
   }
 
-  /** The release's LLM part: the run's files and the pipeline with its metrics as parameters. */
+  /** The release's LLM part: the run's files, the chosen pipeline and what evaluation measured of it. */
   public static ReleaseBuilder.LlmRun llmRun(Path run, EvalReport eval, EvalReport.Candidate chosen) {
-    Map<String, String> params = new LinkedHashMap<>(chosen.pipeline().toParams());
-    params.put(PublishGate.METRIC, Double.toString(chosen.validNdcg10()));
-    params.put(BEST_NON_LLM, eval.bestNonLlm());
-    params.put(BEST_NON_LLM_NDCG, Double.toString(eval.bestNonLlmValidNdcg10()));
-    eval.rows().stream().filter(r -> r.pipeline().equals(chosen.pipeline().describe())).findFirst().ifPresent(r -> {
-      params.put("metrics.test.ndcg10", Double.toString(r.whole().ndcg().get(10)));
-      params.put("metrics.test.hr10", Double.toString(r.whole().hr().get(10)));
-    });
-    params.put("llm.base", ModelFiles.BASE);
-    params.put("llm.adapter", ModelFiles.ADAPTER);
-    return new ReleaseBuilder.LlmRun(run, LlmEncoder.idOf(run.resolve(ModelFiles.BASE)), params);
+    Optional<EvalReport.Row> row = eval.rowOf(chosen.pipeline());
+    ReleaseParams.Metrics metrics = new ReleaseParams.Metrics(OptionalDouble.of(chosen.validNdcg10()),
+        Optional.of(eval.bestNonLlm()), OptionalDouble.of(eval.bestNonLlmValidNdcg10()),
+        row.map(r -> OptionalDouble.of(r.whole().ndcg().get(10))).orElse(OptionalDouble.empty()),
+        row.map(r -> OptionalDouble.of(r.whole().hr().get(10))).orElse(OptionalDouble.empty()));
+    return new ReleaseBuilder.LlmRun(run, LlmEncoder.idOf(run.resolve(ReleaseLayout.BASE)), chosen.pipeline(), metrics);
   }
 }

@@ -1,11 +1,11 @@
 package dev.recsys.trainer.publish;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.ArtifactStore;
-import dev.recsys.common.artifact.ReleaseManifest;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.ModelFiles;
 import java.io.IOException;
@@ -54,21 +54,21 @@ public final class TritonRepository {
         continue;
       }
       for (String release : recent(store, tenant, current, keep)) {
-        ReleaseManifest m = store.verify(tenant, release);
-        String encoder = m.params().get("llm.encoder");
-        if (encoder == null) {
+        ReleaseLayout layout = store.open(tenant, release);
+        String encoder = layout.params().llmEncoder().orElse(null);
+        if (encoder == null || !layout.hasLlm()) {
           skipped.add(tenant + "/" + release + ": no LLM in this release");
           continue;
         }
         if (baseEncoder == null) {
           baseEncoder = encoder;
-          baseDir = store.releaseDir(tenant, release).resolve(ModelFiles.BASE).toAbsolutePath();
+          baseDir = layout.file(ReleaseLayout.BASE).toAbsolutePath();
           baseRelease = tenant + "/" + release;
         } else if (!baseEncoder.equals(encoder)) {
           skipped.add(tenant + "/" + release + ": trained on base " + encoder + ", this model serves " + baseEncoder);
           continue;
         }
-        Path adapter = store.releaseDir(tenant, release).resolve(ModelFiles.ADAPTER).toAbsolutePath();
+        Path adapter = layout.file(ReleaseLayout.ADAPTER).toAbsolutePath();
         maxRank = Math.max(maxRank, LoraAdapter.config(adapter).r());
         adapters.put(ModelFiles.loraName(tenant, release), adapter);
       }

@@ -1,12 +1,12 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.recsys.llm.LlamaConfig;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.LoraConfig;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.gguf.GgufLlamaConverter;
 import dev.recsys.llm.gguf.PretrainedBase;
@@ -57,10 +57,10 @@ class PretrainedRunTest {
     assertThat(s.pretrain().steps()).isZero();
     assertThat(s.fineTune().steps()).isPositive();
     assertThat(s.vocab()).isEqualTo(49152);
-    assertThat(Files.mismatch(hf.resolve("model.safetensors"), run.resolve(ModelFiles.BASE).resolve("model.safetensors")))
+    assertThat(Files.mismatch(hf.resolve("model.safetensors"), run.resolve(ReleaseLayout.BASE).resolve("model.safetensors")))
         .isEqualTo(-1);
-    assertThat(LoraAdapter.config(run.resolve(ModelFiles.ADAPTER))).isEqualTo(LoraConfig.bigrec());
-    assertThat(LlamaConfig.read(run.resolve(ModelFiles.BASE).resolve("config.json")).eosTokenId()).isEqualTo(2);
+    assertThat(LoraAdapter.config(run.resolve(ReleaseLayout.ADAPTER))).isEqualTo(LoraConfig.bigrec());
+    assertThat(LlamaConfig.read(run.resolve(ReleaseLayout.BASE).resolve("config.json")).eosTokenId()).isEqualTo(2);
 
     try (RunServing serving = RunServing.open(d, splits.train(), run, n -> { })) {
       Set<String> titles = Set.copyOf(d.titles().values());

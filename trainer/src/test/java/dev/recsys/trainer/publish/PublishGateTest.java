@@ -3,15 +3,17 @@ package dev.recsys.trainer.publish;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ReleaseManifest;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PublishGateTest {
-  static Optional<ReleaseManifest> serving(String ndcg) {
-    return Optional.of(new ReleaseManifest(1, "t", "r1", "now", "p", "e", 2, 1, Map.of(),
-        ndcg == null ? Map.of() : Map.of(PublishGate.METRIC, ndcg), Map.of()));
+  static Optional<ReleaseLayout> serving(String ndcg) {
+    return Optional.of(new ReleaseLayout(Path.of("r1"), new ReleaseManifest(1, "t", "r1", "now", "p", "e", 2, 1,
+        Map.of(), ndcg == null ? Map.of() : Map.of("metrics.validNdcg10", ndcg), Map.of())));
   }
 
   @Test

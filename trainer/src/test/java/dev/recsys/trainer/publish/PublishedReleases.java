@@ -43,8 +43,8 @@ public record PublishedReleases(Path root, String mine, String theirs) {
   }
 
   private static String publish(ReleaseBuilder builder, String tenant, Dataset d, Splits splits) throws IOException {
-    return builder.publish(new ReleaseBuilder.Request(tenant, "stable", d, "test", splits.protocol(), splits.train(),
-        0.5, "in-process test", true), n -> { }).release();
+    return builder.publish(ReleaseBuilder.Request.to(tenant, d, splits.train())
+        .provenance("test", splits.protocol()).gamma(0.5).producer("in-process test"), n -> { }).release();
   }
 
   /** The catalogue's item ids in order. */

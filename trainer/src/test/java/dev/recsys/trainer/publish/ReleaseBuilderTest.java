@@ -1,5 +1,7 @@
 package dev.recsys.trainer.publish;
 
+import dev.recsys.common.artifact.ReleaseParams;
+import dev.recsys.common.artifact.ReleaseLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.recsys.common.artifact.FileArtifactStore;
@@ -77,19 +79,20 @@ class ReleaseBuilderTest {
   void publish_writesVerifiableReleaseWithSnapshot_andMovesChannel() throws Exception {
     FileArtifactStore store = new FileArtifactStore(root);
     ReleaseBuilder b = new ReleaseBuilder(store, new MiniLmEncoder());
-    ReleaseManifest m = b.publish(new ReleaseBuilder.Request("acme", "stable", dataset(), "h", "bigrec", TRAIN, 2.0, "t", true),
+    ReleaseManifest m = b.publish(ReleaseBuilder.Request.to("acme", dataset(), TRAIN)
+        .provenance("h", "bigrec").gamma(2.0).producer("t"),
         n -> { });
     assertThat(store.pointer("acme", "stable")).contains(m.release());
     assertThat(store.verify("acme", m.release()).files()).containsOnlyKeys("catalogue.tsv", "transitions.tsv",
         "cooccurrence.tsv", "embeddings.bin", "index.hnsw");
-    assertThat(CooccurrenceFile.read(store.releaseDir("acme", m.release()).resolve(CooccurrenceFile.FILE_NAME)))
+    assertThat(CooccurrenceFile.read(store.releaseDir("acme", m.release()).resolve(ReleaseLayout.COOCCURRENCE)))
         .containsExactlyElementsOf(ReleaseBuilder.cooccurrences(TRAIN));
     assertThat(m.params()).containsEntry("index.m", "16");
-    EmbeddingMatrix e = SnapshotFile.read(store.releaseDir("acme", m.release()).resolve(SnapshotFile.FILE_NAME));
+    EmbeddingMatrix e = SnapshotFile.read(store.releaseDir("acme", m.release()).resolve(ReleaseLayout.EMBEDDINGS));
     assertThat(e.rows()).isEqualTo(3);
     assertThat(e.dimension()).isEqualTo(384);
     assertThat(e.encoderId()).isEqualTo(MiniLmEncoder.ID);
-    assertThat(m.param("gamma", 0)).isEqualTo(2.0);
+    assertThat(ReleaseParams.of(m.params()).gamma()).isEqualTo(2.0);
     assertThat(CatalogueFile.read(store.releaseDir("acme", m.release()).resolve("catalogue.tsv")).size()).isEqualTo(3);
   }
 }

@@ -28,7 +28,6 @@ public record ReleaseSignature(
     @JsonProperty("key_id") String keyId,
     String signature) {
 
-  public static final String FILE_NAME = "manifest.sig";
   public static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 

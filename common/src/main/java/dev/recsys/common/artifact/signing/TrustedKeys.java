@@ -1,5 +1,6 @@
 package dev.recsys.common.artifact.signing;
 
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ArtifactException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public final class TrustedKeys implements ReleaseTrust {
 
   @Override
   public void check(Path releaseDir, byte[] manifestBytes) {
-    Path sigFile = releaseDir.resolve(ReleaseSignature.FILE_NAME);
+    Path sigFile = releaseDir.resolve(ReleaseLayout.SIGNATURE);
     ReleaseSignature sig = ReleaseSignature.read(sigFile);
     verify(sigFile, manifestBytes, sig, "against manifest.json",
         "the manifest was altered after it was signed, or the signature is forged");
