@@ -1,7 +1,7 @@
 package dev.recsys.generator.backend;
 
 import dev.recsys.common.artifact.LoadedRelease;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.common.artifact.ReleaseLayout;
 import java.util.List;
 
 /**
@@ -9,11 +9,26 @@ import java.util.List;
  * request's release is resolved before a backend is called, so a backend never mixes releases).
  * Implementations: the fine-tuned LLM in-process ({@code InProcessLlmBackend}) or on Triton
  * ({@code TritonLlmBackend}), and the collaborative {@code TransitionBaselineBackend} (always
- * available; the degraded-mode fallback).
+ * available; the degraded-mode fallback). A backend prepares what it needs of each release that
+ * carries an LLM itself ({@link #prepare}), so adding one is a package and a configuration value.
  */
 public interface GenerationBackend {
   /** Name reported in responses, e.g. {@code transition-baseline}. */
   String name();
+
+  /**
+   * Prepares what this backend needs to serve a release that carries an LLM, off the request path
+   * (the loader calls it once per release; the state is closed when the release is replaced).
+   *
+   * @param models what every backend reads of the release (its state still null)
+   * @return the state {@link #generate} finds in {@code release.value()}, or null when there is nothing
+   *     to prepare (the pipeline generates no text, or the model runs elsewhere)
+   * @throws dev.recsys.common.artifact.ArtifactException naming the file when this backend cannot serve
+   *     the release; it is refused and the previous release keeps serving
+   */
+  default BackendState prepare(String tenant, ReleaseLayout release, GeneratorModels models) {
+    return null;
+  }
 
   /**
    * @param release the release whose models serve the request

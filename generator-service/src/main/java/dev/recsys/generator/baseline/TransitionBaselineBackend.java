@@ -3,7 +3,7 @@ package dev.recsys.generator.baseline;
 import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.generator.backend.GenerationBackend;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
 import java.util.List;
 
 /**

@@ -1,12 +1,23 @@
 package dev.recsys.generator.llm;
 
+import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.artifact.ReleaseLayout;
+import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
+import dev.recsys.common.catalog.Item;
+import dev.recsys.generator.backend.BackendState;
 import dev.recsys.generator.backend.GenerationBackend;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
 import dev.recsys.llm.TitleGenerator;
+import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.pipeline.PipelineGeneration;
+import dev.recsys.ranking.pipeline.ServingPipeline;
+import dev.recsys.ranking.sequential.SasRec;
+import dev.recsys.ranking.signal.SimilarItemsSignal;
+import dev.recsys.ranking.snapshot.ReleaseSignals;
 import dev.recsys.serving.rpc.RequestException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,11 +58,47 @@ public final class InProcessLlmBackend implements GenerationBackend {
     return NAME;
   }
 
+  /**
+   * Loads the release's LLM, its title trie and the signals its decoding reads; nothing when the
+   * release's pipeline generates no text.
+   */
+  @Override
+  public BackendState prepare(String tenant, ReleaseLayout release, GeneratorModels models) {
+    ServingPipeline pipeline = models.pipeline();
+    if (!pipeline.usesLlm()) {
+      return null;
+    }
+    Catalogue catalogue = models.baseline().catalogue();
+    SimilarItemsSignal similar = pipeline.generationReads(ServingPipeline.SIMILAR)
+        ? ReleaseSignals.similar(release, catalogue) : null;
+    TransitionModel cooccurrence = pipeline.generationReads(ServingPipeline.COOCCURRENCE)
+        ? ReleaseSignals.cooccurrence(release, catalogue, pipeline) : null;
+    SasRec sequential = pipeline.generationNeedsSequential()
+        ? ReleaseSignals.sequential(release, catalogue, pipeline) : null;
+    Path adapter = release.file(ReleaseLayout.ADAPTER);
+    try {
+      TitleGenerator llm = new TitleGenerator(release.file(ReleaseLayout.BASE), adapter, models.prompts());
+      try {
+        TitleTrie trie = pipeline.generation().constrained()
+            ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;
+        return new InProcessRelease(llm, trie, models.baseline(), sequential, cooccurrence, similar);
+      } catch (RuntimeException e) {
+        llm.close();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      if (sequential != null) {
+        sequential.close();
+      }
+      throw new ArtifactException(adapter, "cannot load the LLM: " + e.getMessage());
+    }
+  }
+
   @Override
   public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
       Set<String> excluded) {
     GeneratorModels models = release.value();
-    TitleGenerator llm = models.inProcessLlm().orElseThrow(() -> RequestException.unavailable(
+    InProcessRelease loaded = models.state(InProcessRelease.class).orElseThrow(() -> RequestException.unavailable(
         "release '" + release.release() + "' has no in-process LLM loaded"));
     Catalogue catalogue = models.baseline().catalogue();
     int[] historyRows = history.stream().mapToInt(h -> catalogue.indexOf(h.itemId())).filter(r -> r >= 0).toArray();
@@ -63,9 +110,9 @@ public final class InProcessLlmBackend implements GenerationBackend {
       }
     }
     TitleGenerator.Ask ask = PipelineGeneration.ask(models.pipeline(),
-        HistoryEntry.recentTitles(history, historyWindow), n, models.trie(), historyRows, excludedRows,
-        models::signal, maxNewTokens);
-    return PipelineGeneration.keep(queue.run(llm, ask, GENERATE_BATCH), n).stream()
+        HistoryEntry.recentTitles(history, historyWindow), n, loaded.trie(), historyRows, excludedRows,
+        loaded::signal, maxNewTokens);
+    return PipelineGeneration.keep(queue.run(loaded.llm(), ask, GENERATE_BATCH), n).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The generator's per-release state (base model, adapter, title trie, baseline) and its loading
- * from a release.
+ * Loading a release into the generator's {@code GeneratorModels}: what every backend reads, then
+ * what the service's LLM backend prepares of it.
  */
 package dev.recsys.generator.model;

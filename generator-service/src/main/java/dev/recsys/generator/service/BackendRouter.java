@@ -4,7 +4,7 @@ import dev.recsys.common.artifact.LoadedRelease;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.backend.GenerationBackend.Candidate;
 import dev.recsys.generator.backend.GenerationBackend.HistoryEntry;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
 import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Status;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.tracing.Spans;
 import dev.recsys.generator.backend.GenerationBackend;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
 import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratedText;
@@ -51,7 +51,7 @@ public class GenerateHandler {
     Set<String> excluded = Set.copyOf(req.getExcludeItemIdsList());
     Span span = tracer.spanBuilder("generate").setAttribute("recsys.release", release.release())
         .setAttribute("recsys.candidates", n).setAttribute("recsys.pipeline", release.value().pipeline().name())
-        .setAttribute("recsys.constrained", release.value().trie() != null).startSpan();
+        .setAttribute("recsys.constrained", release.value().constrained()).startSpan();
     BackendRouter.Routed r = Spans.in(span, () -> {
       BackendRouter.Routed routed = runtime.router().generate(release, history, n, excluded);
       span.setAttribute("recsys.backend", routed.backend()).setAttribute("recsys.degraded", routed.degraded())

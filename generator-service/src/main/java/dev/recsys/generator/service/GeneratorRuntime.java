@@ -4,7 +4,7 @@ import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
 import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.llm.InProcessLlmBackend;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
 import dev.recsys.generator.model.GeneratorModelsLoader;
 import dev.recsys.generator.triton.TensorRtLlmProtocol;
 import dev.recsys.generator.triton.TritonClient;
@@ -87,10 +87,7 @@ public class GeneratorRuntime {
     router = new BackendRouter(primary, baseline);
     TransportSecurity.check("generator", true);
     watcher = ServiceReleases.watch("generator", config.store(),
-        new GeneratorModelsLoader(config.backend() == GeneratorConfig.Backend.IN_PROCESS,
-            config.backend() == GeneratorConfig.Backend.TRITON
-                && config.triton().protocol() == GeneratorConfig.Triton.Protocol.TENSORRT_LLM,
-            config.llm().defaultTexts()), registry,
+        new GeneratorModelsLoader(primary, config.llm().defaultTexts()), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
   }
 

@@ -28,6 +28,11 @@ public final class TensorRtLlmProtocol implements TritonLlmProtocol {
   private final AtomicLong cacheMisses = new AtomicLong();
 
   @Override
+  public boolean takesAdapterWeights() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "tensorrt-llm";
   }

@@ -124,6 +124,11 @@ public final class TritonClient implements AutoCloseable {
     this.defaultTimeoutMillis = defaultTimeoutMillis;
   }
 
+  /** The model's tensors: vLLM's or TensorRT-LLM's. */
+  public TritonLlmProtocol protocol() {
+    return protocol;
+  }
+
   public String model() {
     return model;
   }

@@ -1,8 +1,12 @@
 package dev.recsys.generator.triton;
 
+import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.LoadedRelease;
+import dev.recsys.common.artifact.ReleaseLayout;
+import dev.recsys.generator.backend.BackendState;
 import dev.recsys.generator.backend.GenerationBackend;
-import dev.recsys.generator.model.GeneratorModels;
+import dev.recsys.generator.backend.GeneratorModels;
+import java.nio.file.Path;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import java.util.ArrayList;
@@ -45,13 +49,31 @@ public final class TritonLlmBackend implements GenerationBackend {
     return NAME;
   }
 
+  /** The adapter in TensorRT-LLM's form, when that is the model's backend (vLLM loads it by name: nothing to do). */
+  @Override
+  public BackendState prepare(String tenant, ReleaseLayout release, GeneratorModels models) {
+    if (!client.protocol().takesAdapterWeights()) {
+      return null;
+    }
+    Path adapter = release.file(ReleaseLayout.ADAPTER);
+    try {
+      return new TensorRtLlmRelease(TensorRtLlmLora.fromPeft(adapter, loraName(tenant, release.manifest().release())));
+    } catch (RuntimeException e) {
+      throw new ArtifactException(adapter, "cannot convert the adapter for TensorRT-LLM: " + e.getMessage());
+    }
+  }
+
+  /** What this backend prepares of a release for TensorRT-LLM: the adapter that travels with requests. */
+  public record TensorRtLlmRelease(TensorRtLlmLora lora) implements BackendState {}
+
   @Override
   public List<Candidate> generate(LoadedRelease<GeneratorModels> release, List<HistoryEntry> history, int n,
       java.util.Set<String> excluded) {
     List<String> titles = HistoryEntry.recentTitles(history, historyWindow);
     String prompt = release.value().prompts().recommend(titles);
     List<String> texts = client.generate(new TritonClient.Generation(prompt, n, maxNewTokens,
-        n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release()), release.value().trtLora()));
+        n == 1 ? 0.0 : temperature, 0, loraName(release.tenant(), release.release()),
+        release.value().state(TensorRtLlmRelease.class).map(TensorRtLlmRelease::lora).orElse(null)));
     LinkedHashSet<String> distinct = new LinkedHashSet<>();
     for (String t : texts) {
       String title = TitleGenerator.clean(t);

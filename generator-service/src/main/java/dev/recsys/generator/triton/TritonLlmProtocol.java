@@ -22,6 +22,11 @@ public interface TritonLlmProtocol {
    */
   void encode(ModelInferRequest.Builder request, TritonClient.Generation g, boolean withAdapterWeights);
 
+  /** Whether requests carry the adapter's weights (so a release's adapter is converted when it loads). */
+  default boolean takesAdapterWeights() {
+    return false;
+  }
+
   /** Whether this generation must carry its adapter's weights because this client never sent them. */
   default boolean needsAdapterWeights(TritonClient.Generation g) {
     return false;
