@@ -1,5 +1,6 @@
 package dev.recsys.serving.release;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,7 @@ public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
   private final Runnable onFirstLoad;
   private final Map<String, AtomicLong> loadedAt = new ConcurrentHashMap<>();
   private final Map<String, Meter.Id> serving = new ConcurrentHashMap<>();
+  private final Map<Tags, AtomicLong> reloads = new ConcurrentHashMap<>();
   private volatile boolean ready;
 
   public MeteredReleaseListener(String stage, MeterRegistry registry, Runnable onFirstLoad) {
@@ -40,7 +42,7 @@ public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
     LOG.log(System.Logger.Level.INFO, stage + ": tenant " + tenant + " now serves release " + release + " (loaded in "
         + took.toMillis() + " ms)");
     Tags tags = Tags.of("stage", stage, "tenant", tenant);
-    registry.counter("recsys.release.reloads", tags.and("outcome", "loaded")).increment();
+    count(tags.and("outcome", "loaded"));
     registry.timer("recsys.release.load", tags).record(took);
     loadedAt.computeIfAbsent(tenant, t -> registry.gauge("recsys.release.loaded.timestamp.seconds", tags,
         new AtomicLong(), AtomicLong::get)).set(System.currentTimeMillis() / 1000);
@@ -60,8 +62,27 @@ public final class MeteredReleaseListener implements ReleaseWatcher.Listener {
   public void refused(String tenant, String release, Exception why) {
     LOG.log(System.Logger.Level.WARNING, stage + ": tenant " + tenant + ": refused release " + release
         + ", the previous one keeps serving: " + why.getMessage());
-    registry.counter("recsys.release.reloads", Tags.of("stage", stage, "tenant", tenant, "outcome", "refused"))
-        .increment();
+    count(Tags.of("stage", stage, "tenant", tenant, "outcome", "refused"));
+  }
+
+  /**
+   * Counts a reload in a value this listener owns, read by the registry when it is scraped: a
+   * plain counter's increments can be lost when a registry joins Quarkus' composite after the meter
+   * was made (the start-up load, on a busy machine, was once missing from Prometheus' count).
+   */
+  private void count(Tags tags) {
+    reloads.computeIfAbsent(tags, t -> {
+      AtomicLong n = new AtomicLong();
+      FunctionCounter.builder("recsys.release.reloads", n, AtomicLong::get).tags(t)
+          .description("release loads by outcome (loaded, refused)").register(registry);
+      return n;
+    }).incrementAndGet();
+  }
+
+  /** Reloads counted with this outcome for the tenant (what the metric reports). */
+  long reloads(String tenant, String outcome) {
+    AtomicLong n = reloads.get(Tags.of("stage", stage, "tenant", tenant, "outcome", outcome));
+    return n == null ? 0 : n.get();
   }
 
   public boolean ready() {
