@@ -2,7 +2,6 @@ package dev.recsys.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -99,34 +98,26 @@ public final class GenericReader {
   }
 
   private static void readJsonl(Path file, List<String> columns, Consumer<Row> sink) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      long n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (IOException e) {
-          throw new DatasetException(file, n, "not a JSON object: " + MovieLensReader.abbreviate(line));
-        }
-        if (!node.isObject()) {
-          throw new DatasetException(file, n, "expected a JSON object");
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String c : columns) {
-          JsonNode v = node.get(c);
-          if (v == null || v.isNull() || v.asText().isEmpty()) {
-            throw new DatasetException(file, n, "field '" + c + "' is missing; expected fields " + columns);
-          }
-          values.put(c, v.asText());
-        }
-        sink.accept(new Row(n, values));
+    TextLines.read(file, StandardCharsets.UTF_8, (n, line) -> {
+      JsonNode node;
+      try {
+        node = JSON.readTree(line);
+      } catch (IOException e) {
+        throw new DatasetException(file, n, "not a JSON object: " + MovieLensReader.abbreviate(line));
       }
-    }
+      if (!node.isObject()) {
+        throw new DatasetException(file, n, "expected a JSON object");
+      }
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String c : columns) {
+        JsonNode v = node.get(c);
+        if (v == null || v.isNull() || v.asText().isEmpty()) {
+          throw new DatasetException(file, n, "field '" + c + "' is missing; expected fields " + columns);
+        }
+        values.put(c, v.asText());
+      }
+      sink.accept(new Row(n, values));
+    });
   }
 
   private static long parseTime(Path file, Row row) {

@@ -1,6 +1,5 @@
 package dev.recsys.trainer.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,14 +26,8 @@ public final class MovieLensReader {
       }
     }
     Map<String, String> titles = new LinkedHashMap<>();
-    try (BufferedReader in = Files.newBufferedReader(itemsFile, StandardCharsets.ISO_8859_1)) {
-      String line;
-      long n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
+    try {
+      TextLines.read(itemsFile, StandardCharsets.ISO_8859_1, (n, line) -> {
         String[] f = line.split("\\|", -1);
         if (f.length < 2 || f[0].isBlank()) {
           throw new DatasetException(itemsFile, n, "expected 'id|title|...', found '" + abbreviate(line) + "'");
@@ -42,19 +35,13 @@ public final class MovieLensReader {
         if (titles.put(f[0].trim(), f[1].trim()) != null) {
           throw new DatasetException(itemsFile, n, "item id " + f[0] + " appears twice");
         }
-      }
+      });
     } catch (IOException e) {
       throw new DatasetException(itemsFile, "cannot read: " + e.getMessage());
     }
     List<Interaction> interactions = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(dataFile, StandardCharsets.US_ASCII)) {
-      String line;
-      long n = 0;
-      while ((line = in.readLine()) != null) {
-        n++;
-        if (line.isBlank()) {
-          continue;
-        }
+    try {
+      TextLines.read(dataFile, StandardCharsets.US_ASCII, (n, line) -> {
         String[] f = line.split("\t", -1);
         if (f.length != 4) {
           throw new DatasetException(dataFile, n, "expected 4 TAB-separated fields (user item rating timestamp), found "
@@ -70,7 +57,7 @@ public final class MovieLensReader {
           throw new DatasetException(dataFile, n, "timestamp '" + f[3] + "' is not an integer");
         }
         interactions.add(new Interaction(f[0], f[1], ts));
-      }
+      });
     } catch (IOException e) {
       throw new DatasetException(dataFile, "cannot read: " + e.getMessage());
     }
