@@ -9,6 +9,23 @@ import picocli.CommandLine.Command;
     subcommands = {RecommendCommand.class, TokenCommand.class, IssuerKeysCommand.class, DevCertsCommand.class})
 public final class RecsysCli {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new RecsysCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with its error handling: a bad argument or input file (a key that is not a
+   * key, an unreadable file) prints one line saying what is wrong, exit 2; a failed call prints its
+   * status in the command itself.
+   */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new RecsysCli());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+        line.getErr().println("error: " + ex.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cl;
   }
 }

@@ -1,7 +1,5 @@
 package dev.recsys.cli.dev;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -10,7 +8,6 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
-import org.bouncycastle.util.io.pem.PemReader;
 
 /** Reads back what {@link DevCertificates} writes. */
 final class PemFiles {
@@ -23,10 +20,7 @@ final class PemFiles {
     try (var in = Files.newInputStream(cert)) {
       c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    byte[] der;
-    try (Reader r = Files.newBufferedReader(key); PemReader p = new PemReader(r)) {
-      der = p.readPemObject().getContent();
-    }
+    byte[] der = Pem.decode(key, "PRIVATE KEY");
     PrivateKey k = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
     return new Issuer(c, new KeyPair(c.getPublicKey(), k));
   }
