@@ -63,6 +63,10 @@ public final class GenerationBench {
         batching(gen, d, samples, trie, requests);
         return;
       }
+      if (args.length > 2 && args[2].equals("prefix")) { // only the prompt-prefix cache table
+        prefix(gen, d, samples, trie, requests);
+        return;
+      }
       System.out.println("| decoding | N | p50 (ms) | p95 (ms) | candidate tokens/s | req/s, 1 worker | req/s, 2 workers |");
       System.out.println("|---|---|---|---|---|---|---|");
       for (TitleTrie t : new TitleTrie[] {null, trie}) {
@@ -90,6 +94,48 @@ public final class GenerationBench {
     } else {
       System.out.println("\nTriton not installed (scripts/setup-triton.sh): Triton client overhead not measured");
     }
+  }
+
+  /**
+   * What the cached prompt prefix saves: single requests (one thread) with the cache off and on,
+   * in alternating blocks on the same samples, and the re-ranking likelihood pass (30 titles).
+   */
+  private static void prefix(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie, int requests) {
+    int cached = gen.cachePromptPrefix(true);
+    int promptTokens = gen.promptIds(titles(d, samples.get(0))).length;
+    System.out.printf("prompt prefix cache: %d of the first prompt's %d tokens cached; %d requests per cell, "
+        + "alternating blocks of 4 (off, on)%n%n", cached, promptTokens, requests);
+    System.out.println("| work | N | p50 off (ms) | p50 on (ms) | off / on |");
+    System.out.println("|---|---|---|---|---|");
+    List<String> catalogue = List.copyOf(d.titles().values());
+    for (String work : new String[] {"free", "constrained", "likelihood of 30 titles"}) {
+      for (int n : work.startsWith("likelihood") ? new int[] {30} : new int[] {1, 4}) {
+        long[][] nanos = new long[2][requests];
+        for (int block = 0; block < requests; block += 4) {
+          for (int on = 0; on < 2; on++) {
+            gen.cachePromptPrefix(on == 1);
+            for (int i = block; i < Math.min(requests, block + 4); i++) {
+              Sample sample = samples.get((i * 7) % samples.size());
+              long s0 = System.nanoTime();
+              if (work.startsWith("likelihood")) {
+                int[] rows = new int[n];
+                for (int r = 0; r < n; r++) {
+                  rows[r] = (i * 31 + r * 17) % catalogue.size();
+                }
+                gen.logLikelihoods(titles(d, sample), trie, rows);
+              } else {
+                gen.generate(titles(d, sample), n, 32, work.equals("free") ? null : trie);
+              }
+              nanos[on][i] = System.nanoTime() - s0;
+            }
+          }
+        }
+        double off = new Stats(nanos[0]).p(50);
+        double onMs = new Stats(nanos[1]).p(50);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.2f |%n", work, n, off, onMs, off / onMs);
+      }
+    }
+    gen.cachePromptPrefix(true);
   }
 
   /**

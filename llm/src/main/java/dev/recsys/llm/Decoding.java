@@ -22,10 +22,96 @@ import java.util.function.BiConsumer;
 public final class Decoding {
   private final LlamaModel model;
   private final ParameterStore ps;
+  private volatile Prefix prefix;
 
   public Decoding(LlamaModel model, NDManager manager) {
     this.model = model;
     this.ps = new ParameterStore(manager, false);
+  }
+
+  /** A prompt beginning computed once: its token ids, each layer's keys and values (batch 1). */
+  private record Prefix(long[] ids, NDArray[] keys, NDArray[] values, NDManager manager) {}
+
+  /**
+   * Computes the keys and values of a prompt beginning once (e.g. the fixed instruction of every
+   * recommendation prompt), so that every later prompt starting with the same tokens runs only its
+   * own rest: each call below reuses the longest common beginning of its prompts and this one. The
+   * results are those of running the whole prompt (up to float rounding). Call before decoding
+   * starts; {@code ids} empty forgets it.
+   */
+  public void cachePrefix(long[] ids) {
+    Prefix old = prefix;
+    prefix = null;
+    if (old != null) {
+      old.manager().close();
+    }
+    if (ids.length == 0) {
+      return;
+    }
+    NDManager keep = ps.getManager().newSubManager();
+    int layers = model.config().numHiddenLayers();
+    NDArray[] k = new NDArray[layers];
+    NDArray[] v = new NDArray[layers];
+    try (NDManager m = ps.getManager().newSubManager()) {
+      KvCache cache = new KvCache(layers);
+      model.forward(ps, m.create(ids, new Shape(1, ids.length)), cache, false);
+      for (int l = 0; l < layers; l++) {
+        k[l] = cache.keys(l);
+        v[l] = cache.values(l);
+        k[l].attach(keep);
+        v[l].attach(keep);
+      }
+    }
+    prefix = new Prefix(ids.clone(), k, v, keep);
+  }
+
+  /** The length of the cached prefix (0 when none). */
+  public int cachedPrefixLength() {
+    Prefix p = prefix;
+    return p == null ? 0 : p.ids().length;
+  }
+
+  /** A batch after its prompts ran: the cache, and each row's log-probabilities of the next token. */
+  private record Prefilled(KvCache cache, float[][] logProbs) {}
+
+  /**
+   * Runs prompts of any lengths as one batch, each row's prompt ending at the last column: the
+   * shared cached prefix first (the longest beginning every prompt has in common with it, short of
+   * each prompt's last token), then each row's padding ({@code padToken[r]}, masked out), then the
+   * rest of its prompt.
+   */
+  private Prefilled prefill(NDManager m, List<long[]> prompts, long[] padToken) {
+    Prefix p = prefix;
+    int shared = 0;
+    if (p != null) {
+      shared = Integer.MAX_VALUE;
+      for (long[] prompt : prompts) {
+        int n = 0;
+        int most = Math.min(p.ids().length, prompt.length - 1);
+        while (n < most && p.ids()[n] == prompt[n]) {
+          n++;
+        }
+        shared = Math.min(shared, n);
+      }
+    }
+    int rows = prompts.size();
+    int longest = prompts.stream().mapToInt(x -> x.length).max().orElseThrow() - shared;
+    int[] pad = new int[rows];
+    long[] ids = new long[rows * longest];
+    boolean padded = false;
+    for (int r = 0; r < rows; r++) {
+      long[] prompt = prompts.get(r);
+      int rest = prompt.length - shared;
+      pad[r] = longest - rest;
+      padded |= pad[r] > 0;
+      Arrays.fill(ids, r * longest, r * longest + pad[r], padToken[r]);
+      System.arraycopy(prompt, shared, ids, r * longest + pad[r], rest);
+    }
+    int layers = model.config().numHiddenLayers();
+    KvCache cache = shared == 0 ? new KvCache(layers, padded ? pad : null)
+        : KvCache.afterPrefix(p.keys(), p.values(), shared, rows, padded ? pad : null, m);
+    float[][] logp = lastLogProbs(model.forward(ps, m.create(ids, new Shape(rows, longest)), cache, false).get(0));
+    return new Prefilled(cache, logp);
   }
 
   /** Restricts generation: the tokens allowed after a continuation (empty = none: the beam dies). */
@@ -66,9 +152,9 @@ public final class Decoding {
       throw new IllegalArgumentException("need a non-empty prompt and maxNewTokens >= 1");
     }
     try (NDManager m = ps.getManager().newSubManager()) {
-      KvCache cache = new KvCache(model.config().numHiddenLayers(), null);
-      float[] logp = lastLogProbs(model.forward(ps, m.create(prompt, new Shape(1, prompt.length)), cache, false)
-          .get(0))[0];
+      Prefilled start = prefill(m, List.of(prompt), new long[] {eos});
+      KvCache cache = start.cache();
+      float[] logp = start.logProbs()[0];
       long[] out = new long[maxNewTokens];
       double sum = 0;
       int n = 0;
@@ -155,20 +241,10 @@ public final class Decoding {
       return List.of();
     }
     try (NDManager m = ps.getManager().newSubManager()) {
-      int longest = requests.stream().mapToInt(r -> r.prompt().length).max().orElseThrow();
-      int[] leftPad = new int[requests.size()];
-      long[] ids = new long[requests.size() * longest];
-      boolean padded = false;
-      for (int r = 0; r < requests.size(); r++) {
-        long[] prompt = requests.get(r).prompt();
-        leftPad[r] = longest - prompt.length;
-        padded |= leftPad[r] > 0;
-        Arrays.fill(ids, r * longest, r * longest + leftPad[r], requests.get(r).eos());
-        System.arraycopy(prompt, 0, ids, r * longest + leftPad[r], prompt.length);
-      }
-      KvCache cache = new KvCache(model.config().numHiddenLayers(), padded ? leftPad : null);
-      float[][] first = lastLogProbs(model.forward(ps, m.create(ids, new Shape(requests.size(), longest)), cache, false)
-          .get(0));
+      Prefilled start = prefill(m, requests.stream().map(BeamRequest::prompt).toList(),
+          requests.stream().mapToLong(BeamRequest::eos).toArray());
+      KvCache cache = start.cache();
+      float[][] first = start.logProbs();
 
       List<Search> searches = new ArrayList<>();
       List<Long> rows = new ArrayList<>();
@@ -363,13 +439,16 @@ public final class Decoding {
    * @param continuations non-empty token sequences (e.g. titles' tokens, eos included)
    */
   public double[] logLikelihoods(long[] prompt, List<long[]> continuations) {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("need a non-empty prompt");
+    }
     if (continuations.isEmpty()) {
       return new double[0];
     }
     try (NDManager m = ps.getManager().newSubManager()) {
-      KvCache cache = new KvCache(model.config().numHiddenLayers());
-      float[] first = lastLogProbs(model.forward(ps, m.create(prompt, new Shape(1, prompt.length)), cache, false)
-          .get(0))[0];
+      Prefilled start = prefill(m, List.of(prompt), new long[] {prompt[0]});
+      KvCache cache = start.cache();
+      float[] first = start.logProbs()[0];
       int n = continuations.size();
       int longest = continuations.stream().mapToInt(c -> c.length).max().orElseThrow();
       double[] out = new double[n];

@@ -9,14 +9,17 @@ import ai.djl.ndarray.NDList;
  * the grouped-query repeat: shape [batch, num_key_value_heads, positions, head_dim]. Generation
  * feeds only the new tokens and attends over the cached ones.
  *
- * <p>Rows of a batch may hold prompts of different lengths, left-padded to the longest: row r's
- * first {@code leftPad[r]} positions are padding, never attended to, and its tokens' rotary
- * positions start at 0 after them.
+ * <p>Rows of a batch may hold prompts of different lengths, padded to the longest: row r's
+ * {@code leftPad[r]} positions from {@link #padFrom} on are padding, never attended to, and its
+ * later tokens' rotary positions continue after them as if they were not there. Padding starts at
+ * 0 (left padding), or after a prompt prefix the rows share, whose keys and values were computed
+ * once ({@link #afterPrefix}).
  */
 public final class KvCache {
   private final NDArray[] keys;
   private final NDArray[] values;
   private int[] leftPad;
+  private final int padFrom;
 
   public KvCache(int layers) {
     this(layers, null);
@@ -27,6 +30,56 @@ public final class KvCache {
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
     this.leftPad = leftPad == null ? null : leftPad.clone();
+    this.padFrom = 0;
+  }
+
+  private KvCache(NDArray[] keys, NDArray[] values, int[] leftPad, int padFrom) {
+    this.keys = keys;
+    this.values = values;
+    this.leftPad = leftPad == null ? null : leftPad.clone();
+    this.padFrom = padFrom;
+  }
+
+  /**
+   * A cache for {@code rows} rows that starts with the first {@code length} positions of a batch-1
+   * prefix's keys and values (copied into {@code m}); the rows' padding, if any, follows them.
+   *
+   * @param leftPad padding positions of each row after the prefix, or null when no row is padded
+   */
+  static KvCache afterPrefix(NDArray[] prefixKeys, NDArray[] prefixValues, int length, int rows, int[] leftPad,
+      ai.djl.ndarray.NDManager m) {
+    NDArray[] k = new NDArray[prefixKeys.length];
+    NDArray[] v = new NDArray[prefixValues.length];
+    for (int l = 0; l < k.length; l++) {
+      k[l] = rowsOf(prefixKeys[l], length, rows, m);
+      v[l] = rowsOf(prefixValues[l], length, rows, m);
+    }
+    return new KvCache(k, v, leftPad, length);
+  }
+
+  private static NDArray rowsOf(NDArray prefix, int length, int rows, ai.djl.ndarray.NDManager m) {
+    NDArray head = prefix.get(new ai.djl.ndarray.index.NDIndex(":, :, :{}, :", length));
+    NDArray out = rows == 1 ? head : head.repeat(0, rows);
+    if (out != head) {
+      head.close();
+    }
+    out.attach(m);
+    return out;
+  }
+
+  /** The first position that may be padding (0, or the length of a shared prefix). */
+  int padFrom() {
+    return padFrom;
+  }
+
+  /** Layer {@code l}'s cached keys (null before the first step). */
+  NDArray keys(int l) {
+    return keys[l];
+  }
+
+  /** Layer {@code l}'s cached values (null before the first step). */
+  NDArray values(int l) {
+    return values[l];
   }
 
   /** Padding positions at the start of each row, or null when no row is padded. */

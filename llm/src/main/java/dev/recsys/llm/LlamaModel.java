@@ -154,7 +154,7 @@ public final class LlamaModel extends AbstractBlock {
     NDArray x = rows.reshape(batch, t, config.hiddenSize());
     int[] leftPad = cache == null ? null : cache.leftPad();
     NDArray[] rope = rotary(m, offset, t, hd, leftPad);
-    NDArray mask = attentionMask(m, offset, t, leftPad);
+    NDArray mask = attentionMask(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom());
     for (int l = 0; l < config.numHiddenLayers(); l++) {
       String p = "model.layers." + l + ".";
       NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
@@ -261,22 +261,24 @@ public final class LlamaModel extends AbstractBlock {
 
   /**
    * The additive attention mask, -inf where a query may not look: [t, offset + t], causal; or,
-   * for a left-padded batch, [batch, 1, t, offset + t], where a real token also never attends to
-   * its row's padding. A padding position attends causally (to padding only): its keys and values
-   * stay finite, and no real token looks at them.
+   * for a padded batch, [batch, 1, t, offset + t], where a real token also never attends to its
+   * row's padding (positions {@code padFrom .. padFrom + leftPad[r] - 1}). A padding position
+   * attends causally (to the shared prefix and padding only): its keys and values stay finite, and
+   * no real token looks at them.
    *
-   * @param leftPad padding positions at the start of each row, or null when no row is padded
+   * @param leftPad padding positions of each row from {@code padFrom} on, or null when no row is padded
    */
-  private static NDArray attentionMask(NDManager m, int offset, int t, int[] leftPad) {
+  private static NDArray attentionMask(NDManager m, int offset, int t, int[] leftPad, int padFrom) {
     int rows = leftPad == null ? 1 : leftPad.length;
     int keys = offset + t;
     float[] mask = new float[rows * t * keys];
     for (int r = 0; r < rows; r++) {
-      int pad = leftPad == null ? 0 : leftPad[r];
+      int padEnd = padFrom + (leftPad == null ? 0 : leftPad[r]);
       for (int i = 0; i < t; i++) {
         int query = offset + i;
+        boolean realQuery = query < padFrom || query >= padEnd;
         for (int j = 0; j < keys; j++) {
-          boolean hidden = j > query || (j < pad && query >= pad);
+          boolean hidden = j > query || (realQuery && j >= padFrom && j < padEnd);
           mask[(r * t + i) * keys + j] = hidden ? Float.NEGATIVE_INFINITY : 0f;
         }
       }

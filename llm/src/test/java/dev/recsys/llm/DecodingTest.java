@@ -255,6 +255,47 @@ class DecodingTest {
     }
   }
 
+  static void assertSameSearches(List<List<Decoding.Hypothesis>> expected, List<List<Decoding.Hypothesis>> actual) {
+    assertThat(actual).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      List<Decoding.Hypothesis> before = expected.get(i);
+      List<Decoding.Hypothesis> after = actual.get(i);
+      assertThat(after).as("request %d", i).hasSameSizeAs(before).isNotEmpty();
+      for (int h = 0; h < before.size(); h++) {
+        assertThat(after.get(h).tokens()).as("request %d hypothesis %d", i, h).containsExactly(before.get(h).tokens());
+        assertThat(after.get(h).score()).isCloseTo(before.get(h).score(), within(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void aCachedPromptPrefix_givesTheResultsOfRunningWholePrompts() {
+    // prompts that share the cached beginning whole, in part, not at all, and one shorter than it
+    long[] header = {1, 5, 9, 3, 7, 2};
+    List<long[]> prompts = List.of(new long[] {1, 5, 9, 3, 7, 2, 4, 4, 6}, new long[] {1, 5, 9, 3, 7, 2, 8},
+        new long[] {1, 5, 9, 11, 4}, new long[] {1, 5, 9}, new long[] {3, 7, 2, 4});
+    List<Decoding.BeamRequest> requests = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      requests.add(new Decoding.BeamRequest(prompts.get(i), 1 + i % 3, 6, EOS, null));
+    }
+    List<List<Decoding.Hypothesis>> whole = decoding.beams(requests);
+    List<List<Decoding.Hypothesis>> wholeShared = decoding.beams(requests.subList(0, 2));
+    Decoding.Hypothesis wholeGreedy = decoding.greedy(prompts.get(0), 6, EOS);
+    List<long[]> titles = List.of(new long[] {6, EOS}, new long[] {8, 4, EOS}, new long[] {9, 9, 9, EOS});
+    double[] wholeLikelihoods = decoding.logLikelihoods(prompts.get(1), titles);
+
+    decoding.cachePrefix(header);
+    assertThat(decoding.cachedPrefixLength()).isEqualTo(header.length);
+    assertSameSearches(whole, decoding.beams(requests));
+    assertSameSearches(wholeShared, decoding.beams(requests.subList(0, 2)));
+    Decoding.Hypothesis greedy = decoding.greedy(prompts.get(0), 6, EOS);
+    assertThat(greedy.tokens()).containsExactly(wholeGreedy.tokens());
+    assertThat(greedy.score()).isCloseTo(wholeGreedy.score(), within(1e-4));
+    assertThat(decoding.logLikelihoods(prompts.get(1), titles)).containsExactly(wholeLikelihoods, within(1e-4));
+    decoding.cachePrefix(new long[0]);
+    assertThat(decoding.cachedPrefixLength()).isZero();
+  }
+
   @Test
   void topK_equalsAFullSort_withTiesInIndexOrder() {
     java.util.Random rnd = new java.util.Random(5);
