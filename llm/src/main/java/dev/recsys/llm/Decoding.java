@@ -54,7 +54,7 @@ public final class Decoding {
     NDArray[] v = new NDArray[layers];
     try (NDManager m = ps.getManager().newSubManager()) {
       KvCache cache = new KvCache(layers);
-      model.forward(ps, m.create(ids, new Shape(1, ids.length)), cache, false);
+      model.hidden(ps, m.create(ids, new Shape(1, ids.length)), cache, false);
       for (int l = 0; l < layers; l++) {
         k[l] = cache.keys(l);
         v[l] = cache.values(l);
@@ -110,7 +110,7 @@ public final class Decoding {
     int layers = model.config().numHiddenLayers();
     KvCache cache = shared == 0 ? new KvCache(layers, padded ? pad : null)
         : KvCache.afterPrefix(p.keys(), p.values(), shared, rows, padded ? pad : null, m);
-    float[][] logp = lastLogProbs(model.forward(ps, m.create(ids, new Shape(rows, longest)), cache, false).get(0));
+    float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(ids, new Shape(rows, longest)), cache));
     return new Prefilled(cache, logp);
   }
 
@@ -170,7 +170,7 @@ public final class Decoding {
         if (best == eos || n == maxNewTokens) {
           return new Hypothesis(Arrays.copyOf(out, n), sum);
         }
-        logp = lastLogProbs(model.forward(ps, m.create(new long[] {best}, new Shape(1, 1)), cache, false).get(0))[0];
+        logp = lastLogProbs(model.lastLogits(ps, m.create(new long[] {best}, new Shape(1, 1)), cache))[0];
       }
     }
   }
@@ -270,7 +270,7 @@ public final class Decoding {
           }
         }
         long[] last = open.stream().flatMap(s -> s.beams.stream()).mapToLong(b -> b[b.length - 1]).toArray();
-        float[][] logp = lastLogProbs(model.forward(ps, m.create(last, new Shape(last.length, 1)), cache, false).get(0));
+        float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(last, new Shape(last.length, 1)), cache));
         rows = new ArrayList<>();
         int row = 0;
         for (Search s : open) {
@@ -490,7 +490,7 @@ public final class Decoding {
    */
   public float[] embed(long[] ids) {
     try (NDManager m = ps.getManager().newSubManager()) {
-      NDArray hidden = model.forward(ps, m.create(ids, new Shape(1, ids.length)), null, false).get(1);
+      NDArray hidden = model.hidden(ps, m.create(ids, new Shape(1, ids.length)), null, false);
       return hidden.get(new NDIndex("0, -1, :")).toFloatArray();
     }
   }
