@@ -10,6 +10,7 @@ import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.triton.TritonClient;
 import dev.recsys.llm.DjlDefaults;
+import dev.recsys.llm.ForwardCost;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
@@ -136,6 +137,53 @@ public final class GenerationBench {
       }
     }
     gen.cachePromptPrefix(true);
+    cost(gen, d, samples, requests, cached);
+  }
+
+  /**
+   * The arithmetic of one greedy request ({@link ForwardCost}: prefill, then one position per
+   * generated token) against its measured time, and the machine's limit: the best rate of a
+   * 1024 x 1024 float matrix product on one PyTorch thread, as the generator runs.
+   */
+  private static void cost(TitleGenerator gen, Dataset d, List<Sample> samples, int requests, int cached) {
+    ForwardCost c = new ForwardCost(gen.config());
+    long[] nanos = new long[requests];
+    double flops = 0;
+    for (int i = 0; i < requests; i++) {
+      List<String> titles = titles(d, samples.get((i * 7) % samples.size()));
+      int prompt = gen.promptIds(titles).length;
+      long s0 = System.nanoTime();
+      int generated = gen.generate(titles, 1, 32, null).get(0).tokens() + 2; // the quotes
+      nanos[i] = System.nanoTime() - s0;
+      double f = c.forward(1, prompt - cached, cached, 1);
+      for (int t = 0; t < generated - 1; t++) {
+        f += c.forward(1, 1, prompt + t, 1);
+      }
+      flops += f;
+    }
+    double perRequest = flops / requests;
+    double p50 = new Stats(nanos).p(50);
+    double peak = gemmPeak();
+    System.out.printf(Locale.ROOT, "%ncost model, greedy (free, N=1), prefix cached: %.2f GFLOP per request (matrix "
+        + "products), p50 %.1f ms -> %.1f GFLOP/s; one-thread 1024x1024 matmul peak here %.1f GFLOP/s: the request "
+        + "runs at %.0f%% of it (%.1f ms if it ran at the peak)%n", perRequest / 1e9, p50, perRequest / 1e6 / p50,
+        peak / 1e9, 100 * (perRequest / 1e6 / p50) / (peak / 1e9), perRequest / peak * 1e3);
+  }
+
+  private static double gemmPeak() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+      ai.djl.ndarray.NDArray a = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(1024, 1024));
+      ai.djl.ndarray.NDArray b = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(1024, 1024));
+      double best = 0;
+      for (int i = 0; i < 20; i++) {
+        long s0 = System.nanoTime();
+        try (ai.djl.ndarray.NDArray p = a.matMul(b)) {
+          p.toFloatArray();
+        }
+        best = Math.max(best, 2.0 * 1024 * 1024 * 1024 / ((System.nanoTime() - s0) / 1e9));
+      }
+      return best;
+    }
   }
 
   /**

@@ -26,6 +26,7 @@ public final class TitleGenerator implements AutoCloseable {
   private final Prompts prompts;
   private final long bos;
   private final long eos;
+  private final LlamaConfig config;
 
   /**
    * @param baseDir    Hugging Face checkpoint with its tokenizer.json
@@ -40,6 +41,7 @@ public final class TitleGenerator implements AutoCloseable {
       this.tuned = new Decoding(model, manager);
       this.bos = model.config().bosTokenId();
       this.eos = model.config().eosTokenId();
+      this.config = model.config();
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -249,6 +251,11 @@ public final class TitleGenerator implements AutoCloseable {
    */
   public List<Decoding.Hypothesis> beamHypotheses(long[] promptIds, int width, int maxNewTokens, TitleTrie trie) {
     return tuned.beam(promptIds, width, maxNewTokens, eos, trie);
+  }
+
+  /** The base model's shape (for cost models). */
+  public LlamaConfig config() {
+    return config;
   }
 
   /** The model's end-of-sequence token id. */
