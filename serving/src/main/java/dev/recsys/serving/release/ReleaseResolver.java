@@ -30,9 +30,11 @@ public final class ReleaseResolver {
     if (pinned == null || pinned.isEmpty()) {
       return current;
     }
-    return watcher.release(tenant, pinned).orElseThrow(() -> {
+    return watcher.release(tenant, pinned).or(() -> watcher.ownerOf(pinned).filter(tenant::equals)
+        // loaded for this tenant between the two reads (a swap just happened): look again
+        .flatMap(own -> watcher.release(tenant, pinned))).orElseThrow(() -> {
       String owner = watcher.ownerOf(pinned).orElse(null);
-      if (owner != null) {
+      if (owner != null && !owner.equals(tenant)) {
         return RequestException.denied("release " + RequestException.quote(pinned) + " belongs to another tenant; "
             + "tenant " + RequestException.quote(tenant) + " may only use its own releases");
       }
