@@ -153,10 +153,10 @@ public final class GenerationBench {
       List<String> titles = titles(d, samples.get((i * 7) % samples.size()));
       int prompt = gen.promptIds(titles).length;
       long s0 = System.nanoTime();
-      int generated = gen.generate(titles, 1, 32, null).get(0).tokens() + 2; // the quotes
+      int generated = gen.generate(titles, 1, 32, null).get(0).tokens(); // every token decoded, eos included
       nanos[i] = System.nanoTime() - s0;
       double f = c.forward(1, prompt - cached, cached, 1);
-      for (int t = 0; t < generated - 1; t++) {
+      for (int t = 0; t < generated - 1; t++) { // each token but the last is fed back
         f += c.forward(1, 1, prompt + t, 1);
       }
       flops += f;

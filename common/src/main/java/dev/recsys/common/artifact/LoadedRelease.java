@@ -6,9 +6,4 @@ import java.nio.file.Path;
  * A verified release handed to a {@link ReleaseLoader}, and then, with the value built from it,
  * what a service serves.
  */
-public record LoadedRelease<T>(String tenant, String release, Path dir, ReleaseManifest manifest, T value) {
-  /** The release's files and manifest. */
-  public ReleaseLayout layout() {
-    return new ReleaseLayout(dir, manifest);
-  }
-}
+public record LoadedRelease<T>(String tenant, String release, Path dir, ReleaseManifest manifest, T value) {}

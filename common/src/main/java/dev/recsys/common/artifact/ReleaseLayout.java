@@ -50,8 +50,8 @@ public record ReleaseLayout(Path dir, ReleaseManifest manifest) {
   }
 
   /**
-   * Whether the release carries a fine-tuned LLM: a base checkpoint with its adapter, and the
-   * catalogue embedded by that base. Both services decide by this.
+   * Whether the release carries a fine-tuned LLM, by its adapter's config: both services decide by
+   * this (grounding then requires the catalogue embedded by the base, {@link #LLM_EMBEDDINGS}).
    */
   public boolean hasLlm() {
     return contains(ADAPTER_CONFIG);
