@@ -111,6 +111,9 @@ class GroundInProcessTest {
     assertStatus(request().setPopularityWeight(-1), Status.Code.INVALID_ARGUMENT, "popularity_weight");
     assertStatus(request().setPopularityWeight(101), Status.Code.INVALID_ARGUMENT, "popularity_weight");
     assertStatus(request().setTenant(""), Status.Code.INVALID_ARGUMENT, "tenant");
+    // over the server's message limit: refused by the transport before the service runs, with a message
+    assertStatus(request().addTexts("x".repeat(300_000)), Status.Code.RESOURCE_EXHAUSTED, "262144 bytes");
+    assertThat(grounding.ground(request().build()).getItemsList()).hasSize(5);
   }
 
   private void assertStatus(GroundRequest.Builder req, Status.Code code, String mentions) {
