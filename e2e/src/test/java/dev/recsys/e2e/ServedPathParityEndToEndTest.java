@@ -82,8 +82,13 @@ class ServedPathParityEndToEndTest {
           List<String> ids = r.getItemsList().stream().map(RecommendedItem::getItemId).toList();
           assertThat(ids).as("items of %s for %s", t.getKey(), s.history())
               .isEqualTo(expected.stream().map(c -> serving.catalogue().get(c.row()).id()).toList());
+          // the same items in the same order; the scores to float32's rounding: the LLM's likelihoods and
+          // embeddings come from PyTorch's CPU kernels in another process, whose last bits can depend on
+          // the buffers' alignment (seen once: 2.736163e-6 served vs 2.736161e-6 offline, 7e-7 apart relatively)
           for (int i = 0; i < expected.size(); i++) {
-            assertThat(r.getItems(i).getScore()).isCloseTo(expected.get(i).score(), within(1e-12));
+            double want = expected.get(i).score();
+            assertThat(r.getItems(i).getScore()).as("score %d of %s for %s", i, t.getKey(), s.history())
+                .isCloseTo(want, within(1e-12 + 1e-5 * Math.abs(want)));
           }
         }
       }
