@@ -29,6 +29,13 @@ public interface GatewayConfig {
   @WithDefault("10s")
   Duration stageConnectTimeout();
 
+  /**
+   * The TLS of the gateway's channels to the generator and grounding (mutual: they require the
+   * gateway's client certificate), files re-read every {@code reload-period}
+   * ({@link dev.recsys.gateway.stages.StageChannelTls}).
+   */
+  StageTls stageTls();
+
   /** Recommend calls served at once; more get RESOURCE_EXHAUSTED. */
   @WithDefault("64")
   int maxInFlight();
@@ -38,6 +45,22 @@ public interface GatewayConfig {
 
   /** How many Recommend calls per second each tenant may make. */
   Quotas quotas();
+
+  /** PEM files of the stage channels' TLS; unset only when the channels are plaintext (the plaintext profile). */
+  interface StageTls {
+    /** The CA of the generator's and grounding's server certificates. */
+    Optional<java.nio.file.Path> ca();
+
+    /** The gateway's client certificate, shown to the stages. */
+    Optional<java.nio.file.Path> cert();
+
+    /** Its private key (PKCS#8). */
+    Optional<java.nio.file.Path> key();
+
+    /** How often the files are re-read: a renewed certificate is used from the next connection on. */
+    @WithDefault("60s")
+    Duration reloadPeriod();
+  }
 
   /** Caller authentication and tenant grants. */
   interface Auth {

@@ -72,6 +72,10 @@ public interface GeneratorConfig {
 
       /** Its private key (PKCS#8 PEM). */
       Optional<String> clientKey();
+
+      /** How often those files are re-read: a renewed certificate is used from the next connection on. */
+      @WithDefault("60s")
+      java.time.Duration reloadPeriod();
     }
   }
 

@@ -96,7 +96,7 @@ public class GeneratorRuntime {
       return TritonTransport.PLAINTEXT;
     }
     return new TritonTransport(false, tls.ca().map(Path::of).orElse(null), tls.clientCert().map(Path::of).orElse(null),
-        tls.clientKey().map(Path::of).orElse(null));
+        tls.clientKey().map(Path::of).orElse(null), tls.reloadPeriod());
   }
 
   private TritonLlmProtocol tritonProtocol() {

@@ -12,12 +12,14 @@ import dev.recsys.proto.inference.ServerReadyRequest;
 import dev.recsys.serving.rpc.RequestException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -71,6 +73,8 @@ public final class TritonClient implements AutoCloseable {
   }
 
   private final ManagedChannel channel;
+  /** The TLS files' reloading (null when plaintext), closed with the channel. */
+  private final dev.recsys.serving.rpc.ReloadingClientTls tls;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub blocking;
   private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub async;
   private final String model;
@@ -113,7 +117,9 @@ public final class TritonClient implements AutoCloseable {
   public TritonClient(String target, TritonTransport transport, String model, long defaultTimeoutMillis,
       OpenTelemetry otel, TritonLlmProtocol protocol) {
     this.protocol = protocol;
-    this.channel = Grpc.newChannelBuilder(target, transport.credentials()).maxInboundMessageSize(64 << 20)
+    this.tls = transport.open();
+    ChannelCredentials credentials = tls == null ? InsecureChannelCredentials.create() : tls.credentials();
+    this.channel = Grpc.newChannelBuilder(target, credentials).maxInboundMessageSize(64 << 20)
         .defaultLoadBalancingPolicy("round_robin").build();
     this.otel = otel;
     this.tracer = otel.getTracer("recsys-triton-client");
@@ -294,5 +300,8 @@ public final class TritonClient implements AutoCloseable {
   @Override
   public void close() {
     channel.shutdownNow();
+    if (tls != null) {
+      tls.close();
+    }
   }
 }

@@ -1,59 +1,33 @@
 package dev.recsys.generator.triton;
 
-import io.grpc.ChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.TlsChannelCredentials;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.recsys.serving.rpc.ReloadingClientTls;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How the generator reaches Triton: TLS verifying Triton's certificate with {@code ca} (the JDK's
  * trusted CAs when null) and, for mutual TLS (Triton's {@code --grpc-use-ssl-mutual}), showing
- * the client certificate {@code clientCert}/{@code clientKey}; or plaintext, only when asked for
- * ({@link #PLAINTEXT}: the generator says so at start-up).
+ * the client certificate {@code clientCert}/{@code clientKey}, the files re-read every
+ * {@code reloadPeriod} (a renewed certificate is used from the next connection on); or plaintext,
+ * only when asked for ({@link #PLAINTEXT}: the generator says so at start-up).
  */
-public record TritonTransport(boolean plaintext, Path ca, Path clientCert, Path clientKey) {
-  public static final TritonTransport PLAINTEXT = new TritonTransport(true, null, null, null);
-
-  public TritonTransport {
-    if ((clientCert == null) != (clientKey == null)) {
-      throw new IllegalArgumentException("recsys.generator.triton.tls: client-cert and client-key go together");
-    }
-    for (Path p : new Path[] {ca, clientCert, clientKey}) {
-      if (p != null && !Files.isRegularFile(p)) {
-        throw new IllegalArgumentException("recsys.generator.triton.tls: " + p + " is not a file (PEM)");
-      }
-    }
-  }
+public record TritonTransport(boolean plaintext, Path ca, Path clientCert, Path clientKey, Duration reloadPeriod) {
+  public static final Duration DEFAULT_RELOAD_PERIOD = Duration.ofSeconds(60);
+  public static final TritonTransport PLAINTEXT = new TritonTransport(true, null, null, null, DEFAULT_RELOAD_PERIOD);
 
   /** TLS verifying Triton with {@code ca}, without a client certificate. */
   public static TritonTransport tls(Path ca) {
-    return new TritonTransport(false, ca, null, null);
+    return new TritonTransport(false, ca, null, null, DEFAULT_RELOAD_PERIOD);
   }
 
   /** Mutual TLS: verifying Triton with {@code ca}, showing {@code cert}/{@code key}. */
   public static TritonTransport mutual(Path ca, Path cert, Path key) {
-    return new TritonTransport(false, ca, cert, key);
+    return new TritonTransport(false, ca, cert, key, DEFAULT_RELOAD_PERIOD);
   }
 
-  ChannelCredentials credentials() {
-    if (plaintext) {
-      return InsecureChannelCredentials.create();
-    }
-    try {
-      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
-      if (ca != null) {
-        b.trustManager(ca.toFile());
-      }
-      if (clientCert != null) {
-        b.keyManager(clientCert.toFile(), clientKey.toFile());
-      }
-      return b.build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("recsys.generator.triton.tls: cannot read " + e.getMessage(), e);
-    }
+  /** Reads the files (refusing a missing or malformed one, named) and keeps re-reading them; null when plaintext. */
+  ReloadingClientTls open() {
+    return plaintext ? null : ReloadingClientTls.of(ca, clientCert, clientKey, reloadPeriod, "recsys.generator.triton.tls");
   }
 
   /** For the start-up log. */
@@ -62,6 +36,6 @@ public record TritonTransport(boolean plaintext, Path ca, Path clientCert, Path 
       return "Triton over PLAINTEXT (recsys.generator.triton.tls.plaintext=true: development only)";
     }
     return "Triton over TLS (CA " + (ca == null ? "the JDK's trusted CAs" : ca) + (clientCert == null
-        ? "" : ", client certificate " + clientCert) + ")";
+        ? "" : ", client certificate " + clientCert) + ", re-read every " + reloadPeriod + ")";
   }
 }
