@@ -213,6 +213,27 @@ def _in_read_only_mount(c, volumes, path, kinds):
     return bool(m and m.get("readOnly") and kinds & set(volumes.get(m["name"], {})))
 
 
+TRITON_APIS = ("health", "metadata", "inference", "shared-memory", "model-config", "model-repository", "statistics",
+               "trace", "logging")
+TRITON_ADMIN_APIS = {"shared-memory", "model-repository", "statistics", "trace", "logging"}
+
+
+def _restricted(c, args, flag, required, what):
+    """Triton's --<protocol>-restricted-...=<apis>:<header>=<value>: the APIs that need the header, its value a Secret's."""
+    value = args.get(flag, "")
+    apis, _, header = value.partition(":")
+    missing = sorted(required - set(apis.split(",")))
+    problems = []
+    if missing:
+        problems.append(f"Deployment/triton: {what} serves {', '.join(missing)} without the admin header ({flag})")
+    ref = header.partition("=")[2]
+    env = {e["name"]: e for e in c.get("env", [])}
+    var = ref[2:-1] if ref.startswith("$(") and ref.endswith(")") else None
+    if not var or "secretKeyRef" not in env.get(var, {}).get("valueFrom", {}):
+        problems.append(f"Deployment/triton: the value of {flag}'s header is not taken from a Secret")
+    return problems
+
+
 def triton_tls_problems(docs):
     """prod: Triton's gRPC is mutual TLS from read-only mounts, and the generator calls it with TLS and its client certificate."""
     problems = []
@@ -230,6 +251,8 @@ def triton_tls_problems(docs):
                         ("--grpc-root-cert", {"secret", "configMap"})):
         if not _in_read_only_mount(c, volumes, args.get(flag, ""), kinds):
             problems.append(f"Deployment/triton: {flag} is not a file of a read-only {' or '.join(sorted(kinds))} mount")
+    problems += _restricted(c, args, "--http-restricted-api", set(TRITON_APIS) - {"health"}, "HTTP")
+    problems += _restricted(c, args, "--grpc-restricted-protocol", TRITON_ADMIN_APIS, "gRPC")
     gen = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "generator")
     gspec = gen["spec"]["template"]["spec"]
     g = gspec["containers"][0]
@@ -376,6 +399,19 @@ def test_triton_tls_rule_catches_plaintext_grpc_and_a_generator_without_its_clie
         "Deployment/triton: --grpc-use-ssl-mutual=true is missing (its gRPC would be plaintext or open)",
         "Deployment/generator: RECSYS_TRITON_PLAINTEXT=true calls Triton without TLS",
         "Deployment/generator: RECSYS_TRITON_CLIENT_KEY is not a file of a read-only secret mount"]
+
+
+def test_triton_rule_catches_an_open_http_api_and_a_restriction_key_outside_a_secret():
+    docs = copy.deepcopy(render("prod"))
+    triton = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "triton")
+    c = triton["spec"]["template"]["spec"]["containers"][0]
+    c["args"] = [a.replace("metadata,inference,", "") if a.startswith("--http-restricted-api") else a
+                 for a in c["args"]]
+    c["args"] = [a.split(":")[0] + ":recsys-triton-admin=hunter2" if a.startswith("--grpc-restricted-protocol") else a
+                 for a in c["args"]]
+    assert triton_tls_problems(docs) == [
+        "Deployment/triton: HTTP serves inference, metadata without the admin header (--http-restricted-api)",
+        "Deployment/triton: the value of --grpc-restricted-protocol's header is not taken from a Secret"]
 
 
 def test_the_cert_manager_component_issues_every_tls_secret_the_services_mount():
