@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Text generation with a KV cache: greedy decoding and beam search, and BIGRec's embedding mode.
@@ -74,6 +75,34 @@ public final class Decoding {
   /** A batch after its prompts ran: the cache, and each row's log-probabilities of the next token. */
   private record Prefilled(KvCache cache, float[][] logProbs) {}
 
+  /** Told of each prompt prefill the calling thread runs (the generator turns them into spans). */
+  @FunctionalInterface
+  public interface PrefillObserver {
+    /**
+     * @param rows the prompts run as one batch
+     * @param tokens the positions computed ({@code rows} times the longest uncached rest, padding included)
+     * @param cached the positions of each prompt taken from the cached prefix instead
+     */
+    void prefilled(long startNanos, long endNanos, int rows, int tokens, int cached);
+  }
+
+  private static final ThreadLocal<PrefillObserver> OBSERVER = new ThreadLocal<>();
+
+  /** Runs {@code work} on this thread with {@code observer} told of every prefill it runs. */
+  public static <T> T observing(PrefillObserver observer, Supplier<T> work) {
+    PrefillObserver before = OBSERVER.get();
+    OBSERVER.set(observer);
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        OBSERVER.remove();
+      } else {
+        OBSERVER.set(before);
+      }
+    }
+  }
+
   /**
    * Runs prompts of any lengths as one batch, each row's prompt ending at the last column: the
    * shared cached prefix first (the longest beginning every prompt has in common with it, short of
@@ -81,6 +110,7 @@ public final class Decoding {
    * rest of its prompt.
    */
   private Prefilled prefill(NDManager m, List<long[]> prompts, long[] padToken) {
+    long start = System.nanoTime();
     Prefix p = prefix;
     int shared = 0;
     if (p != null) {
@@ -111,6 +141,10 @@ public final class Decoding {
     KvCache cache = shared == 0 ? new KvCache(layers, padded ? pad : null)
         : KvCache.afterPrefix(p.keys(), p.values(), shared, rows, padded ? pad : null, m);
     float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(ids, new Shape(rows, longest)), cache));
+    PrefillObserver observer = OBSERVER.get();
+    if (observer != null) {
+      observer.prefilled(start, System.nanoTime(), rows, rows * longest, shared);
+    }
     return new Prefilled(cache, logp);
   }
 

@@ -1,5 +1,6 @@
 package dev.recsys.generator.llm;
 
+import dev.recsys.llm.Decoding;
 import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Bounded, batching concurrency for in-process generation.
@@ -44,6 +46,20 @@ public final class GenerationQueue implements AutoCloseable {
     final Object input;
     final BatchRunner<Object, Object, Object> runner;
     final CompletableFuture<Object> result = new CompletableFuture<>();
+    final long enqueued = System.nanoTime();
+    // written by the worker before it completes the result, read by the caller after it
+    long started;
+    int batchSize;
+    long prefillStart;
+    long prefillEnd;
+    int prefillTokens;
+    int cachedTokens;
+    long finished;
+
+    GenerationTimings timings() {
+      return new GenerationTimings(enqueued, started, prefillStart, prefillEnd, prefillTokens, cachedTokens,
+          batchSize, finished);
+    }
 
     @SuppressWarnings("unchecked")
     Job(Object key, Object input, BatchRunner<?, ?, ?> runner) {
@@ -63,8 +79,18 @@ public final class GenerationQueue implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batched = new AtomicLong();
   private volatile boolean closed;
+  private final Consumer<GenerationTimings> timings;
 
   public GenerationQueue(int workers, int capacity, int maxBatch, long defaultTimeoutMillis) {
+    this(workers, capacity, maxBatch, defaultTimeoutMillis, t -> { });
+  }
+
+  /**
+   * @param timings told, on the caller's thread once its answer is ready, where a request's time
+   *     went (waiting, its batch's prefill, decoding): {@link GenerationSpans} makes them spans
+   */
+  public GenerationQueue(int workers, int capacity, int maxBatch, long defaultTimeoutMillis,
+      Consumer<GenerationTimings> timings) {
     if (workers < 1 || capacity < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("workers, capacity and max batch must be >= 1");
     }
@@ -72,6 +98,7 @@ public final class GenerationQueue implements AutoCloseable {
     this.capacity = capacity;
     this.maxBatch = maxBatch;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
+    this.timings = timings;
     this.waiting = new LinkedBlockingQueue<>(capacity);
     for (int i = 0; i < workers; i++) {
       Thread t = new Thread(this::work, "llm-generation-" + i);
@@ -99,6 +126,7 @@ public final class GenerationQueue implements AutoCloseable {
     try {
       @SuppressWarnings("unchecked")
       O out = (O) job.result.get(waitMillis, TimeUnit.MILLISECONDS);
+      timings.accept(job.timings());
       return out;
     } catch (TimeoutException e) {
       waiting.remove(job); // not started: never runs; started: its result is dropped
@@ -140,9 +168,28 @@ public final class GenerationQueue implements AutoCloseable {
     running.addAndGet(batch.size());
     batches.incrementAndGet();
     batched.addAndGet(batch.size());
+    long started = System.nanoTime();
+    for (Job j : batch) {
+      j.started = started;
+      j.batchSize = batch.size();
+    }
+    Decoding.PrefillObserver prefills = (start, end, rows, tokens, cached) -> {
+      for (Job j : batch) {
+        j.prefillStart = j.prefillStart == 0 ? start : j.prefillStart;
+        j.prefillEnd = end;
+        j.prefillTokens += tokens;
+        j.cachedTokens = cached;
+      }
+    };
     try {
-      batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList(),
-          (i, output) -> batch.get(i).result.complete(output));
+      Decoding.observing(prefills, () -> {
+        batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList(), (i, output) -> {
+          Job j = batch.get(i);
+          j.finished = System.nanoTime();
+          j.result.complete(output);
+        });
+        return null;
+      });
       for (Job j : batch) {
         j.result.completeExceptionally(new IllegalStateException("the batch ended without a result for this request"));
       }

@@ -3,6 +3,7 @@ package dev.recsys.generator.service;
 import dev.recsys.generator.backend.GenerationBackend;
 import dev.recsys.generator.baseline.TransitionBaselineBackend;
 import dev.recsys.generator.llm.GenerationQueue;
+import dev.recsys.generator.llm.GenerationSpans;
 import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.backend.GeneratorModels;
 import dev.recsys.generator.model.GeneratorModelsLoader;
@@ -60,7 +61,8 @@ public class GeneratorRuntime {
     GenerationBackend primary = switch (config.backend()) {
       case IN_PROCESS -> {
         GeneratorConfig.Llm llm = config.llm();
-        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.maxBatch(), llm.timeout().toMillis());
+        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.maxBatch(), llm.timeout().toMillis(),
+            new GenerationSpans(otel.getTracer("recsys-generator")));
         Gauge.builder("recsys.generator.queue.waiting", queue, GenerationQueue::waiting).register(registry);
         Gauge.builder("recsys.generator.queue.running", queue, GenerationQueue::running).register(registry);
         FunctionCounter.builder("recsys.generator.batches", queue, GenerationQueue::batches)
