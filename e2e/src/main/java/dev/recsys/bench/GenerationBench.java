@@ -44,7 +44,7 @@ public final class GenerationBench {
     Path ml = Releases.ml100k();
     Dataset d = ml != null ? Releases.movieLens(ml) : Releases.synthetic();
     Splits splits = Releases.bigrec(d);
-    Path run = args.length > 0 ? Path.of(args[0]).toAbsolutePath()
+    Path run = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]).toAbsolutePath()
         : Releases.trainQuick(d, splits, Files.createTempDirectory("recsys-gen-bench").resolve("run"));
     int requests = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     List<Sample> samples = splits.test();
@@ -66,6 +66,16 @@ public final class GenerationBench {
       }
       if (args.length > 2 && args[2].equals("prefix")) { // only the prompt-prefix cache table
         prefix(gen, d, samples, trie, requests);
+        return;
+      }
+      if (args.length > 2 && args[2].equals("merge")) { // only the merged-adapter table
+        try (TitleGenerator unmerged = new TitleGenerator(run.resolve(ReleaseLayout.BASE),
+            run.resolve(ReleaseLayout.ADAPTER), d.prompts(), false)) {
+          for (int i = 0; i < 10; i++) {
+            unmerged.generate(titles(d, samples.get(i)), 4, 32, i % 2 == 0 ? trie : null);
+          }
+          merge(unmerged, gen, d, samples, trie, requests);
+        }
         return;
       }
       System.out.println("| decoding | N | p50 (ms) | p95 (ms) | candidate tokens/s | req/s, 1 worker | req/s, 2 workers |");
@@ -138,6 +148,57 @@ public final class GenerationBench {
     }
     gen.cachePromptPrefix(true);
     cost(gen, d, samples, requests, cached);
+  }
+
+  /**
+   * What folding the LoRA adapter into the base weights saves: single requests (one thread) on an
+   * unmerged and a merged generator of the same release, each request on both one after the
+   * other, and whether both answer the same texts.
+   */
+  private static void merge(TitleGenerator unmerged, TitleGenerator merged, Dataset d, List<Sample> samples,
+      TitleTrie trie, int requests) {
+    System.out.printf("LoRA adapter unmerged (two extra products and two element-wise ops per adapted module) vs "
+        + "merged into the base weights; %d requests per cell, each on both in turn%n%n", requests);
+    System.out.println("| work | N | p50 unmerged (ms) | p50 merged (ms) | unmerged / merged | same texts |");
+    System.out.println("|---|---|---|---|---|---|");
+    List<String> catalogue = List.copyOf(d.titles().values());
+    TitleGenerator[] gens = {unmerged, merged};
+    for (String work : new String[] {"free", "constrained", "likelihood of 30 titles"}) {
+      for (int n : work.startsWith("likelihood") ? new int[] {30} : new int[] {1, 4}) {
+        long[][] nanos = new long[2][requests];
+        int same = 0;
+        for (int block = 0; block < requests; block += 4) {
+          for (int i = block; i < Math.min(requests, block + 4); i++) {
+            Sample sample = samples.get((i * 7) % samples.size());
+            Object[] answers = new Object[2];
+            for (int g = 0; g < 2; g++) {
+              long s0 = System.nanoTime();
+              if (work.startsWith("likelihood")) {
+                int[] rows = new int[n];
+                for (int r = 0; r < n; r++) {
+                  rows[r] = (i * 31 + r * 17) % catalogue.size();
+                }
+                double[] ll = gens[g].logLikelihoods(titles(d, sample), trie, rows);
+                int best = 0;
+                for (int r = 1; r < ll.length; r++) {
+                  best = ll[r] > ll[best] ? r : best;
+                }
+                answers[g] = best;
+              } else {
+                answers[g] = gens[g].generate(titles(d, sample), n, 32, work.equals("free") ? null : trie).stream()
+                    .map(TitleGenerator.Generated::text).toList();
+              }
+              nanos[g][i] = System.nanoTime() - s0;
+            }
+            same += answers[0].equals(answers[1]) ? 1 : 0;
+          }
+        }
+        double off = new Stats(nanos[0]).p(50);
+        double on = new Stats(nanos[1]).p(50);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.2f | %d / %d |%n", work, n, off, on, off / on, same,
+            requests);
+      }
+    }
   }
 
   /**

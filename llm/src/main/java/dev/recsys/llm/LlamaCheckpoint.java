@@ -84,6 +84,10 @@ public final class LlamaCheckpoint {
 
   /** Writes config.json and model.safetensors (float32) into {@code dir}. */
   public static void save(LlamaModel model, Path dir) throws IOException {
+    if (model.loraMerged()) {
+      throw new IllegalStateException("cannot save " + dir + " as a base checkpoint: its LoRA adapter is merged into "
+          + "the weights (a serving model); save the unmerged base and the adapter");
+    }
     Files.createDirectories(dir);
     model.config().write(dir.resolve(CONFIG));
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();

@@ -40,6 +40,8 @@ public final class LlamaModel extends AbstractBlock {
   private final LlamaConfig config;
   private final LoraConfig lora;
   private final Map<String, Parameter> byName = new LinkedHashMap<>();
+  /** Whether the LoRA products are folded into the base weights ({@link #mergeLora}). */
+  private volatile boolean merged;
 
   /** A base model without adapter. */
   public LlamaModel(LlamaConfig config) {
@@ -88,6 +90,39 @@ public final class LlamaModel extends AbstractBlock {
       }
     }
     return s;
+  }
+
+  /**
+   * Folds the adapter into the base weights for inference, as PEFT's {@code merge_and_unload}:
+   * {@code W += (alpha/r) B A} for every LoRA module, after which {@link #proj} is one product per
+   * module instead of three and two element-wise ops (per layer, ten fewer native ops per decoding
+   * step with q/v adapters). The outputs are the unmerged model's up to float rounding. The model
+   * can no longer train, nor be saved as a base checkpoint; the LoRA matrices stay as they were.
+   * Does nothing without an adapter, or when already merged.
+   */
+  public synchronized void mergeLora() {
+    if (lora == null || merged) {
+      return;
+    }
+    for (Map.Entry<String, Parameter> e : byName.entrySet()) {
+      String name = e.getKey();
+      if (!name.endsWith(".lora_A.weight")) {
+        continue;
+      }
+      String module = name.substring(0, name.length() - ".lora_A.weight".length());
+      NDArray a = e.getValue().getArray();
+      NDArray b = byName.get(module + ".lora_B.weight").getArray();
+      NDArray w = byName.get(module + ".weight").getArray();
+      try (NDArray delta = b.matMul(a).muli((float) lora.scale())) {
+        w.addi(delta);
+      }
+    }
+    merged = true;
+  }
+
+  /** Whether {@link #mergeLora} has folded the adapter into the base weights. */
+  public boolean loraMerged() {
+    return merged;
   }
 
   /** Freezes every base weight so that only the LoRA matrices train. */
@@ -167,6 +202,10 @@ public final class LlamaModel extends AbstractBlock {
    * projection (BIGRec's embedding reads them; a prefix cache only needs the keys and values).
    */
   public NDArray hidden(ParameterStore ps, NDArray ids, KvCache cache, boolean training) {
+    if (training && merged) {
+      throw new IllegalStateException("this model's LoRA adapter is merged into its base weights (for serving): "
+          + "train an unmerged model");
+    }
     NDManager m = ids.getManager();
     long batch = ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
@@ -219,7 +258,7 @@ public final class LlamaModel extends AbstractBlock {
   private NDArray proj(ParameterStore ps, NDArray ids, NDArray x, String module, boolean training) {
     NDArray y = linear(x, w(ps, ids, module + ".weight", training));
     Parameter a = byName.get(module + ".lora_A.weight");
-    if (a == null) {
+    if (a == null || merged) {
       return y;
     }
     NDArray in = training && lora.dropout() > 0

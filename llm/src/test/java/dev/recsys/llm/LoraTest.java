@@ -67,6 +67,27 @@ class LoraTest {
   }
 
   @Test
+  void mergedIntoTheBase_givesTheSameLogits_andRefusesToTrainOrBeSavedAsABase() {
+    LoraConfig config = LoraAdapter.config(reference.resolve("adapter"));
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, config);
+    LoraAdapter.load(model, reference.resolve("adapter"), manager);
+    float[] unmerged = logits(model);
+    float[] qBefore = model.parametersByName().get("model.layers.0.self_attn.q_proj.weight").getArray().toFloatArray();
+    model.mergeLora();
+    assertThat(model.loraMerged()).isTrue();
+    assertThat(model.parametersByName().get("model.layers.0.self_attn.q_proj.weight").getArray().toFloatArray())
+        .as("the product is in the weights").isNotEqualTo(qBefore);
+    LlamaModelTest.assertClose(logits(model), unmerged, 1e-5f);
+    LlamaModelTest.assertClose(logits(model), LlamaModelTest.floats(expected.get("lora_logits")), 1e-4f);
+    model.mergeLora(); // once only
+    LlamaModelTest.assertClose(logits(model), unmerged, 1e-5f);
+    assertThatThrownBy(() -> model.forward(new ParameterStore(manager, false), ids(), null, true))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("merged");
+    assertThatThrownBy(() -> LlamaCheckpoint.save(model, dir.resolve("out")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("merged");
+  }
+
+  @Test
   void saveThenLoad_roundTripsExactly_withPeftNamesAndShapes() throws Exception {
     LlamaModel model = LlamaCheckpoint.load(reference, manager, LoraAdapter.config(reference.resolve("adapter")));
     LoraAdapter.load(model, reference.resolve("adapter"), manager);
