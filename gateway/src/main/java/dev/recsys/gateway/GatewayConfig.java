@@ -29,12 +29,8 @@ public interface GatewayConfig {
   @WithDefault("10s")
   Duration stageConnectTimeout();
 
-  /**
-   * The TLS of the gateway's channels to the generator and grounding (mutual: they require the
-   * gateway's client certificate), files re-read every {@code reload-period}
-   * ({@link dev.recsys.gateway.stages.StageChannelTls}).
-   */
-  StageTls stageTls();
+  /** Where the generator and grounding are, and how the gateway's channels to them are secured. */
+  Stages stages();
 
   /** Recommend calls served at once; more get RESOURCE_EXHAUSTED. */
   @WithDefault("64")
@@ -46,8 +42,31 @@ public interface GatewayConfig {
   /** How many Recommend calls per second each tenant may make. */
   Quotas quotas();
 
-  /** PEM files of the stage channels' TLS; unset only when the channels are plaintext (the plaintext profile). */
+  /** The stage channels ({@link dev.recsys.gateway.stages.StageChannels}). */
+  interface Stages {
+    Endpoint generator();
+
+    Endpoint grounding();
+
+    StageTls tls();
+  }
+
+  /** A stage's address: a host name (all of its addresses are balanced, round robin: a headless Service) and port. */
+  interface Endpoint {
+    String host();
+
+    int port();
+  }
+
+  /**
+   * Mutual TLS to the stages (they require the gateway's client certificate): PEM files re-read
+   * when they change; unset only when {@code plaintext} (the plaintext profile).
+   */
   interface StageTls {
+    /** Call the stages without TLS (development only; logged at start-up). */
+    @WithDefault("false")
+    boolean plaintext();
+
     /** The CA of the generator's and grounding's server certificates. */
     Optional<java.nio.file.Path> ca();
 

@@ -7,7 +7,6 @@ import dev.recsys.proto.generator.v1.GeneratedText;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import dev.recsys.proto.generator.v1.HistoryItem;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
@@ -25,13 +24,12 @@ public class GeneratorStage {
   /** The backend named in responses whose generation this fallback answered. */
   public static final String FALLBACK_BACKEND = "signal-fallback";
 
-  @GrpcClient("generator")
-  GeneratorServiceGrpc.GeneratorServiceBlockingStub stub;
-
+  private final GeneratorServiceGrpc.GeneratorServiceBlockingStub stub;
   private final GatewayConfig config;
 
-  public GeneratorStage(GatewayConfig config) {
+  public GeneratorStage(GatewayConfig config, StageChannels channels) {
     this.config = config;
+    this.stub = GeneratorServiceGrpc.newBlockingStub(channels.generator());
   }
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)

@@ -5,7 +5,6 @@ import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
@@ -22,15 +21,14 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  */
 @ApplicationScoped
 public class GroundingStage {
-  @GrpcClient("grounding")
-  GroundingServiceGrpc.GroundingServiceBlockingStub stub;
-
+  private final GroundingServiceGrpc.GroundingServiceBlockingStub stub;
   private final GatewayConfig config;
   private final PopularItems popular;
 
-  public GroundingStage(GatewayConfig config, PopularItems popular) {
+  public GroundingStage(GatewayConfig config, PopularItems popular, StageChannels channels) {
     this.config = config;
     this.popular = popular;
+    this.stub = GroundingServiceGrpc.newBlockingStub(channels.grounding());
   }
 
   @Retry(maxRetries = 2, delay = 25, jitter = 20, retryOn = StageException.Retryable.class)

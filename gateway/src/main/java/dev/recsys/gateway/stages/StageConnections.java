@@ -4,7 +4,6 @@ import dev.recsys.gateway.GatewayConfig;
 import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -40,11 +39,8 @@ public class StageConnections implements HealthCheck {
   private static final Logger LOG = Logger.getLogger(StageConnections.class);
   private static final long POLL_MS = 200;
 
-  @GrpcClient("generator")
-  Channel generator;
-
-  @GrpcClient("grounding")
-  Channel grounding;
+  @Inject
+  StageChannels stages;
 
   @Inject
   GatewayConfig config;
@@ -64,7 +60,7 @@ public class StageConnections implements HealthCheck {
 
   void onStart(@Observes StartupEvent ignored) {
     timeout = config.stageConnectTimeout();
-    channels = new TreeMap<>(Map.of("generator", generator, "grounding", grounding));
+    channels = new TreeMap<>(Map.of("generator", stages.managed("generator"), "grounding", stages.managed("grounding")));
     Thread.ofVirtual().name("stage-connect").start(this::warmUp);
   }
 

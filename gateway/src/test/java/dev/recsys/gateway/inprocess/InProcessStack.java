@@ -68,16 +68,11 @@ public class InProcessStack implements QuarkusTestResourceLifecycleManager {
         Map.entry("recsys.gateway.stage-connect-timeout", "2s"),
         Map.entry("recsys.gateway.generator-deadline", "2s"),
         Map.entry("recsys.gateway.grounding-deadline", "2s"),
-        Map.entry("quarkus.grpc.clients.generator.host", "127.0.0.1"),
-        Map.entry("quarkus.grpc.clients.generator.port", String.valueOf(fakes.generatorPort())),
-        Map.entry("quarkus.grpc.clients.generator.test-port", String.valueOf(fakes.generatorPort())),
-        Map.entry("quarkus.grpc.clients.generator.negotiation-type", "plaintext"),
-        Map.entry("quarkus.grpc.clients.generator.plain-text", "true"),
-        Map.entry("quarkus.grpc.clients.grounding.host", "127.0.0.1"),
-        Map.entry("quarkus.grpc.clients.grounding.port", String.valueOf(fakes.groundingPort())),
-        Map.entry("quarkus.grpc.clients.grounding.test-port", String.valueOf(fakes.groundingPort())),
-        Map.entry("quarkus.grpc.clients.grounding.negotiation-type", "plaintext"),
-        Map.entry("quarkus.grpc.clients.grounding.plain-text", "true"));
+        Map.entry("recsys.gateway.stages.generator.host", "127.0.0.1"),
+        Map.entry("recsys.gateway.stages.generator.port", String.valueOf(fakes.generatorPort())),
+        Map.entry("recsys.gateway.stages.grounding.host", "127.0.0.1"),
+        Map.entry("recsys.gateway.stages.grounding.port", String.valueOf(fakes.groundingPort())),
+        Map.entry("recsys.gateway.stages.tls.plaintext", "true"));
   }
 
   @Override
