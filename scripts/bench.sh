@@ -15,7 +15,7 @@ CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/env.sh
-what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|hf [args...]}; shift
+what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|hf [args...]}; shift
 ./mvnw -B -q --no-transfer-progress -DskipTests package
 if [ "$what" = hf ]; then
   run="" data="" prompts=8 repeats=3 maxnew=24
@@ -50,7 +50,8 @@ case "$what" in
   recommend) main=dev.recsys.bench.RecommendBench ;;
   generation) main=dev.recsys.bench.GenerationBench ;;
   quality) main=dev.recsys.bench.QualityBench ;;
-  *) echo "unknown bench '$what': use grounding, recommend, generation or quality" >&2; exit 2 ;;
+  llamacpp) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.LlamaCppBench ;;
+  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp or hf" >&2; exit 2 ;;
 esac
 cd "$CALLER"
 exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \
