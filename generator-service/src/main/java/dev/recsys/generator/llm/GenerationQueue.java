@@ -175,6 +175,9 @@ public final class GenerationQueue implements AutoCloseable {
     }
     Decoding.PrefillObserver prefills = (start, end, rows, tokens, cached) -> {
       for (Job j : batch) {
+        if (j.result.isDone()) {
+          continue; // answered already (its caller may be reading these): a later prefill is not its
+        }
         j.prefillStart = j.prefillStart == 0 ? start : j.prefillStart;
         j.prefillEnd = end;
         j.prefillTokens += tokens;
