@@ -128,15 +128,7 @@ public final class GenerationBench {
             for (int i = block; i < Math.min(requests, block + 4); i++) {
               Sample sample = samples.get((i * 7) % samples.size());
               long s0 = System.nanoTime();
-              if (work.startsWith("likelihood")) {
-                int[] rows = new int[n];
-                for (int r = 0; r < n; r++) {
-                  rows[r] = (i * 31 + r * 17) % catalogue.size();
-                }
-                gen.logLikelihoods(titles(d, sample), trie, rows);
-              } else {
-                gen.generate(titles(d, sample), n, 32, work.equals("free") ? null : trie);
-              }
+              answer(gen, work, n, titles(d, sample), trie, catalogue.size(), i);
               nanos[on][i] = System.nanoTime() - s0;
             }
           }
@@ -167,31 +159,15 @@ public final class GenerationBench {
       for (int n : work.startsWith("likelihood") ? new int[] {30} : new int[] {1, 4}) {
         long[][] nanos = new long[2][requests];
         int same = 0;
-        for (int block = 0; block < requests; block += 4) {
-          for (int i = block; i < Math.min(requests, block + 4); i++) {
-            Sample sample = samples.get((i * 7) % samples.size());
-            Object[] answers = new Object[2];
-            for (int g = 0; g < 2; g++) {
-              long s0 = System.nanoTime();
-              if (work.startsWith("likelihood")) {
-                int[] rows = new int[n];
-                for (int r = 0; r < n; r++) {
-                  rows[r] = (i * 31 + r * 17) % catalogue.size();
-                }
-                double[] ll = gens[g].logLikelihoods(titles(d, sample), trie, rows);
-                int best = 0;
-                for (int r = 1; r < ll.length; r++) {
-                  best = ll[r] > ll[best] ? r : best;
-                }
-                answers[g] = best;
-              } else {
-                answers[g] = gens[g].generate(titles(d, sample), n, 32, work.equals("free") ? null : trie).stream()
-                    .map(TitleGenerator.Generated::text).toList();
-              }
-              nanos[g][i] = System.nanoTime() - s0;
-            }
-            same += answers[0].equals(answers[1]) ? 1 : 0;
+        for (int i = 0; i < requests; i++) {
+          List<String> history = titles(d, samples.get((i * 7) % samples.size()));
+          Object[] answers = new Object[2];
+          for (int g = 0; g < 2; g++) {
+            long s0 = System.nanoTime();
+            answers[g] = answer(gens[g], work, n, history, trie, catalogue.size(), i);
+            nanos[g][i] = System.nanoTime() - s0;
           }
+          same += answers[0].equals(answers[1]) ? 1 : 0;
         }
         double off = new Stats(nanos[0]).p(50);
         double on = new Stats(nanos[1]).p(50);
@@ -199,6 +175,29 @@ public final class GenerationBench {
             requests);
       }
     }
+  }
+
+  /**
+   * One request of a bench row: {@code work} "free" or "constrained" generation of {@code n} texts
+   * (answer: the texts), or the likelihood of {@code n} catalogue titles chosen from {@code i}
+   * (answer: the index of the likeliest).
+   */
+  private static Object answer(TitleGenerator gen, String work, int n, List<String> history, TitleTrie trie,
+      int catalogueSize, int i) {
+    if (work.startsWith("likelihood")) {
+      int[] rows = new int[n];
+      for (int r = 0; r < n; r++) {
+        rows[r] = (i * 31 + r * 17) % catalogueSize;
+      }
+      double[] ll = gen.logLikelihoods(history, trie, rows);
+      int best = 0;
+      for (int r = 1; r < ll.length; r++) {
+        best = ll[r] > ll[best] ? r : best;
+      }
+      return best;
+    }
+    return gen.generate(history, n, 32, work.equals("free") ? null : trie).stream()
+        .map(TitleGenerator.Generated::text).toList();
   }
 
   /**

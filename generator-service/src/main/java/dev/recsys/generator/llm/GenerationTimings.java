@@ -15,9 +15,4 @@ public record GenerationTimings(long enqueued, long started, long prefillStart, 
   public boolean prefilled() {
     return prefillStart != 0;
   }
-
-  /** Milliseconds spent waiting for a worker. */
-  public double queueMillis() {
-    return (started - enqueued) / 1e6;
-  }
 }

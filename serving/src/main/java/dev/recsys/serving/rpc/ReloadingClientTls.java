@@ -45,7 +45,7 @@ public final class ReloadingClientTls implements AutoCloseable {
   private final AdvancedTlsX509TrustManager trust;
   private final AdvancedTlsX509KeyManager keys;
   private final ScheduledExecutorService reloader;
-  /** The files' modification times when they were last read (good or not). */
+  /** The files' modification times and sizes when they were last read (good or not). */
   private volatile String stamp;
 
   private ReloadingClientTls(Path ca, Path cert, Path key, Duration period, String what) {
@@ -89,11 +89,6 @@ public final class ReloadingClientTls implements AutoCloseable {
    */
   public static ReloadingClientTls of(Path ca, Path cert, Path key, Duration period, String what) {
     return new ReloadingClientTls(ca, cert, key, period, what);
-  }
-
-  /** The trust manager, or null for the JDK's default trust. */
-  public AdvancedTlsX509TrustManager trustManager() {
-    return trust;
   }
 
   /** The key manager, or null when no client certificate is shown. */
