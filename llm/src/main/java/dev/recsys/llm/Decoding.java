@@ -72,8 +72,11 @@ public final class Decoding {
     return p == null ? 0 : p.ids().length;
   }
 
-  /** A batch after its prompts ran: the cache, and each row's log-probabilities of the next token. */
-  private record Prefilled(KvCache cache, float[][] logProbs) {}
+  /**
+   * A batch after its prompts ran: the cache, each row's log-probabilities of the next token, and
+   * how many leading positions of every row came from the cached prefix.
+   */
+  private record Prefilled(KvCache cache, float[][] logProbs, int shared) {}
 
   /** Told of each prompt prefill the calling thread runs (the generator turns them into spans). */
   @FunctionalInterface
@@ -110,18 +113,17 @@ public final class Decoding {
    * rest of its prompt.
    */
   private Prefilled prefill(NDManager m, List<long[]> prompts, long[] padToken) {
+    return prefill(m, prefix, prompts, padToken, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #prefill(NDManager, List, long[])}, taking at most {@code most} positions from the prefix. */
+  private Prefilled prefill(NDManager m, Prefix p, List<long[]> prompts, long[] padToken, int most) {
     long start = System.nanoTime();
-    Prefix p = prefix;
     int shared = 0;
     if (p != null) {
-      shared = Integer.MAX_VALUE;
+      shared = most;
       for (long[] prompt : prompts) {
-        int n = 0;
-        int most = Math.min(p.ids().length, prompt.length - 1);
-        while (n < most && p.ids()[n] == prompt[n]) {
-          n++;
-        }
-        shared = Math.min(shared, n);
+        shared = Math.min(shared, sharedWith(p, prompt));
       }
     }
     int rows = prompts.size();
@@ -145,7 +147,20 @@ public final class Decoding {
     if (observer != null) {
       observer.prefilled(start, System.nanoTime(), rows, rows * longest, shared);
     }
-    return new Prefilled(cache, logp);
+    return new Prefilled(cache, logp, shared);
+  }
+
+  /** How many leading positions of {@code prompt} the prefix can supply (never its last token). */
+  private static int sharedWith(Prefix p, long[] prompt) {
+    if (p == null) {
+      return 0;
+    }
+    int n = 0;
+    int most = Math.min(p.ids().length, prompt.length - 1);
+    while (n < most && p.ids()[n] == prompt[n]) {
+      n++;
+    }
+    return n;
   }
 
   /** Restricts generation: the tokens allowed after a continuation (empty = none: the beam dies). */
@@ -271,32 +286,52 @@ public final class Decoding {
    * request's index) as soon as that search ends, while the others go on.
    */
   public List<List<Hypothesis>> beams(List<BeamRequest> requests, BiConsumer<Integer, List<Hypothesis>> finished) {
+    return beams(requests, finished, Arrivals.NONE);
+  }
+
+  /**
+   * Beam searches that join a running batch (iteration-level, or continuous, batching): asked
+   * before every decoding step, they are prefilled as a batch of their own and their beams then
+   * step with the running ones, instead of waiting for the whole batch to end.
+   */
+  @FunctionalInterface
+  public interface Arrivals {
+    Arrivals NONE = fits -> List.of();
+
+    /**
+     * @param fits whether a prompt can join now (it must share as much of the cached prompt prefix
+     *     as the running batch does, so that every row's padding starts at the same position)
+     * @return the requests that join now, possibly none; their indexes continue after the earlier ones'
+     */
+    List<BeamRequest> take(java.util.function.Predicate<long[]> fits);
+  }
+
+  /**
+   * As {@link #beams(List, BiConsumer)}, with searches joining the batch at its next step as
+   * {@code arrivals} hands them over (indexes after {@code requests}' in the order handed over).
+   * Each joined search's result is the one it would have alone, as for the first ones.
+   *
+   * @return the results of {@code requests} and of every joined search, by index
+   */
+  public List<List<Hypothesis>> beams(List<BeamRequest> requests, BiConsumer<Integer, List<Hypothesis>> finished,
+      Arrivals arrivals) {
     if (requests.isEmpty()) {
       return List.of();
     }
     try (NDManager m = ps.getManager().newSubManager()) {
-      Prefilled start = prefill(m, requests.stream().map(BeamRequest::prompt).toList(),
-          requests.stream().mapToLong(BeamRequest::eos).toArray());
+      Prefix p = prefix;
+      Prefilled start = prefill(m, p, requests.stream().map(BeamRequest::prompt).toList(),
+          requests.stream().mapToLong(BeamRequest::eos).toArray(), Integer.MAX_VALUE);
       KvCache cache = start.cache();
-      float[][] first = start.logProbs();
-
       List<Search> searches = new ArrayList<>();
-      List<Long> rows = new ArrayList<>();
-      for (int r = 0; r < requests.size(); r++) {
-        Search s = new Search(r, requests.get(r));
-        s.start(first[r]);
-        searches.add(s);
-        if (s.open(1)) {
-          for (int b = 0; b < s.beams.size(); b++) {
-            rows.add((long) r);
-          }
-        } else {
-          s.finish();
-          finished.accept(r, s.result());
-        }
-      }
-      for (int step = 1; !rows.isEmpty(); step++) {
+      List<Long> rows = start(requests, start.logProbs(), searches, finished);
+      while (!rows.isEmpty()) {
         cache.select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
+        int shared = start.shared();
+        List<BeamRequest> joining = arrivals.take(prompt -> sharedWith(p, prompt) >= shared);
+        if (!joining.isEmpty()) {
+          join(m, p, shared, joining, cache, searches, finished);
+        }
         List<Search> open = new ArrayList<>();
         for (Search s : searches) {
           if (!s.finished) {
@@ -309,6 +344,7 @@ public final class Decoding {
         int row = 0;
         for (Search s : open) {
           int count = s.beams.size();
+          int step = s.generated;
           List<Integer> parents = s.step(step, Arrays.copyOfRange(logp, row, row + count));
           if (s.open(step + 1)) {
             for (int parent : parents) {
@@ -322,6 +358,49 @@ public final class Decoding {
         }
       }
       return searches.stream().map(Search::result).toList();
+    }
+  }
+
+  /**
+   * Starts a search per request from its prompt's log-probabilities (indexes after the searches
+   * already there); those that end at once are reported. Returns, per beam still open, its
+   * prompt's row among {@code first}.
+   */
+  private static List<Long> start(List<BeamRequest> requests, float[][] first, List<Search> searches,
+      BiConsumer<Integer, List<Hypothesis>> finished) {
+    List<Long> rows = new ArrayList<>();
+    for (int r = 0; r < requests.size(); r++) {
+      Search s = new Search(searches.size(), requests.get(r));
+      s.start(first[r]);
+      searches.add(s);
+      if (s.open(1)) {
+        for (int b = 0; b < s.beams.size(); b++) {
+          rows.add((long) r);
+        }
+      } else {
+        s.finish();
+        finished.accept(s.index, s.result());
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Prefills the joining requests (as much of the prefix as the running batch took), starts their
+   * searches, and appends their open beams' rows to the running cache.
+   */
+  private void join(NDManager m, Prefix p, int shared, List<BeamRequest> joining, KvCache cache,
+      List<Search> searches, BiConsumer<Integer, List<Hypothesis>> finished) {
+    Prefilled joined = prefill(m, p, joining.stream().map(BeamRequest::prompt).toList(),
+        joining.stream().mapToLong(BeamRequest::eos).toArray(), shared);
+    if (joined.shared() != shared) {
+      throw new IllegalStateException("a joining prompt shares " + joined.shared() + " prefix positions, the batch "
+          + shared);
+    }
+    List<Long> rows = start(joining, joined.logProbs(), searches, finished);
+    if (!rows.isEmpty()) {
+      joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
+      cache.join(joined.cache());
     }
   }
 
@@ -343,6 +422,8 @@ public final class Decoding {
     List<Double> sums = new ArrayList<>();
     final List<Hypothesis> done = new ArrayList<>();
     boolean finished;
+    /** Tokens generated so far by each open beam (searches that joined a batch later have fewer). */
+    int generated;
 
     Search(int index, BeamRequest request) {
       this.index = index;
@@ -353,6 +434,7 @@ public final class Decoding {
     void start(float[] first) {
       restrict(new long[0], first);
       extend(List.of(new long[0]), List.of(0.0), new float[][] {first}, request.maxNewTokens() == 1);
+      generated = 1;
     }
 
     /** Whether the search goes on to generate token number {@code step + 1}. */
@@ -373,6 +455,7 @@ public final class Decoding {
       for (int b = 0; b < beams.size(); b++) {
         restrict(beams.get(b), logp[b]);
       }
+      generated = step + 1;
       return extend(beams, sums, logp, step == request.maxNewTokens() - 1);
     }
 

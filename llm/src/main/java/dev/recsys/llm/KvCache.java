@@ -3,6 +3,8 @@ package dev.recsys.llm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Keys and values of the positions seen so far, per layer, after the rotary embedding and before
@@ -58,7 +60,7 @@ public final class KvCache {
   }
 
   private static NDArray rowsOf(NDArray prefix, int length, int rows, ai.djl.ndarray.NDManager m) {
-    NDArray head = prefix.get(new ai.djl.ndarray.index.NDIndex(":, :, :{}, :", length));
+    NDArray head = prefix.get(new NDIndex(":, :, :{}, :", length));
     NDArray out = rows == 1 ? head : head.repeat(0, rows);
     if (out != head) {
       head.close();
@@ -97,6 +99,63 @@ public final class KvCache {
     keys[layer] = keys[layer] == null ? k : NDArrays.concat(new NDList(keys[layer], k), 2);
     values[layer] = values[layer] == null ? v : NDArrays.concat(new NDList(values[layer], v), 2);
     return new NDList(keys[layer], values[layer]);
+  }
+
+  /**
+   * Appends the rows of {@code other} after this cache's rows (a request joining a running batch
+   * at its next step). Both caches must start their padding at the same position; the shorter
+   * one's rows get the difference in length as more padding there (zeros, masked out like the
+   * rest), so every row keeps its own positions and no real token ever attends to padding.
+   */
+  void join(KvCache other) {
+    if (other.padFrom != padFrom || other.keys.length != keys.length) {
+      throw new IllegalArgumentException("cannot join a cache padded from " + other.padFrom + " (" + other.keys.length
+          + " layers) to one padded from " + padFrom + " (" + keys.length + " layers)");
+    }
+    if (keys[0] == null || other.keys[0] == null) {
+      throw new IllegalArgumentException("only caches that hold positions can be joined");
+    }
+    int mine = length();
+    int theirs = other.length();
+    int rowsHere = (int) keys[0].getShape().get(0);
+    int rowsThere = (int) other.keys[0].getShape().get(0);
+    int[] pad = new int[rowsHere + rowsThere];
+    for (int r = 0; r < rowsHere; r++) {
+      pad[r] = (leftPad == null ? 0 : leftPad[r]) + Math.max(0, theirs - mine);
+    }
+    for (int r = 0; r < rowsThere; r++) {
+      pad[rowsHere + r] = (other.leftPad == null ? 0 : other.leftPad[r]) + Math.max(0, mine - theirs);
+    }
+    for (int l = 0; l < keys.length; l++) {
+      keys[l] = NDArrays.concat(new NDList(padded(keys[l], theirs - mine), padded(other.keys[l], mine - theirs)), 0);
+      values[l] = NDArrays.concat(new NDList(padded(values[l], theirs - mine),
+          padded(other.values[l], mine - theirs)), 0);
+    }
+    boolean any = false;
+    for (int p : pad) {
+      any |= p > 0;
+    }
+    leftPad = any ? pad : null;
+  }
+
+  /** {@code x} with {@code extra} zero positions inserted at {@link #padFrom} (none when extra <= 0). */
+  private NDArray padded(NDArray x, int extra) {
+    if (extra <= 0) {
+      return x;
+    }
+    Shape s = x.getShape();
+    NDArray zeros = x.getManager().zeros(new Shape(s.get(0), s.get(1), extra, s.get(3)), x.getDataType());
+    if (padFrom == 0) {
+      return NDArrays.concat(new NDList(zeros, x), 2);
+    }
+    NDArray head = x.get(new NDIndex(":, :, :{}, :", padFrom));
+    NDArray tail = x.get(new NDIndex(":, :, {}:, :", padFrom));
+    return NDArrays.concat(new NDList(head, zeros, tail), 2);
+  }
+
+  /** Rows in the batch (0 before the first step). */
+  int rows() {
+    return keys[0] == null ? 0 : (int) keys[0].getShape().get(0);
   }
 
   /** Keeps only the given rows of the batch (beam search reorders its beams each step). */

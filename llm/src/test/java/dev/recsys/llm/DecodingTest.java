@@ -255,6 +255,69 @@ class DecodingTest {
     }
   }
 
+  @Test
+  void searchesJoiningARunningBatch_atLaterSteps_equalEachAlone_withAndWithoutACachedPrefix() {
+    long[] header = {1, 5, 9, 3};
+    List<Decoding.BeamRequest> running = List.of(
+        new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 7, 2, 4}, 3, 10, EOS, null),
+        new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 8}, 2, 9, EOS, null));
+    // joining at the first and the third step: longer and shorter than the running rows, one that
+    // ends at once (a single token), and one that shares less of the cached prefix than the batch
+    List<List<Decoding.BeamRequest>> arriving = List.of(
+        List.of(new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 6, 6, 6, 6, 6, 4, 2}, 2, 6, EOS, null),
+            new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 12}, 1, 7, EOS, null)),
+        List.of(),
+        List.of(new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 11, 4}, 4, 8, EOS, null),
+            new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 10}, 2, 1, EOS, null)));
+    Decoding.BeamRequest unfit = new Decoding.BeamRequest(new long[] {1, 5, 7, 7}, 2, 5, EOS, null);
+    for (boolean cached : new boolean[] {false, true}) {
+      decoding.cachePrefix(cached ? header : new long[0]);
+      List<Decoding.BeamRequest> all = new ArrayList<>(running);
+      arriving.forEach(all::addAll);
+      List<List<Decoding.Hypothesis>> alone = new ArrayList<>();
+      for (Decoding.BeamRequest r : all) {
+        alone.add(decoding.beams(List.of(r)).get(0));
+      }
+      int[] calls = {0};
+      List<Boolean> unfitFits = new ArrayList<>();
+      List<Integer> reported = new ArrayList<>();
+      List<List<Decoding.Hypothesis>> together = decoding.beams(running, (i, h) -> reported.add(i), fits -> {
+        unfitFits.add(fits.test(unfit.prompt()));
+        int call = calls[0]++;
+        return call < arriving.size() ? arriving.get(call) : List.of();
+      });
+      assertThat(calls[0]).as("asked before every step").isGreaterThan(arriving.size());
+      assertSameSearches(alone, together);
+      assertThat(reported).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+      assertThat(unfitFits).as("a prompt sharing less of the prefix than the batch %s", cached ? "cannot join"
+          : "can join when nothing is cached").containsOnly(!cached);
+    }
+  }
+
+  @Test
+  void joiningCaches_padTheShorterRowsAtThePrefixEnd_soEveryRowKeepsItsOwnLogits() {
+    ParameterStore ps = new ParameterStore(manager, false);
+    int layers = model.config().numHiddenLayers();
+    long[] a = {1, 5, 9, 3, 7};
+    long[] b = {1, 6};
+    KvCache running = new KvCache(layers);
+    model.forward(ps, manager.create(a, new Shape(1, a.length)), running, false);
+    KvCache joining = new KvCache(layers);
+    model.forward(ps, manager.create(b, new Shape(1, b.length)), joining, false);
+    running.join(joining);
+    assertThat(running.rows()).isEqualTo(2);
+    assertThat(running.length()).isEqualTo(a.length);
+    float[] next = model.forward(ps, manager.create(new long[] {4, 4}, new Shape(2, 1)), running, false).get(0)
+        .toFloatArray();
+    int vocab = model.config().vocabSize();
+    float[] aFull = model.forward(ps, manager.create(new long[] {1, 5, 9, 3, 7, 4}, new Shape(1, 6)), null, false)
+        .get(0).get(new NDIndex("0, -1, :")).toFloatArray();
+    float[] bFull = model.forward(ps, manager.create(new long[] {1, 6, 4}, new Shape(1, 3)), null, false).get(0)
+        .get(new NDIndex("0, -1, :")).toFloatArray();
+    assertThat(Arrays.copyOfRange(next, 0, vocab)).containsExactly(aFull, within(1e-5f));
+    assertThat(Arrays.copyOfRange(next, vocab, 2 * vocab)).containsExactly(bFull, within(1e-5f));
+  }
+
   static void assertSameSearches(List<List<Decoding.Hypothesis>> expected, List<List<Decoding.Hypothesis>> actual) {
     assertThat(actual).hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
