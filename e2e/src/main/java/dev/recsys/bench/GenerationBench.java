@@ -248,19 +248,22 @@ public final class GenerationBench {
 
   /**
    * The serving path under load: {@code CALLERS} closed-loop callers through the generator's
-   * {@link GenerationQueue} (2 workers), with batching off (max batch 1) and on.
+   * {@link GenerationQueue} (2 workers), with batching off (max batch 1), batches formed when a
+   * worker starts one, and continuous batching (requests join running batches between steps).
    */
   private static void batching(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie, int requests)
       throws Exception {
     int total = 3 * requests;
     System.out.printf("%nbatching: %d closed-loop callers, %d requests per row, GenerationQueue with 2 workers%n%n",
         CALLERS, total);
-    System.out.println("| decoding | N | max batch | req/s | p50 (ms) | p95 (ms) | mean batch |");
-    System.out.println("|---|---|---|---|---|---|---|");
+    System.out.println("| decoding | N | max batch | continuous | req/s | p50 (ms) | p95 (ms) | requests per batch |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (TitleTrie t : new TitleTrie[] {null, trie}) {
       for (int n : new int[] {1, 4}) {
-        for (int maxBatch : new int[] {1, 2, 4, 8}) {
-          try (GenerationQueue queue = new GenerationQueue(2, 64, maxBatch, 120_000)) {
+        for (int row = 0; row < 7; row++) {
+          int maxBatch = new int[] {1, 2, 2, 4, 4, 8, 8}[row];
+          boolean continuous = row > 0 && row % 2 == 0;
+          try (GenerationQueue queue = new GenerationQueue(2, 64, maxBatch, continuous, 120_000, x -> { })) {
             ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
             AtomicLong next = new AtomicLong();
             long[] nanos = new long[total];
@@ -283,8 +286,9 @@ public final class GenerationBench {
             double wall = (System.nanoTime() - start) / 1e9;
             pool.shutdownNow();
             Stats st = new Stats(nanos);
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.1f | %.1f | %.2f |%n",
-                t == null ? "free" : "constrained", n, maxBatch, total / wall, st.p(50), st.p(95),
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.2f | %.1f | %.1f | %.2f |%n",
+                t == null ? "free" : "constrained", n, maxBatch, continuous ? "yes" : "no", total / wall, st.p(50),
+                st.p(95),
                 (double) queue.batchedRequests() / queue.batches());
           }
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Bounded, batching concurrency for in-process generation.
@@ -24,7 +25,10 @@ import java.util.function.Consumer;
  * contention). A worker takes the oldest waiting request and, with it, up to
  * {@code maxBatch - 1} more waiting requests of the same key (the same model): they run as one
  * batch, so under load the model's fixed cost per step is shared by every request in it. Nothing
- * waits for a batch to fill: when the workers keep up, batches are single requests.
+ * waits for a batch to fill: when the workers keep up, batches are single requests. With
+ * continuous batching (the default) a request that arrives while a batch runs joins it at its next
+ * decoding step, when the batch has room (fewer than {@code maxBatch} of its requests unanswered)
+ * and the runner accepts it, instead of waiting for a worker to finish the whole batch.
  *
  * <p>At most {@code capacity} requests wait; one more is refused at once with RESOURCE_EXHAUSTED
  * instead of queueing without bound. A caller waits no longer than its gRPC deadline; its request
@@ -38,7 +42,21 @@ public final class GenerationQueue implements AutoCloseable {
    */
   @FunctionalInterface
   public interface BatchRunner<K, I, O> {
-    void run(K key, List<I> inputs, BiConsumer<Integer, O> done);
+    /**
+     * @param arrivals asked between decoding steps for more inputs to run in this batch: those it
+     *     hands over take the next indexes ({@code inputs.size()}, then up)
+     */
+    void run(K key, List<I> inputs, BiConsumer<Integer, O> done, Arrivals<I> arrivals);
+  }
+
+  /** Waiting inputs of a running batch's key that join it (continuous batching). */
+  @FunctionalInterface
+  public interface Arrivals<I> {
+    /**
+     * Claims waiting inputs that {@code fits} accepts, oldest first, as many as the batch has room
+     * for (none when continuous batching is off or nothing waits).
+     */
+    List<I> take(Predicate<? super I> fits);
   }
 
   private static final class Job {
@@ -74,6 +92,7 @@ public final class GenerationQueue implements AutoCloseable {
   private final int capacity;
   private final int workers;
   private final int maxBatch;
+  private final boolean continuous;
   private final long defaultTimeoutMillis;
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong batches = new AtomicLong();
@@ -82,14 +101,16 @@ public final class GenerationQueue implements AutoCloseable {
   private final Consumer<GenerationTimings> timings;
 
   public GenerationQueue(int workers, int capacity, int maxBatch, long defaultTimeoutMillis) {
-    this(workers, capacity, maxBatch, defaultTimeoutMillis, t -> { });
+    this(workers, capacity, maxBatch, true, defaultTimeoutMillis, t -> { });
   }
 
   /**
    * @param timings told, on the caller's thread once its answer is ready, where a request's time
    *     went (waiting, its batch's prefill, decoding): {@link GenerationSpans} makes them spans
+   * @param continuous whether waiting requests join running batches between decoding steps; off, a
+   *     batch is formed only when a worker starts it
    */
-  public GenerationQueue(int workers, int capacity, int maxBatch, long defaultTimeoutMillis,
+  public GenerationQueue(int workers, int capacity, int maxBatch, boolean continuous, long defaultTimeoutMillis,
       Consumer<GenerationTimings> timings) {
     if (workers < 1 || capacity < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("workers, capacity and max batch must be >= 1");
@@ -97,6 +118,7 @@ public final class GenerationQueue implements AutoCloseable {
     this.workers = workers;
     this.capacity = capacity;
     this.maxBatch = maxBatch;
+    this.continuous = continuous;
     this.defaultTimeoutMillis = defaultTimeoutMillis;
     this.timings = timings;
     this.waiting = new LinkedBlockingQueue<>(capacity);
@@ -154,35 +176,56 @@ public final class GenerationQueue implements AutoCloseable {
       }
       List<Job> batch = new ArrayList<>();
       batch.add(first);
-      for (Iterator<Job> it = waiting.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
-        Job j = it.next();
-        if (j.key.equals(first.key) && j.runner == first.runner && waiting.remove(j)) {
-          batch.add(j); // remove() is the claim: another worker draining at once gets false
-        }
-      }
+      batch.addAll(claim(first, maxBatch - 1, j -> true));
       run(batch);
     }
   }
 
-  private void run(List<Job> batch) {
-    running.addAndGet(batch.size());
-    batches.incrementAndGet();
-    batched.addAndGet(batch.size());
-    long started = System.nanoTime();
-    for (Job j : batch) {
-      j.started = started;
-      j.batchSize = batch.size();
+  /**
+   * Claims up to {@code room} waiting jobs of {@code like}'s key and runner whose input
+   * {@code fits}, oldest first. remove() is the claim: another worker draining at once gets false.
+   */
+  private List<Job> claim(Job like, int room, Predicate<Object> fits) {
+    List<Job> claimed = new ArrayList<>();
+    for (Iterator<Job> it = waiting.iterator(); it.hasNext() && claimed.size() < room; ) {
+      Job j = it.next();
+      if (j.key.equals(like.key) && j.runner == like.runner && fits.test(j.input) && waiting.remove(j)) {
+        claimed.add(j);
+      }
     }
+    return claimed;
+  }
+
+  private void run(List<Job> initial) {
+    List<Job> batch = new ArrayList<>(initial); // grows as requests join; only this worker's thread touches it
+    List<Job> unprefilled = new ArrayList<>(initial);
+    admit(batch, batch.size(), true);
     Decoding.PrefillObserver prefills = (start, end, rows, tokens, cached) -> {
-      for (Job j : batch) {
-        if (j.result.isDone()) {
-          continue; // answered already (its caller may be reading these): a later prefill is not its
-        }
+      // a prefill belongs to the requests that joined since the last one; later prefills of the
+      // same requests (e.g. candidates scored one ask at a time) add to every unanswered one
+      List<Job> owners = unprefilled.isEmpty() ? batch.stream().filter(j -> !j.result.isDone()).toList()
+          : List.copyOf(unprefilled);
+      unprefilled.clear();
+      for (Job j : owners) {
         j.prefillStart = j.prefillStart == 0 ? start : j.prefillStart;
         j.prefillEnd = end;
         j.prefillTokens += tokens;
         j.cachedTokens = cached;
       }
+    };
+    Arrivals<Object> arrivals = fits -> {
+      if (!continuous || waiting.isEmpty()) {
+        return List.of();
+      }
+      long open = batch.stream().filter(j -> !j.result.isDone()).count();
+      List<Job> joined = claim(batch.get(0), (int) (maxBatch - open), fits::test);
+      if (joined.isEmpty()) {
+        return List.of();
+      }
+      batch.addAll(joined);
+      unprefilled.addAll(joined);
+      admit(joined, (int) open + joined.size(), false);
+      return joined.stream().map(j -> j.input).toList();
     };
     try {
       Decoding.observing(prefills, () -> {
@@ -190,7 +233,7 @@ public final class GenerationQueue implements AutoCloseable {
           Job j = batch.get(i);
           j.finished = System.nanoTime();
           j.result.complete(output);
-        });
+        }, arrivals);
         return null;
       });
       for (Job j : batch) {
@@ -200,6 +243,20 @@ public final class GenerationQueue implements AutoCloseable {
       batch.forEach(j -> j.result.completeExceptionally(t));
     } finally {
       running.addAndGet(-batch.size());
+    }
+  }
+
+  /** Counts jobs into a batch (new, or running: they joined it) that now runs {@code rows} unanswered requests. */
+  private void admit(List<Job> jobs, int rows, boolean newBatch) {
+    if (newBatch) {
+      batches.incrementAndGet();
+    }
+    running.addAndGet(jobs.size());
+    batched.addAndGet(jobs.size());
+    long started = System.nanoTime();
+    for (Job j : jobs) {
+      j.started = started;
+      j.batchSize = rows;
     }
   }
 
@@ -218,7 +275,10 @@ public final class GenerationQueue implements AutoCloseable {
     return batches.get();
   }
 
-  /** Requests run so far, in all batches: divided by {@link #batches()}, the mean batch size. */
+  /**
+   * Requests run so far, in all batches (those that joined a running batch included): divided by
+   * {@link #batches()}, the mean number of requests a batch served.
+   */
   public long batchedRequests() {
     return batched.get();
   }

@@ -38,7 +38,8 @@ public final class InProcessLlmBackend implements GenerationBackend {
    * requests of the same key and the same runner.
    */
   public static final GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask,
-      List<TitleGenerator.Generated>> GENERATE_BATCH = (gen, asks, done) -> gen.generate(asks, done);
+      List<TitleGenerator.Generated>> GENERATE_BATCH = (gen, asks, done, arrivals) -> gen.generate(asks, done,
+          fits -> arrivals.take(fits));
 
   private final GenerationQueue queue;
   private final int maxNewTokens;

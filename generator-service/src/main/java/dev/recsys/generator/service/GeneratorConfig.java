@@ -98,6 +98,14 @@ public interface GeneratorConfig {
     @WithDefault("4")
     int maxBatch();
 
+    /**
+     * Continuous (iteration-level) batching: a request that arrives while a batch runs joins it at
+     * its next decoding step when the batch has room (fewer than max-batch unanswered requests),
+     * instead of waiting for the whole batch to end. false: batches form only when a worker starts one.
+     */
+    @WithDefault("true")
+    boolean continuousBatching();
+
     /** Generation stops here if the title has not ended. */
     @WithDefault("32")
     int maxNewTokens();

@@ -61,7 +61,8 @@ public class GeneratorRuntime {
     GenerationBackend primary = switch (config.backend()) {
       case IN_PROCESS -> {
         GeneratorConfig.Llm llm = config.llm();
-        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.maxBatch(), llm.timeout().toMillis(),
+        queue = new GenerationQueue(llm.workers(), llm.queueCapacity(), llm.maxBatch(), llm.continuousBatching(),
+            llm.timeout().toMillis(),
             new GenerationSpans(otel.getTracer("recsys-generator")));
         Gauge.builder("recsys.generator.queue.waiting", queue, GenerationQueue::waiting).register(registry);
         Gauge.builder("recsys.generator.queue.running", queue, GenerationQueue::running).register(registry);

@@ -55,11 +55,11 @@ class GenerationSpansTest {
     };
     try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
         .build(); NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        GenerationQueue queue = new GenerationQueue(1, 4, 4, 10_000,
+        GenerationQueue queue = new GenerationQueue(1, 4, 4, true, 10_000,
             new GenerationSpans(tracing.get("test")))) {
       Decoding decoding = new Decoding(LlamaCheckpoint.load(ReferenceCheckpoint.copyTo(dir.resolve("ref")), manager),
           manager);
-      GenerationQueue.BatchRunner<String, long[], List<Decoding.Hypothesis>> beams = (key, prompts, done) -> {
+      GenerationQueue.BatchRunner<String, long[], List<Decoding.Hypothesis>> beams = (key, prompts, done, arrivals) -> {
         List<List<Decoding.Hypothesis>> out = decoding.beams(prompts.stream()
             .map(p -> new Decoding.BeamRequest(p, 2, 4, 2, null)).toList());
         for (int i = 0; i < out.size(); i++) {

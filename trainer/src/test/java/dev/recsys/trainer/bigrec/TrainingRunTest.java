@@ -111,6 +111,42 @@ class TrainingRunTest {
         assertThat(byLlm).extracting(TitleGenerator.Generated::text).containsExactlyInAnyOrderElementsOf(sasrecOrder);
         assertThat(byLlm).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
       }
+      // continuous batching: asks joining a running batch between its steps get what they get alone;
+      // an ask that ranks candidates (no beam search) is never offered as fitting
+      java.util.function.Function<Sample, TitleGenerator.Ask> beamAsk = t -> {
+        Set<Integer> seen = new HashSet<>();
+        t.history().forEach(id -> seen.add(run.catalogue().indexOf(id)));
+        return PipelineGeneration.ask(new ServingPipeline(ServingPipeline.Kind.D3,
+            new ServingPipeline.Generation(4, 4, true, false, 0.5), new ServingPipeline.Grounding(100, 0, "sasrec", 0)),
+            t.history().stream().map(d.titles()::get).toList(), 4, run.trie(), seen.stream().mapToInt(i -> i).toArray(),
+            seen, run::signal, 24);
+      };
+      List<TitleGenerator.Ask> asks = splits.test().subList(5, 9).stream().map(beamAsk).toList();
+      Sample other = splits.test().get(9);
+      Set<Integer> otherSeen = new HashSet<>();
+      other.history().forEach(id -> otherSeen.add(run.catalogue().indexOf(id)));
+      TitleGenerator.Ask rerank = PipelineGeneration.ask(new ServingPipeline(ServingPipeline.Kind.RERANK,
+          new ServingPipeline.Generation(10, 10, true, false, 0.5), new ServingPipeline.Grounding(100, 0, "sasrec", 5)),
+          other.history().stream().map(d.titles()::get).toList(), 10, run.trie(),
+          otherSeen.stream().mapToInt(i -> i).toArray(), otherSeen, run::signal, 24);
+      List<List<TitleGenerator.Generated>> alone = asks.stream().map(a -> run.generator().generate(List.of(a)).get(0))
+          .toList();
+      java.util.Map<Integer, List<TitleGenerator.Generated>> joinedRun = new java.util.HashMap<>();
+      int[] calls = {0};
+      run.generator().generate(List.of(asks.get(0)), joinedRun::put, fits -> {
+        assertThat(fits.test(rerank)).isFalse();
+        return switch (calls[0]++) {
+          case 0 -> asks.subList(1, 3).stream().filter(fits).toList();
+          case 2 -> asks.subList(3, 4).stream().filter(fits).toList();
+          default -> List.of();
+        };
+      });
+      assertThat(calls[0]).isGreaterThan(2);
+      assertThat(joinedRun).containsOnlyKeys(0, 1, 2, 3);
+      for (int i = 0; i < asks.size(); i++) {
+        assertThat(joinedRun.get(i)).extracting(TitleGenerator.Generated::text).as("ask %d", i)
+            .containsExactlyElementsOf(alone.get(i).stream().map(TitleGenerator.Generated::text).toList());
+      }
       report = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24)).run("bigrec", splits.valid(),
           splits.test(), QUIET_EVAL);
       // narrowed to one LLM family: only it and the rankings without the LLM are tried and reported
