@@ -234,13 +234,8 @@ public final class LlamaModel extends AbstractBlock {
         k = kv.get(0);
         v = kv.get(1);
       }
-      int rep = heads / kvHeads;
-      if (rep > 1) {
-        k = k.repeat(1, rep);
-        v = v.repeat(1, rep);
-      }
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scalar(m, (float) (1 / Math.sqrt(hd)))).add(mask);
-      NDArray attn = scores.softmax(3).matMul(v).transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+      NDArray attn = attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
+          .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
       x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
       n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
       NDArray gate = proj(ps, ids, n, p + "mlp.gate_proj", training);
@@ -248,6 +243,31 @@ public final class LlamaModel extends AbstractBlock {
       x = x.add(proj(ps, ids, Activation.sigmoid(gate).mul(gate).mul(up), p + "mlp.down_proj", training));
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
+  }
+
+  /**
+   * Causal grouped-query attention: {@code q} [b, heads, t, hd] over {@code k}, {@code v}
+   * [b, kv_heads, keys, hd], each key/value head serving {@code rep} consecutive query heads. The
+   * query heads of a group are stacked on the position axis ([b, kv_heads, rep * t, hd]), so the
+   * keys and values are read where they are instead of being copied {@code rep} times per layer
+   * and step.
+   *
+   * @return [b, heads, t, hd]
+   */
+  private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int rep, NDArray scale) {
+    if (rep == 1) {
+      return q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask).softmax(3).matMul(v);
+    }
+    Shape qs = q.getShape();
+    long batch = qs.get(0);
+    long t = qs.get(2);
+    long kvHeads = k.getShape().get(1);
+    long keys = k.getShape().get(2);
+    NDArray scores = q.reshape(batch, kvHeads, rep * t, qs.get(3)).matMul(k.transpose(0, 1, 3, 2)).mul(scale)
+        .reshape(batch, kvHeads, rep, t, keys);
+    // [t, keys] broadcasts as is; a padded batch's [b, 1, t, keys] gains the group axis
+    NDArray masked = scores.add(mask.getShape().dimension() == 4 ? mask.expandDims(2) : mask);
+    return masked.softmax(4).reshape(batch, kvHeads, rep * t, keys).matMul(v).reshape(qs);
   }
 
   private NDArray w(ParameterStore ps, NDArray ids, String name, boolean training) {
