@@ -318,43 +318,54 @@ public final class Decoding {
     if (requests.isEmpty()) {
       return List.of();
     }
+    // one memory scope per model call (its intermediates are freed when it ends) and one holding
+    // the cache between calls: a batch that requests keep joining may run for thousands of steps
     try (NDManager m = ps.getManager().newSubManager()) {
       Prefix p = prefix;
-      Prefilled start = prefill(m, p, requests.stream().map(BeamRequest::prompt).toList(),
-          requests.stream().mapToLong(BeamRequest::eos).toArray(), Integer.MAX_VALUE);
-      KvCache cache = start.cache();
+      Prefilled start;
       List<Search> searches = new ArrayList<>();
-      List<Long> rows = start(requests, start.logProbs(), searches, finished);
+      List<Long> rows;
+      NDManager kept;
+      try (NDManager call = m.newSubManager()) {
+        start = prefill(call, p, requests.stream().map(BeamRequest::prompt).toList(),
+            requests.stream().mapToLong(BeamRequest::eos).toArray(), Integer.MAX_VALUE);
+        kept = start.cache().keepIn(m, null);
+        rows = start(requests, start.logProbs(), searches, finished);
+      }
+      KvCache cache = start.cache();
       while (!rows.isEmpty()) {
-        cache.select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
-        int shared = start.shared();
-        List<BeamRequest> joining = arrivals.take(prompt -> sharedWith(p, prompt) >= shared);
-        if (!joining.isEmpty()) {
-          join(m, p, shared, joining, cache, searches, finished);
-        }
-        List<Search> open = new ArrayList<>();
-        for (Search s : searches) {
-          if (!s.finished) {
-            open.add(s);
+        try (NDManager step = m.newSubManager()) {
+          cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
+          int shared = start.shared();
+          List<BeamRequest> joining = arrivals.take(prompt -> sharedWith(p, prompt) >= shared);
+          if (!joining.isEmpty()) {
+            join(step, p, shared, joining, cache, searches, finished);
           }
-        }
-        long[] last = open.stream().flatMap(s -> s.beams.stream()).mapToLong(b -> b[b.length - 1]).toArray();
-        float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(last, new Shape(last.length, 1)), cache));
-        rows = new ArrayList<>();
-        int row = 0;
-        for (Search s : open) {
-          int count = s.beams.size();
-          int step = s.generated;
-          List<Integer> parents = s.step(step, Arrays.copyOfRange(logp, row, row + count));
-          if (s.open(step + 1)) {
-            for (int parent : parents) {
-              rows.add((long) (row + parent));
+          List<Search> open = new ArrayList<>();
+          for (Search s : searches) {
+            if (!s.finished) {
+              open.add(s);
             }
-          } else {
-            s.finish();
-            finished.accept(s.index, s.result());
           }
-          row += count;
+          long[] last = open.stream().flatMap(s -> s.beams.stream()).mapToLong(b -> b[b.length - 1]).toArray();
+          float[][] logp = lastLogProbs(model.lastLogits(ps, step.create(last, new Shape(last.length, 1)), cache));
+          kept = cache.keepIn(m, kept);
+          rows = new ArrayList<>();
+          int row = 0;
+          for (Search s : open) {
+            int count = s.beams.size();
+            int at = s.generated;
+            List<Integer> parents = s.step(at, Arrays.copyOfRange(logp, row, row + count));
+            if (s.open(at + 1)) {
+              for (int parent : parents) {
+                rows.add((long) (row + parent));
+              }
+            } else {
+              s.finish();
+              finished.accept(s.index, s.result());
+            }
+            row += count;
+          }
         }
       }
       return searches.stream().map(Search::result).toList();

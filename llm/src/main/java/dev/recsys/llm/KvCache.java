@@ -3,6 +3,7 @@ package dev.recsys.llm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -153,26 +154,70 @@ public final class KvCache {
     return NDArrays.concat(new NDList(head, zeros, tail), 2);
   }
 
+  /**
+   * Moves this cache's arrays into a new sub-manager of {@code parent} and closes
+   * {@code previous} (the one that held them before, if any): what the steps since derived from
+   * the old arrays there (reordered rows, the arrays this one replaced) is freed with it, so a
+   * batch that lives for many steps holds one generation of its cache, not all of them.
+   *
+   * @return the manager that now holds the arrays: pass it as {@code previous} next time
+   */
+  NDManager keepIn(NDManager parent, NDManager previous) {
+    NDManager next = parent.newSubManager();
+    for (int l = 0; l < keys.length; l++) {
+      if (keys[l] != null) {
+        keys[l].attach(next);
+        values[l].attach(next);
+      }
+    }
+    if (previous != null) {
+      previous.close();
+    }
+    return next;
+  }
+
   /** Rows in the batch (0 before the first step). */
   int rows() {
     return keys[0] == null ? 0 : (int) keys[0].getShape().get(0);
   }
 
-  /** Keeps only the given rows of the batch (beam search reorders its beams each step). */
+  /**
+   * Keeps only the given rows of the batch (beam search reorders its beams each step). Padding
+   * that every kept row has (rows that needed none have ended) is dropped, so a batch that
+   * requests keep joining is only as long as its longest live row.
+   */
   public void select(NDArray rows) {
+    int common = 0;
     if (leftPad != null) {
       long[] r = rows.toLongArray();
       int[] kept = new int[r.length];
+      common = Integer.MAX_VALUE;
       for (int i = 0; i < r.length; i++) {
         kept[i] = leftPad[(int) r[i]];
+        common = Math.min(common, kept[i]);
       }
-      leftPad = kept;
+      common = kept.length == 0 ? 0 : common;
+      boolean padded = false;
+      for (int i = 0; i < kept.length; i++) {
+        kept[i] -= common;
+        padded |= kept[i] > 0;
+      }
+      leftPad = padded ? kept : null; // no row padded: the cheaper unpadded masks and positions
     }
     for (int l = 0; l < keys.length; l++) {
       if (keys[l] != null) {
-        keys[l] = keys[l].get(rows);
-        values[l] = values[l].get(rows);
+        keys[l] = withoutPositions(keys[l].get(rows), common);
+        values[l] = withoutPositions(values[l].get(rows), common);
       }
     }
+  }
+
+  /** {@code x} without the {@code count} positions from {@link #padFrom} on (itself when 0). */
+  private NDArray withoutPositions(NDArray x, int count) {
+    if (count == 0) {
+      return x;
+    }
+    NDArray tail = x.get(new NDIndex(":, :, {}:, :", padFrom + count));
+    return padFrom == 0 ? tail : NDArrays.concat(new NDList(x.get(new NDIndex(":, :, :{}, :", padFrom)), tail), 2);
   }
 }

@@ -316,6 +316,16 @@ class DecodingTest {
         .get(new NDIndex("0, -1, :")).toFloatArray();
     assertThat(Arrays.copyOfRange(next, 0, vocab)).containsExactly(aFull, within(1e-5f));
     assertThat(Arrays.copyOfRange(next, vocab, 2 * vocab)).containsExactly(bFull, within(1e-5f));
+
+    // the longer row ends: the padding the other needed goes with it
+    running.select(manager.create(new long[] {1}));
+    assertThat(running.length()).isEqualTo(b.length + 1);
+    assertThat(running.leftPad()).isNull();
+    float[] after = model.forward(ps, manager.create(new long[] {8}, new Shape(1, 1)), running, false).get(0)
+        .toFloatArray();
+    float[] bAfter = model.forward(ps, manager.create(new long[] {1, 6, 4, 8}, new Shape(1, 4)), null, false).get(0)
+        .get(new NDIndex("0, -1, :")).toFloatArray();
+    assertThat(after).containsExactly(bAfter, within(1e-5f));
   }
 
   static void assertSameSearches(List<List<Decoding.Hypothesis>> expected, List<List<Decoding.Hypothesis>> actual) {
