@@ -2,7 +2,7 @@
 # One command: start the stack on loopback, run a ghz scenario against the gateway's Recommend,
 # write the ghz report (JSON + HTML) and print a summary row (RPS, p50/p95/p99, errors by status).
 #
-#   loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR]
+#   loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR [--pipeline KIND]]
 #
 #   steady      fixed 40 req/s for 60 s, 8 workers
 #   step        open loop from 10 to 200 req/s in steps of 10 every 10 s (finds saturation;
@@ -13,6 +13,9 @@
 #
 # --llm-run DIR publishes a trained run (recsys-trainer train/eval) so that the generator serves
 # the fine-tuned LLM in-process; without it the release has the transition baseline only.
+# --pipeline KIND serves the run's best pipeline of that kind (bigrec, d3, llm-rerank, ...; see
+# `recsys-trainer publish --pipeline`) instead of the one its evaluation chose, e.g. to load the
+# LLM path with a run whose winner does not use the LLM.
 # Everything targets 127.0.0.1; every loop is bounded in time. Reports go to loadtest/reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,12 @@ ROOT=$PWD
 scenario=${1:?usage: loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR]}; shift
 LLM_RUN=""
 if [ "${1:-}" = "--llm-run" ]; then LLM_RUN=$(cd "${2:?--llm-run needs a folder}" && pwd); shift 2; fi
+PIPELINE=()
+if [ "${1:-}" = "--pipeline" ]; then
+  [ -n "$LLM_RUN" ] || { echo "--pipeline needs --llm-run DIR before it" >&2; exit 2; }
+  PIPELINE=(--pipeline "${2:?--pipeline needs a kind}"); shift 2
+fi
+[ $# -eq 0 ] || { echo "unknown arguments: $* (usage: loadtest/run.sh SCENARIO [--llm-run DIR [--pipeline KIND]])" >&2; exit 2; }
 case "$scenario" in steady|step|soak|hot-reload) ;; *) echo "unknown scenario '$scenario'" >&2; exit 2 ;; esac
 
 TOOLS=$ROOT/loadtest/.tools; WORK=$ROOT/loadtest/.work; REPORTS=$ROOT/loadtest/reports
@@ -48,7 +57,8 @@ trainer keygen --out "$WORK/keys" > /dev/null
 export RECSYS_SIGNING_KEY=$WORK/keys/release-signing.key RECSYS_TRUSTED_KEYS=$WORK/keys/release-signing.pub
 publish() {
   if [ -n "$LLM_RUN" ]; then
-    trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable --run "$LLM_RUN" --force
+    trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable --run "$LLM_RUN" \
+      ${PIPELINE[@]+"${PIPELINE[@]}"} --force
   else
     trainer publish --dataset "$DATA" --store "$WORK/store" --tenant default --channel stable
   fi
