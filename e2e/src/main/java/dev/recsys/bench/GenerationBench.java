@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: {@code scripts/bench.sh generation [run folder] [requests per row] [batching]}. Without
  * a run folder the quick profile is trained first (MovieLens-100K, or the synthetic set without
- * it); with "batching" only the batching table is printed.
+ * it); with "batching" only the batching table is printed, with "openloop" only the open-loop table
+ * (batches formed at start against continuous batching at fixed arrival rates).
  */
 public final class GenerationBench {
   public static void main(String[] args) throws Exception {
@@ -62,6 +64,10 @@ public final class GenerationBench {
       }
       if (args.length > 2 && args[2].equals("batching")) { // only the batching table
         batching(gen, d, samples, trie, requests);
+        return;
+      }
+      if (args.length > 2 && args[2].equals("openloop")) { // only the open-loop table (continuous batching)
+        openLoop(gen, d, samples, trie);
         return;
       }
       if (args.length > 2 && args[2].equals("prefix")) { // only the prompt-prefix cache table
@@ -291,6 +297,59 @@ public final class GenerationBench {
                 st.p(95),
                 (double) queue.batchedRequests() / queue.batches());
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Requests arriving at a fixed rate (open loop: each is sent on time, whatever the earlier ones
+   * do) through the generator's {@link GenerationQueue} (2 workers, max batch 4), constrained
+   * decoding of 4 candidates (the serving default), 6 s per cell: batches formed when a worker
+   * starts one against continuous batching, at rising rates, latency from sending to the answer.
+   */
+  private static void openLoop(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie) throws Exception {
+    System.out.printf("%nopen loop: constrained, N=4, GenerationQueue with 2 workers and max batch 4, 6 s per row%n%n");
+    System.out.println("| rate (req/s) | batching | p50 (ms) | p95 (ms) | p99 (ms) | achieved (req/s) | requests per batch |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    // the first cell is a warm-up (not printed): every later one meets the same compiled code
+    int[] rates = {20, 20, 40, 60, 80, 100};
+    for (int r = 0; r < rates.length; r++) {
+      int rate = rates[r];
+      for (boolean continuous : r == 0 ? new boolean[] {true} : new boolean[] {false, true}) {
+        try (GenerationQueue queue = new GenerationQueue(2, 1024, 4, continuous, 120_000, x -> { })) {
+          int total = rate * 6;
+          ExecutorService pool = Executors.newCachedThreadPool();
+          long[] nanos = new long[total];
+          List<Future<?>> fs = new ArrayList<>();
+          long start = System.nanoTime();
+          for (int i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int k = i;
+            fs.add(pool.submit(() -> {
+              List<String> titles = titles(d, samples.get((k * 13) % samples.size()));
+              long s0 = System.nanoTime();
+              queue.run(gen, new TitleGenerator.Ask(titles, 4, 32, trie), InProcessLlmBackend.GENERATE_BATCH);
+              nanos[k] = System.nanoTime() - s0;
+              return null;
+            }));
+          }
+          for (Future<?> f : fs) {
+            f.get();
+          }
+          double wall = (System.nanoTime() - start) / 1e9;
+          pool.shutdownNow();
+          Stats st = new Stats(nanos);
+          if (r == 0) {
+            continue;
+          }
+          System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", rate,
+              continuous ? "continuous" : "at start", st.p(50), st.p(95), st.p(99), total / wall,
+              (double) queue.batchedRequests() / queue.batches());
         }
       }
     }
