@@ -4,9 +4,10 @@
 #
 #   loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR [--pipeline KIND]]
 #
-#   steady      fixed 40 req/s for 60 s, 8 workers
+#   steady      fixed 40 req/s for 60 s, 8 workers (LOADTEST_CONCURRENCY sets them: calls slower than
+#               8/40 s need more to keep the rate)
 #   step        open loop from 10 to 200 req/s in steps of 10 every 10 s (finds saturation;
-#               with --llm-run 1 to 20 req/s in steps of 1)
+#               with --llm-run 1 to 20 req/s in steps of 1; LOADTEST_STEP="start step end" sets them)
 #   soak        fixed 30 req/s for $SOAK_DURATION (default 10m)
 #   hot-reload  steady load for 90 s while two new releases are published (at 20 s and 50 s);
 #               every request must succeed
@@ -103,6 +104,7 @@ ghz_run() {
 }
 # The in-process LLM costs ~100x the baseline's CPU per call: its rates are 10x lower.
 if [ -n "$LLM_RUN" ]; then WARM_RPS=4; STEP="1 1 20"; else WARM_RPS=40; STEP="10 10 200"; fi
+STEP=${LOADTEST_STEP:-$STEP} # "start step end" in req/s, e.g. LOADTEST_STEP="5 5 60"
 echo "== warm-up (45 s at $WARM_RPS req/s, not reported: lets the JIT compile the hot paths)"
 REPORT=$WORK/warmup.json ghz_run --concurrency 8 --rps "$WARM_RPS" --duration 45s > /dev/null || true
 
@@ -111,7 +113,7 @@ name=$scenario${LLM_RUN:+-llm}
 REPORT=$REPORTS/$name-$stamp.json
 echo "== $scenario"
 case "$scenario" in
-  steady) ghz_run --concurrency 8 --rps 40 --duration 60s ;;
+  steady) ghz_run --concurrency "${LOADTEST_CONCURRENCY:-8}" --rps 40 --duration 60s ;;
   step) read -r start step end <<< "$STEP"
         ghz_run --concurrency 64 --load-schedule step --load-start "$start" --load-step "$step" \
           --load-step-duration 10s --load-end "$end" --duration 200s ;;

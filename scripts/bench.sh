@@ -6,6 +6,9 @@
 #                                                              candidates) and the Triton client overhead
 #   scripts/bench.sh quality --dataset D --store S [--gateway host:port] [--samples 1000] [--seed 0] [--tenant T]
 #                                                              quality of the gateway's answers vs baselines, same samples
+#   scripts/bench.sh decode [checkpoint folder|-] [cache=190] [steps=20]
+#                                                              one decoding step split into its weight products and
+#                                                              the rest (- = the pretrained SmolLM2-135M base)
 #   scripts/bench.sh hf --run R --dataset D [--prompts 8] [--repeats 3] [--max-new-tokens 24]
 #                                                              the run's base + adapter in Hugging Face transformers + peft:
 #                                                              greedy tokens equal to the in-process model's, and
@@ -15,7 +18,7 @@ CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/env.sh
-what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|hf [args...]}; shift
+what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|decode|hf [args...]}; shift
 ./mvnw -B -q --no-transfer-progress -DskipTests package
 if [ "$what" = hf ]; then
   run="" data="" prompts=8 repeats=3 maxnew=24
@@ -51,7 +54,8 @@ case "$what" in
   generation) main=dev.recsys.bench.GenerationBench ;;
   quality) main=dev.recsys.bench.QualityBench ;;
   llamacpp) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.LlamaCppBench ;;
-  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp or hf" >&2; exit 2 ;;
+  decode) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.DecodeStepBench ;;
+  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp, decode or hf" >&2; exit 2 ;;
 esac
 cd "$CALLER"
 exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \
