@@ -90,4 +90,50 @@ class GenerationSpansTest {
       assertThat(prefill.getAttributes().get(AttributeKey.longKey("recsys.prefill.cached_tokens"))).isZero();
     }
   }
+
+  @Test
+  void aRequestJoiningARunningBatch_getsItsOwnPrefill_andTheFirstKeepsItsOwn() throws Exception {
+    List<GenerationTimings> timings = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        GenerationQueue queue = new GenerationQueue(1, 4, 4, true, 10_000, timings::add)) {
+      Decoding decoding = new Decoding(LlamaCheckpoint.load(ReferenceCheckpoint.copyTo(dir.resolve("ref")), manager),
+          manager);
+      // the first batch waits for the second request to be queued, then decodes; the second joins it
+      GenerationQueue.BatchRunner<String, long[], List<Decoding.Hypothesis>> beams = (key, prompts, done, arrivals) -> {
+        started.countDown();
+        try {
+          go.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        decoding.beams(prompts.stream().map(p -> new Decoding.BeamRequest(p, 2, 6, 2, null)).toList(),
+            done::accept, fits -> arrivals.take(p -> fits.test(p)).stream()
+                .map(p -> new Decoding.BeamRequest(p, 2, 6, 2, null)).toList());
+      };
+      java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var first = callers.submit(() -> queue.run("model", new long[] {1, 5, 9}, beams));
+        assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        var second = callers.submit(() -> queue.run("model", new long[] {1, 7, 3, 12, 4}, beams));
+        for (int i = 0; i < 500 && queue.waiting() < 1; i++) {
+          Thread.sleep(10);
+        }
+        go.countDown();
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNotEmpty();
+      } finally {
+        callers.shutdownNow();
+      }
+      assertThat(queue.batches()).as("the second joined the first's batch").isEqualTo(1);
+      GenerationTimings a = timings.stream().filter(t -> t.prefillTokens() == 3).findFirst().orElseThrow();
+      GenerationTimings b = timings.stream().filter(t -> t.prefillTokens() == 5).findFirst().orElseThrow();
+      assertThat(timings).hasSize(2);
+      assertThat(a.batchSize()).isEqualTo(1);
+      assertThat(b.batchSize()).as("it ran beside the first").isEqualTo(2);
+      assertThat(b.prefillStart()).as("its own prefill, after the first's").isGreaterThanOrEqualTo(a.prefillEnd());
+      assertThat(b.started()).isGreaterThan(a.started());
+    }
+  }
 }
