@@ -13,7 +13,6 @@ import dev.recsys.llm.LlamaCheckpoint;
 import dev.recsys.llm.LlamaConfig;
 import dev.recsys.llm.LlamaModel;
 import dev.recsys.llm.gguf.GgufLlamaConverter;
-import dev.recsys.llm.gguf.PretrainedBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -35,16 +34,9 @@ public final class DecodeStepBench {
 
   public static void main(String[] args) throws Exception {
     DjlDefaults.apply();
-    Path repo = Path.of(System.getProperty("recsys.repo", ".")).toAbsolutePath();
     Path checkpoint;
     if (args.length == 0 || args[0].equals("-")) {
-      PretrainedBase base = PretrainedBase.SMOLLM2_135M;
-      Path gguf = base.cachedIn(repo);
-      if (!Files.isRegularFile(gguf)) {
-        System.err.println("no " + gguf + ": run scripts/fetch-base.sh first, or pass a checkpoint folder");
-        System.exit(2);
-      }
-      base.verify(gguf);
+      Path gguf = PretrainedGguf.verifiedOrExit(", or pass a checkpoint folder");
       checkpoint = Files.createTempDirectory("recsys-decode-bench");
       GgufLlamaConverter.convert(gguf, checkpoint);
     } else {

@@ -286,11 +286,7 @@ public final class GenerationBench {
                 return null;
               }));
             }
-            for (Future<?> f : fs) {
-              f.get();
-            }
-            double wall = (System.nanoTime() - start) / 1e9;
-            pool.shutdownNow();
+            double wall = awaitAll(pool, fs, start);
             Stats st = new Stats(nanos);
             System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.2f | %.1f | %.1f | %.2f |%n",
                 t == null ? "free" : "constrained", n, maxBatch, continuous ? "yes" : "no", total / wall, st.p(50),
@@ -338,11 +334,7 @@ public final class GenerationBench {
               return null;
             }));
           }
-          for (Future<?> f : fs) {
-            f.get();
-          }
-          double wall = (System.nanoTime() - start) / 1e9;
-          pool.shutdownNow();
+          double wall = awaitAll(pool, fs, start);
           Stats st = new Stats(nanos);
           if (r == 0) {
             continue;
@@ -353,6 +345,16 @@ public final class GenerationBench {
         }
       }
     }
+  }
+
+  /** Waits for every caller, stops their pool, and returns the seconds since {@code startNanos}. */
+  private static double awaitAll(ExecutorService pool, List<Future<?>> callers, long startNanos) throws Exception {
+    for (Future<?> f : callers) {
+      f.get();
+    }
+    double wall = (System.nanoTime() - startNanos) / 1e9;
+    pool.shutdownNow();
+    return wall;
   }
 
   static final int CALLERS = 16;

@@ -47,14 +47,8 @@ public final class LlamaCppBench {
     DjlDefaults.apply();
     int prompts = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int maxNew = args.length > 1 ? Integer.parseInt(args[1]) : 24;
-    Path repo = Path.of(System.getProperty("recsys.repo", ".")).toAbsolutePath();
     PretrainedBase base = PretrainedBase.SMOLLM2_135M;
-    Path gguf = base.cachedIn(repo);
-    if (!Files.isRegularFile(gguf)) {
-      System.err.println("no " + gguf + ": run scripts/fetch-base.sh first");
-      System.exit(2);
-    }
-    base.verify(gguf);
+    Path gguf = PretrainedGguf.verifiedOrExit("");
     Path hf = Files.createTempDirectory("recsys-llamacpp-bench");
     GgufLlamaConverter.Result converted = GgufLlamaConverter.convert(gguf, hf);
     Path ml = Releases.ml100k();

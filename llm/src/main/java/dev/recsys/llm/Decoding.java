@@ -286,35 +286,22 @@ public final class Decoding {
    * request's index) as soon as that search ends, while the others go on.
    */
   public List<List<Hypothesis>> beams(List<BeamRequest> requests, BiConsumer<Integer, List<Hypothesis>> finished) {
-    return beams(requests, finished, Arrivals.NONE);
+    return beams(requests, finished, Arrivals.none());
   }
 
   /**
-   * Beam searches that join a running batch (iteration-level, or continuous, batching): asked
-   * before every decoding step, they are prefilled as a batch of their own and their beams then
-   * step with the running ones, instead of waiting for the whole batch to end.
-   */
-  @FunctionalInterface
-  public interface Arrivals {
-    Arrivals NONE = fits -> List.of();
-
-    /**
-     * @param fits whether a prompt can join now (it must share as much of the cached prompt prefix
-     *     as the running batch does, so that every row's padding starts at the same position)
-     * @return the requests that join now, possibly none; their indexes continue after the earlier ones'
-     */
-    List<BeamRequest> take(java.util.function.Predicate<long[]> fits);
-  }
-
-  /**
-   * As {@link #beams(List, BiConsumer)}, with searches joining the batch at its next step as
-   * {@code arrivals} hands them over (indexes after {@code requests}' in the order handed over).
+   * As {@link #beams(List, BiConsumer)}, with searches joining the batch (iteration-level, or
+   * continuous, batching): asked before every decoding step, {@code arrivals} hands over searches
+   * (indexes after {@code requests}', in the order handed over) that are prefilled as a batch of
+   * their own and then step with the running ones. A search fits when its prompt shares as much of
+   * the cached prompt prefix as the running batch does, so that every row's padding starts at the
+   * same position.
    * Each joined search's result is the one it would have alone, as for the first ones.
    *
    * @return the results of {@code requests} and of every joined search, by index
    */
   public List<List<Hypothesis>> beams(List<BeamRequest> requests, BiConsumer<Integer, List<Hypothesis>> finished,
-      Arrivals arrivals) {
+      Arrivals<BeamRequest> arrivals) {
     if (requests.isEmpty()) {
       return List.of();
     }
@@ -337,7 +324,7 @@ public final class Decoding {
         try (NDManager step = m.newSubManager()) {
           cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
           int shared = start.shared();
-          List<BeamRequest> joining = arrivals.take(prompt -> sharedWith(p, prompt) >= shared);
+          List<BeamRequest> joining = arrivals.take(r -> sharedWith(p, r.prompt()) >= shared);
           if (!joining.isEmpty()) {
             join(step, p, shared, joining, cache, searches, finished);
           }

@@ -118,8 +118,8 @@ public final class KvCache {
     }
     int mine = length();
     int theirs = other.length();
-    int rowsHere = (int) keys[0].getShape().get(0);
-    int rowsThere = (int) other.keys[0].getShape().get(0);
+    int rowsHere = rows();
+    int rowsThere = other.rows();
     int[] pad = new int[rowsHere + rowsThere];
     for (int r = 0; r < rowsHere; r++) {
       pad[r] = (leftPad == null ? 0 : leftPad[r]) + Math.max(0, theirs - mine);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 
 /**
  * BIGRec's generation step: the base model with a LoRA adapter reads the recommendation prompt
@@ -171,27 +170,16 @@ public final class TitleGenerator implements AutoCloseable {
    * index) as soon as its beam search ends, while the rest of the batch goes on.
    */
   public void generate(List<Ask> asks, BiConsumer<Integer, List<Generated>> finished) {
-    generate(asks, finished, Arrivals.NONE);
-  }
-
-  /** Asks that join a running batch of beam searches at its next step (continuous batching). */
-  @FunctionalInterface
-  public interface Arrivals {
-    Arrivals NONE = fits -> List.of();
-
-    /**
-     * @param fits whether an ask can join now (a beam search whose prompt shares the batch's
-     *     cached prefix)
-     * @return the asks that join, possibly none; their indexes continue after the earlier asks'
-     */
-    List<Ask> take(Predicate<Ask> fits);
+    generate(asks, finished, Arrivals.none());
   }
 
   /**
    * As {@link #generate(List, BiConsumer)}, with asks joining the batch's beam searches while they
-   * run, as {@code arrivals} hands them over (indexes after {@code asks}', in that order).
+   * run, as {@code arrivals} hands them over (indexes after {@code asks}', in that order). An ask
+   * fits when it is a beam search whose prompt shares the batch's cached prefix; an ask that ranks
+   * candidates never does.
    */
-  public void generate(List<Ask> asks, BiConsumer<Integer, List<Generated>> finished, Arrivals arrivals) {
+  public void generate(List<Ask> asks, BiConsumer<Integer, List<Generated>> finished, Arrivals<Ask> arrivals) {
     List<Integer> beamAsks = new ArrayList<>();
     for (int i = 0; i < asks.size(); i++) {
       Ask a = asks.get(i);
@@ -209,23 +197,17 @@ public final class TitleGenerator implements AutoCloseable {
     // by the searches' index: the ask's index and the ask (joined asks are appended)
     List<Ask> beams = new ArrayList<>(beamAsks.stream().map(asks::get).toList());
     int[] joined = {0};
-    Decoding.Arrivals joining = fits -> {
-      Map<Ask, long[]> ids = new IdentityHashMap<>();
-      List<Ask> got = arrivals.take(a -> {
-        if (a.candidates() != null) {
-          return false;
-        }
-        long[] prompt = promptIds(a.historyTitles());
-        ids.put(a, prompt);
-        return fits.test(prompt);
-      });
+    Arrivals<Decoding.BeamRequest> joining = fits -> {
+      Map<Ask, Decoding.BeamRequest> built = new IdentityHashMap<>();
+      List<Ask> got = arrivals.take(a -> a.candidates() == null
+          && fits.test(built.computeIfAbsent(a, x -> request(x, promptIds(x.historyTitles())))));
       for (Ask a : got) {
         beamAsks.add(asks.size() + joined[0]++);
         beams.add(a);
       }
-      return requests(got, a -> ids.computeIfAbsent(a, x -> promptIds(x.historyTitles())));
+      return got.stream().map(built::get).toList();
     };
-    tuned.beams(requests(beams, a -> promptIds(a.historyTitles())),
+    tuned.beams(beams.stream().map(a -> request(a, promptIds(a.historyTitles()))).toList(),
         (i, hypotheses) -> finished.accept(beamAsks.get(i), titles(hypotheses, beams.get(i))), joining);
   }
 
@@ -261,15 +243,11 @@ public final class TitleGenerator implements AutoCloseable {
     return out;
   }
 
-  private List<Decoding.BeamRequest> requests(List<Ask> asks, java.util.function.Function<Ask, long[]> prompt) {
-    List<Decoding.BeamRequest> requests = new ArrayList<>();
-    for (Ask a : asks) {
-      // a constrained beam ends (eos) within the constraint's depth: that, not maxNewTokens, bounds it
-      int limit = a.constraint() != null && a.constraint().depth() > 0 ? a.constraint().depth() : a.maxNewTokens();
-      requests.add(new Decoding.BeamRequest(prompt.apply(a), a.beams(), limit, eos, a.constraint(),
-          a.lengthNormalised(), a.assistantWeight()));
-    }
-    return requests;
+  private Decoding.BeamRequest request(Ask a, long[] prompt) {
+    // a constrained beam ends (eos) within the constraint's depth: that, not maxNewTokens, bounds it
+    int limit = a.constraint() != null && a.constraint().depth() > 0 ? a.constraint().depth() : a.maxNewTokens();
+    return new Decoding.BeamRequest(prompt, a.beams(), limit, eos, a.constraint(), a.lengthNormalised(),
+        a.assistantWeight());
   }
 
   /**

@@ -282,7 +282,7 @@ class DecodingTest {
       List<Boolean> unfitFits = new ArrayList<>();
       List<Integer> reported = new ArrayList<>();
       List<List<Decoding.Hypothesis>> together = decoding.beams(running, (i, h) -> reported.add(i), fits -> {
-        unfitFits.add(fits.test(unfit.prompt()));
+        unfitFits.add(fits.test(unfit));
         int call = calls[0]++;
         return call < arriving.size() ? arriving.get(call) : List.of();
       });

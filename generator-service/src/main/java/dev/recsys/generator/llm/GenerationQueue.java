@@ -1,5 +1,6 @@
 package dev.recsys.generator.llm;
 
+import dev.recsys.llm.Arrivals;
 import dev.recsys.llm.Decoding;
 import dev.recsys.serving.rpc.RequestException;
 import io.grpc.Context;
@@ -43,20 +44,12 @@ public final class GenerationQueue implements AutoCloseable {
   @FunctionalInterface
   public interface BatchRunner<K, I, O> {
     /**
-     * @param arrivals asked between decoding steps for more inputs to run in this batch: those it
-     *     hands over take the next indexes ({@code inputs.size()}, then up)
+     * @param arrivals asked between decoding steps for more inputs to run in this batch: waiting
+     *     inputs of its key that {@code fits} accepts, oldest first, as many as the batch has room
+     *     for (none when continuous batching is off); they take the next indexes
+     *     ({@code inputs.size()}, then up)
      */
     void run(K key, List<I> inputs, BiConsumer<Integer, O> done, Arrivals<I> arrivals);
-  }
-
-  /** Waiting inputs of a running batch's key that join it (continuous batching). */
-  @FunctionalInterface
-  public interface Arrivals<I> {
-    /**
-     * Claims waiting inputs that {@code fits} accepts, oldest first, as many as the batch has room
-     * for (none when continuous batching is off or nothing waits).
-     */
-    List<I> take(Predicate<? super I> fits);
   }
 
   private static final class Job {

@@ -38,8 +38,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
    * requests of the same key and the same runner.
    */
   public static final GenerationQueue.BatchRunner<TitleGenerator, TitleGenerator.Ask,
-      List<TitleGenerator.Generated>> GENERATE_BATCH = (gen, asks, done, arrivals) -> gen.generate(asks, done,
-          fits -> arrivals.take(fits));
+      List<TitleGenerator.Generated>> GENERATE_BATCH = (gen, asks, done, arrivals) -> gen.generate(asks, done, arrivals);
 
   private final GenerationQueue queue;
   private final int maxNewTokens;

@@ -108,9 +108,9 @@ class GenerationSpansTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        decoding.beams(prompts.stream().map(p -> new Decoding.BeamRequest(p, 2, 6, 2, null)).toList(),
-            done::accept, fits -> arrivals.take(p -> fits.test(p)).stream()
-                .map(p -> new Decoding.BeamRequest(p, 2, 6, 2, null)).toList());
+        Function<long[], Decoding.BeamRequest> request = p -> new Decoding.BeamRequest(p, 2, 6, 2, null);
+        decoding.beams(prompts.stream().map(request).toList(), done::accept,
+            fits -> arrivals.take(p -> fits.test(request.apply(p))).stream().map(request).toList());
       };
       java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
       try {
