@@ -112,6 +112,9 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 name=$scenario${LLM_RUN:+-llm}
 REPORT=$REPORTS/$name-$stamp.json
 echo "== $scenario"
+named_pids() { echo grounding="${PIDS[0]}" generator="${PIDS[1]}" gateway="${PIDS[2]}"; }
+# shellcheck disable=SC2046
+python3 loadtest/cpu_cost.py snap "$WORK/cpu-before.json" $(named_pids)
 case "$scenario" in
   steady) ghz_run --concurrency "${LOADTEST_CONCURRENCY:-8}" --rps 40 --duration 60s ;;
   step) read -r start step end <<< "$STEP"
@@ -127,10 +130,13 @@ case "$scenario" in
     echo "   releases: $(ls "$WORK/store/tenants/default/releases" | wc -l), serving $(cat "$WORK/store/tenants/default/channels/stable")"
     ;;
 esac
+# shellcheck disable=SC2046
+python3 loadtest/cpu_cost.py snap "$WORK/cpu-after.json" $(named_pids)
 python3 loadtest/summarize.py "$REPORT" "$name" --html "${REPORT%.json}.html" --header \
   $([ "$scenario" = step ] && echo --windows 10) | tee "$WORK/summary.md"
 # What ghz cannot see: answers the gateway served from a fallback (status OK, degraded=true),
 # and how each internal stage answered.
+python3 loadtest/cpu_cost.py table "$WORK/cpu-before.json" "$WORK/cpu-after.json" "$REPORT" | tee -a "$WORK/summary.md"
 echo "degraded answers (gateway fallbacks, counted since start incl. warm-up):"
 curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/q/metrics" | grep '^recsys_gateway_degraded_total' | sed 's/^/  /'
 for port in $GENERATOR_MANAGEMENT_PORT $GROUNDING_MANAGEMENT_PORT; do
