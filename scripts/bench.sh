@@ -13,13 +13,45 @@
 #                                                              the run's base + adapter in Hugging Face transformers + peft:
 #                                                              greedy tokens equal to the in-process model's, and
 #                                                              generate() latency next to the in-process generator's
+#   scripts/bench.sh lora --dataset D [--steps 4] [--threads 1]
+#                                                              the trainer's LoRA phase on SmolLM2-135M against peft on
+#                                                              the same batches: tokens/s per step, first losses equal
 set -euo pipefail
 CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/env.sh
-what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|decode|hf [args...]}; shift
+what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|decode|hf|lora [args...]}; shift
 ./mvnw -B -q --no-transfer-progress -DskipTests package
+# the peers' own environment, pinned and cached (PyPI only; about 3 GB with torch's CUDA libraries)
+hf_venv() {
+  venv=.cache/hf-venv
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch, transformers, peft" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check torch==2.7.1 transformers==4.53.2 peft==0.16.0 \
+      || { echo "could not install torch/transformers/peft from PyPI into $venv" >&2; exit 1; }
+  fi
+}
+if [ "$what" = lora ]; then
+  data="" steps=4 threads=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dataset) data=$(cd "$CALLER" && realpath "$2"); shift 2 ;;
+      --steps) steps=$2; shift 2 ;;
+      --threads) threads=$2; shift 2 ;;
+      *) echo "unknown option '$1' (lora takes --dataset D [--steps N] [--threads N])" >&2; exit 2 ;;
+    esac
+  done
+  [ -n "$data" ] || { echo "lora needs --dataset <dataset folder> (what 'recsys-trainer import' writes)" >&2; exit 2; }
+  bash scripts/fetch-base.sh >&2
+  hf_venv
+  dump=$(mktemp --suffix=.json)
+  java --enable-native-access=ALL-UNNAMED -Xmx6g -Drecsys.repo="$REPO" \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$REPO/e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:$REPO/e2e/target/lib/*" \
+    dev.recsys.bench.LoraTrainBench "$data" "$steps" "$threads" "$dump" 2> >(grep -v INFO >&2)
+  exec "$venv/bin/python" scripts/hf_lora_peer.py "$dump"
+fi
 if [ "$what" = hf ]; then
   run="" data="" prompts=8 repeats=3 maxnew=24
   while [ $# -gt 0 ]; do
@@ -34,13 +66,7 @@ if [ "$what" = hf ]; then
     esac
   done
   [ -n "$run" ] && [ -n "$data" ] || { echo "hf needs --run <run folder> and --dataset <dataset folder>" >&2; exit 2; }
-  # the peer's own environment, pinned and cached (PyPI only; about 3 GB with torch's CUDA libraries)
-  venv=.cache/hf-venv
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch, transformers, peft" 2>/dev/null; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check torch==2.7.1 transformers==4.53.2 peft==0.16.0 \
-      || { echo "could not install torch/transformers/peft from PyPI into $venv" >&2; exit 1; }
-  fi
+  hf_venv
   dump=$(mktemp --suffix=.json)
   java --enable-native-access=ALL-UNNAMED -Xmx6g -Drecsys.repo="$REPO" \
     -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
@@ -55,7 +81,7 @@ case "$what" in
   quality) main=dev.recsys.bench.QualityBench ;;
   llamacpp) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.LlamaCppBench ;;
   decode) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.DecodeStepBench ;;
-  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp, decode or hf" >&2; exit 2 ;;
+  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp, decode, hf or lora" >&2; exit 2 ;;
 esac
 cd "$CALLER"
 exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \

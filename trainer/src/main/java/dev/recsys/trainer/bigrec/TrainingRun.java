@@ -192,27 +192,37 @@ public final class TrainingRun {
   /** Phase 3 alone: a LoRA adapter on the saved base, trained on {@code samples}, saved to {@code adapterDir}. */
   static CausalLmTraining.Result fineTune(Path baseDir, Tokenizer tok, NDManager manager, List<InstructionSample> samples,
       Profile p, long seed, Path adapterDir, Listener listener) throws IOException {
-    // the base's own special tokens: the trainer's for a base built here, a pretrained model's otherwise
     LlamaModel tuned = LlamaCheckpoint.load(baseDir, manager, LoraConfig.bigrec());
-    LlamaConfig c = tuned.config();
-    long bos = c.bosTokenId();
-    long eos = c.eosTokenId();
-    long padId = tok.id(TokenizerTrainer.PAD);
-    long pad = padId >= 0 ? padId : eos; // padding is masked out of the loss
     tuned.freezeBase();
-    List<long[]> ft = samples.stream().map(s -> ModelFiles.ids(tok, s.text(), bos, eos)).toList();
-    // a base built here has positions for the profile's length; a pretrained one for its context,
-    // so its (longer, byte-level BPE) samples are not cut before their responses
-    int maxLength = Math.max(p.maxLength(), Math.min(c.maxPositionEmbeddings(),
-        ft.stream().mapToInt(x -> x.length).max().orElse(0)));
-    listener.plan("fine-tune LoRA", ft.size(), ft.stream().mapToLong(x -> Math.min(x.length, maxLength)).sum(),
-        p.fineTuneEpochs());
-    listener.phase("fine-tune LoRA", steps(ft.size(), p.batchSize(), p.fineTuneEpochs()));
-    CausalLmTraining.Result result = CausalLmTraining.train(tuned, ft, pad,
-        new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), maxLength, seed + 2),
+    LoraData data = LoraData.of(tok, tuned.config(), samples, p, seed);
+    listener.plan("fine-tune LoRA", data.sequences().size(), data.sequences().stream()
+        .mapToLong(x -> Math.min(x.length, data.options().maxLength())).sum(), p.fineTuneEpochs());
+    listener.phase("fine-tune LoRA", steps(data.sequences().size(), p.batchSize(), p.fineTuneEpochs()));
+    CausalLmTraining.Result result = CausalLmTraining.train(tuned, data.sequences(), data.pad(), data.options(),
         (s, t, l, n) -> listener.step(s, l, n));
     LoraAdapter.save(tuned, adapterDir, ReleaseLayout.BASE);
     return result;
+  }
+
+  /**
+   * What the LoRA phase trains on: each sample's token ids (with the base's bos/eos), the padding
+   * id (masked out of the loss) and the options. The trainer and the LoRA peer bench both use it.
+   */
+  public record LoraData(List<long[]> sequences, long pad, CausalLmTraining.Options options) {
+    public static LoraData of(Tokenizer tok, LlamaConfig c, List<InstructionSample> samples, Profile p, long seed) {
+      // the base's own special tokens: the trainer's for a base built here, a pretrained model's otherwise
+      long bos = c.bosTokenId();
+      long eos = c.eosTokenId();
+      long padId = tok.id(TokenizerTrainer.PAD);
+      long pad = padId >= 0 ? padId : eos;
+      List<long[]> ft = samples.stream().map(s -> ModelFiles.ids(tok, s.text(), bos, eos)).toList();
+      // a base built here has positions for the profile's length; a pretrained one for its context,
+      // so its (longer, byte-level BPE) samples are not cut before their responses
+      int maxLength = Math.max(p.maxLength(), Math.min(c.maxPositionEmbeddings(),
+          ft.stream().mapToInt(x -> x.length).max().orElse(0)));
+      return new LoraData(ft, pad,
+          new CausalLmTraining.Options(p.fineTuneEpochs(), p.batchSize(), p.loraLr(), maxLength, seed + 2));
+    }
   }
 
   /**

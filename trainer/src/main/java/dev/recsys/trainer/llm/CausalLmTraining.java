@@ -145,6 +145,21 @@ public final class CausalLmTraining {
     }
   }
 
+  /**
+   * The first epoch's batches in the order {@link #train} runs them (its seeded shuffle), each as the
+   * micro-batches it is computed in: what a peer trainer must run to train on exactly the same data.
+   */
+  public static List<List<List<long[]>>> firstEpoch(LlamaConfig c, List<long[]> sequences, Options o) {
+    List<long[]> order = new ArrayList<>(sequences);
+    Collections.shuffle(order, new Random(o.seed()));
+    List<List<List<long[]>>> batches = new ArrayList<>();
+    for (int b = 0; b < order.size(); b += o.batchSize()) {
+      batches.add(microBatches(order.subList(b, Math.min(order.size(), b + o.batchSize())), c, o.maxLength(),
+          o.microBatchFloats()));
+    }
+    return batches;
+  }
+
   /** Global gradient-norm bound, as LLM trainers use (Hugging Face's default max_grad_norm is 1.0). */
   static final double MAX_GRAD_NORM = 1.0;
   static final int MAX_SKIPPED_IN_A_ROW = 3;
@@ -179,10 +194,12 @@ public final class CausalLmTraining {
   /** Mean cross-entropy of predicting token t+1 from positions <= t, over unmasked targets. */
   static NDArray nextTokenLoss(NDArray logits, NDArray ids, NDArray mask) {
     long t = ids.getShape().get(1);
-    int vocab = (int) logits.getShape().get(2);
     NDArray logp = logits.get(":, :{}, :", t - 1).logSoftmax(2);
-    NDArray targets = ids.get(":, 1:");
-    NDArray picked = logp.mul(targets.oneHot(vocab)).sum(new int[] {2});
+    // each position's target log-probability picked by index (torch.gather), not by a product with a
+    // one-hot [batch, length, vocabulary] tensor: at 49,152 tokens that tensor and its gradient were
+    // two more vocabulary-sized arrays per micro-batch
+    NDArray targets = ids.get(":, 1:").expandDims(2);
+    NDArray picked = logp.gather(targets, 2).squeeze(2);
     return picked.mul(mask).sum().neg().div(mask.sum());
   }
 

@@ -65,6 +65,42 @@ class CausalLmTrainingTest {
   }
 
   @Test
+  void nextTokenLoss_isTheMeanCrossEntropyOfTheUnmaskedTargets() {
+    // logits [2 rows, 4 positions, 5 tokens]; the loss predicts ids[:, 1:] from positions 0..2
+    java.util.Random rnd = new java.util.Random(3);
+    float[] logits = new float[2 * 4 * 5];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) rnd.nextGaussian() * 2;
+    }
+    long[] ids = {1, 4, 0, 3, 1, 2, 2, 2};
+    float[] mask = {1, 1, 1, 1, 0, 0}; // the second row's last two targets are padding
+    double sum = 0;
+    int n = 0;
+    for (int r = 0; r < 2; r++) {
+      for (int t = 0; t < 3; t++) {
+        if (mask[r * 3 + t] == 0) {
+          continue;
+        }
+        int base = (r * 4 + t) * 5;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < 5; v++) {
+          max = Math.max(max, logits[base + v]);
+        }
+        double z = 0;
+        for (int v = 0; v < 5; v++) {
+          z += Math.exp(logits[base + v] - max);
+        }
+        sum += -(logits[base + (int) ids[r * 4 + t + 1]] - max - Math.log(z));
+        n++;
+      }
+    }
+    float loss = CausalLmTraining.nextTokenLoss(manager.create(logits, new ai.djl.ndarray.types.Shape(2, 4, 5)),
+        manager.create(ids, new ai.djl.ndarray.types.Shape(2, 4)),
+        manager.create(mask, new ai.djl.ndarray.types.Shape(2, 3))).getFloat();
+    assertThat((double) loss).isCloseTo(sum / n, org.assertj.core.data.Offset.offset(1e-5));
+  }
+
+  @Test
   void microBatches_addUpToTheWholeBatchesGradients() {
     // 2 steps of batch 8, once whole and once one sequence per micro-batch (sequences of two
     // lengths, so the shares differ): the same weights up to float rounding
