@@ -55,8 +55,17 @@ final class TrainCommand implements Callable<Integer> {
       + "pre-training a base from scratch (e.g. what 'base' converts from SmolLM2-135M)")
   Path base;
 
+  @Option(names = "--threads", description = "PyTorch threads for the training's matrix products (default: the "
+      + "machine's cores; training is one loop, so it can use them all, unlike the services' concurrent calls)")
+  Integer threads;
+
   @Override
   public Integer call() throws Exception {
+    int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    if (n < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, was " + n);
+    }
+    dev.recsys.llm.DjlDefaults.intraOpThreads(n); // before the engine starts: nothing has run it yet
     Profile p = EvalCommand.profile(spec, profile);
     if (p.forPretrainedBase() && base == null) {
       throw new ParameterException(spec.commandLine(), "--profile " + profile + " is sized for LoRA on a pretrained "
