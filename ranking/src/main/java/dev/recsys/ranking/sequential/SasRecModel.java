@@ -96,6 +96,20 @@ public final class SasRecModel extends AbstractBlock {
     return new NDList(scores(ps, hidden(ps, inputs.singletonOrThrow(), training), training));
   }
 
+  /**
+   * The training forward of the every-position objective: the scores [batch, n, items] of every
+   * catalogue item after each slot of each window (slot j sees slots &lt;= j only, so its scores are
+   * a prediction of what followed it). The labels are the loss's business; they are not read here.
+   */
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList data, NDList labels, PairList<String, Object> params) {
+    NDArray hidden = hidden(ps, data.singletonOrThrow(), true);
+    NDArray table = w(ps, hidden, "item_emb.weight", true);
+    NDArray items = table.get(new NDIndex("1:, :"));
+    items.attach(hidden.getManager());
+    return new NDList(hidden.matMul(items.transpose()));
+  }
+
   /** The final hidden states [batch, n, d] of item ids [batch, n]. */
   public NDArray hidden(ParameterStore ps, NDArray ids, boolean training) {
     NDManager m = ids.getManager();

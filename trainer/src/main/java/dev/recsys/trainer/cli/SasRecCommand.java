@@ -60,8 +60,14 @@ final class SasRecCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--objective", defaultValue = "last", description = "what each training example teaches: last "
+      + "(its window's last slot predicts its target) or every-position (every slot predicts what followed it, as "
+      + "the paper trains); default ${DEFAULT-VALUE}")
+  String objective;
+
   @Override
   public Integer call() throws Exception {
+    SasRecTraining.Objective objective = objective(); // a usage error before any work
     Dataset d = DatasetFiles.read(dataset);
     List<Sample> train = SplitFiles.read(dataset, protocol, "train");
     Catalogue catalogue = ReleaseBuilder.catalogue(d, train);
@@ -77,7 +83,7 @@ final class SasRecCommand implements Callable<Integer> {
     Path file = out.resolve(ReleaseLayout.SASREC);
     var o = spec.commandLine().getOut();
     SasRecTraining.Result r = SasRecTraining.train(config, trainEx, validEx,
-        new SasRecTraining.Options(maxEpochs, 5, 128, lr, seed), ids, file,
+        new SasRecTraining.Options(maxEpochs, 5, 128, lr, seed, objective), ids, file,
         (epoch, loss, ndcg, best) -> {
           o.printf(Locale.ROOT, "epoch %3d  loss %.4f  valid NDCG@10 %.4f%s%n", epoch, loss, ndcg, best ? "  (best)" : "");
           o.flush();
@@ -92,7 +98,15 @@ final class SasRecCommand implements Callable<Integer> {
         + "targets strictly later than the last history item %.4f (%d samples); %.0f s%n", r.bestEpoch(), r.epochs(),
         r.bestValidNdcg10(), whole, testEx.size(), later, laterEx.size(), r.seconds());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("sasrec.json").toFile(),
-        Map.of("config", config, "result", r, "testNdcg10", whole, "testStrictlyLaterNdcg10", later));
+        Map.of("config", config, "objective", objective.label(), "result", r, "testNdcg10", whole, "testStrictlyLaterNdcg10", later));
     return 0;
+  }
+
+  private SasRecTraining.Objective objective() {
+    try {
+      return SasRecTraining.Objective.of(objective);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--objective: " + e.getMessage());
+    }
   }
 }

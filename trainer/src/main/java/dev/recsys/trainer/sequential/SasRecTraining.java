@@ -35,17 +35,48 @@ import java.util.Random;
  * Deterministic for a seed.
  */
 public final class SasRecTraining {
+  /**
+   * What each training example teaches.
+   */
+  public enum Objective {
+    /** The window's last slot predicts the example's target: one prediction per example. */
+    LAST,
+    /**
+     * Every real slot of the window predicts what followed it (the next history item; the last
+     * slot the target), as the paper trains: each example also teaches the shorter contexts of
+     * its history, which is what a request with a short history asks.
+     */
+    EVERY_POSITION;
+
+    /** The option's spelling ({@code last}, {@code every-position}). */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The objective of a label ({@link #label}). */
+    public static Objective of(String label) {
+      for (Objective o : values()) {
+        if (o.label().equals(label)) {
+          return o;
+        }
+      }
+      throw new IllegalArgumentException("unknown objective '" + label + "': use last or every-position");
+    }
+  }
+
   /** Hyper-parameters. */
-  public record Options(int maxEpochs, int patience, int batchSize, float learningRate, long seed) {
+  public record Options(int maxEpochs, int patience, int batchSize, float learningRate, long seed,
+      Objective objective) {
     public Options {
-      if (maxEpochs < 1 || patience < 1 || batchSize < 1 || !(learningRate > 0)) {
-        throw new IllegalArgumentException("max epochs, patience, batch size >= 1 and learning rate > 0 required");
+      if (maxEpochs < 1 || patience < 1 || batchSize < 1 || !(learningRate > 0) || objective == null) {
+        throw new IllegalArgumentException("max epochs, patience, batch size >= 1, learning rate > 0 and an "
+            + "objective required");
       }
     }
 
     /** The method notes' settings: Adam lr 1e-3, batch 128, patience 5. */
     public static Options standard(int maxEpochs, long seed) {
-      return new Options(maxEpochs, 5, 128, 1e-3f, seed);
+      return new Options(maxEpochs, 5, 128, 1e-3f, seed, Objective.LAST);
     }
   }
 
@@ -98,10 +129,19 @@ public final class SasRecTraining {
             try (NDManager m = holder.getNDManager().newSubManager()) {
               NDArray ids = m.create(SasRec.window(batch.stream().map(Example::history).toList(), config.maxLength()),
                   new Shape(batch.size(), config.maxLength()));
-              NDArray targets = m.create(batch.stream().mapToInt(Example::target).toArray());
               try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList scores = trainer.forward(new NDList(ids));
-                NDArray loss = crossEntropy(scores.singletonOrThrow(), targets, config.items());
+                NDArray loss;
+                if (o.objective() == Objective.LAST) {
+                  NDArray targets = m.create(batch.stream().mapToLong(Example::target).toArray());
+                  loss = crossEntropy(trainer.forward(new NDList(ids)).singletonOrThrow(), targets);
+                } else {
+                  Slots slots = Slots.of(batch, config.maxLength());
+                  NDArray targets = m.create(slots.targets(), new Shape(batch.size(), config.maxLength()));
+                  NDArray mask = m.create(slots.mask(), new Shape(batch.size(), config.maxLength()));
+                  // the forward with labels scores every slot (SasRecModel)
+                  NDArray scores = trainer.forward(new NDList(ids), new NDList(targets)).singletonOrThrow();
+                  loss = crossEntropy(scores, targets, mask);
+                }
                 lossSum += loss.getFloat();
                 gc.backward(loss);
               }
@@ -139,9 +179,40 @@ public final class SasRecTraining {
     return RankingMetrics.ndcg10(ranks);
   }
 
-  /** Mean of -log softmax(scores)[target] over the batch. */
-  static NDArray crossEntropy(NDArray scores, NDArray targets, int items) {
-    NDArray logp = scores.logSoftmax(1);
-    return logp.mul(targets.oneHot(items)).sum(new int[] {1}).mean().neg();
+  /** Mean of -log softmax(scores)[target] over the batch: scores [batch, items], targets [batch]. */
+  static NDArray crossEntropy(NDArray scores, NDArray targets) {
+    return scores.logSoftmax(1).gather(targets.expandDims(1), 1).mean().neg();
+  }
+
+  /**
+   * Mean of -log softmax(scores)[target] over the slots the mask keeps: scores [batch, n, items],
+   * targets and mask [batch, n].
+   */
+  static NDArray crossEntropy(NDArray scores, NDArray targets, NDArray mask) {
+    NDArray picked = scores.logSoftmax(2).gather(targets.expandDims(2), 2).squeeze(2);
+    return picked.mul(mask).sum().neg().div(mask.sum());
+  }
+
+  /**
+   * What each slot of the examples' windows predicts ({@link Objective#EVERY_POSITION}): the
+   * catalogue row that followed it, and 1 in the mask where the slot holds an item (padding
+   * predicts nothing; its target is 0 and masked out).
+   */
+  record Slots(long[] targets, float[] mask) {
+    static Slots of(List<Example> batch, int n) {
+      long[] targets = new long[batch.size() * n];
+      float[] mask = new float[targets.length];
+      for (int b = 0; b < batch.size(); b++) {
+        int[] h = batch.get(b).history();
+        int take = Math.min(n, h.length);
+        int first = n - take; // the window's first real slot (SasRec.window right-aligns)
+        for (int j = first; j < n; j++) {
+          int next = j + 1 < n ? h[h.length - take + (j - first) + 1] : batch.get(b).target();
+          targets[b * n + j] = next;
+          mask[b * n + j] = 1f;
+        }
+      }
+      return new Slots(targets, mask);
+    }
   }
 }
