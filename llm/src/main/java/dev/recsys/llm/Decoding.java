@@ -586,13 +586,22 @@ public final class Decoding {
           ids[i * (longest - 1) + t] = t < c.length ? c[t] : c[c.length - 1];
         }
       }
-      NDArray logits = model.forward(ps, m.create(ids, new Shape(n, longest - 1)), cache, false).get(0);
-      float[] logp = logits.logSoftmax(2).toFloatArray();
-      int vocab = (int) logits.getShape().get(2);
+      NDArray input = m.create(ids, new Shape(n, longest - 1));
+      NDArray logits = model.forward(ps, input, cache, false).get(0);
+      // position t scores token t + 1: pick each next token's log-probability natively, so that only
+      // [n, longest - 1] numbers come back instead of the whole vocabulary at every position
+      long[] next = new long[ids.length];
+      for (int i = 0; i < n; i++) {
+        long[] c = continuations.get(i);
+        for (int t = 0; t < longest - 1; t++) {
+          next[i * (longest - 1) + t] = t + 1 < c.length ? c[t + 1] : 0;
+        }
+      }
+      float[] picked = logits.logSoftmax(2).gather(m.create(next, new Shape(n, longest - 1, 1)), 2).toFloatArray();
       for (int i = 0; i < n; i++) {
         long[] c = continuations.get(i);
         for (int t = 1; t < c.length; t++) {
-          out[i] += logp[(i * (longest - 1) + (t - 1)) * vocab + (int) c[t]];
+          out[i] += picked[i * (longest - 1) + (t - 1)];
         }
       }
       return out;
