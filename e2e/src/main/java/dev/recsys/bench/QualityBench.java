@@ -49,13 +49,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Quality on the served path: replays samples of a split through the running gateway (one request
- * at a time, default parameters, k = 20) and prints NDCG and HR of the gateway's answers next to
+ * at a time unless {@code --concurrency} says otherwise, default parameters, k = 20) and prints NDCG and HR of the gateway's answers next to
  * popularity, the transition counts and SASRec ranked from the files of the release that served
  * them, on the same samples: all of them, and those whose target is strictly later than the last
  * history item. The samples are the ones {@code recsys-trainer eval} tests with the same seed.
  *
  * <p>Usage: {@code scripts/bench.sh quality --dataset <folder> --store <store> [--gateway host:port]
- * [--tenant default] [--split test] [--samples 1000] [--seed 0] [--out quality.json]}; without
+ * [--tenant default] [--split test] [--samples 1000] [--seed 0] [--concurrency 1] [--out quality.json]}; without
  * {@code --gateway} the bench starts the three services on the store itself.
  */
 @Command(name = "quality", mixinStandardHelpOptions = true,
@@ -104,6 +104,10 @@ public final class QualityBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "as eval's --seed: the same samples")
   long seed;
 
+  @Option(names = "--concurrency", defaultValue = "1", description = "requests in flight at once (default "
+      + "${DEFAULT-VALUE}): the answers do not depend on it, only the time the replay takes and the latency figures")
+  int concurrency;
+
   @Option(names = "--out", description = "also write the numbers as JSON here")
   Path out;
 
@@ -126,6 +130,10 @@ public final class QualityBench implements Callable<Integer> {
     List<Sample> chosen = Evaluation.sample(all, samples, split.equals("test") ? seed + 1 : seed).stream()
         .filter(s -> !s.history().isEmpty()).toList();
     List<Answer> answers;
+    if (concurrency < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--concurrency must be at least 1, was "
+          + concurrency);
+    }
     if (gateway == null) {
       Path logs = Files.createTempDirectory("recsys-quality");
       LocalStack configured = new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofSeconds(2))
@@ -200,22 +208,39 @@ public final class QualityBench implements Callable<Integer> {
       b.intercept(DevIssuer.bearerToken(bearer));
     }
     ManagedChannel ch = b.build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
     try {
       var stub = RecommendServiceGrpc.newBlockingStub(ch);
-      List<Answer> out = new ArrayList<>();
+      List<java.util.concurrent.Future<Answer>> pending = new ArrayList<>();
       for (Sample s : chosen) {
-        long t0 = System.nanoTime();
-        RecommendResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
-            .setTenant(tenant).addAllHistory(s.history()).setK(K).build());
-        long nanos = System.nanoTime() - t0;
-        out.add(new Answer(s, r.getItemsList().stream().map(RecommendedItem::getItemId).toList(),
-            r.getServedBy().getPipeline(), r.getServedBy().getSnapshotVersion(), r.getDegraded(),
-            r.getDegradedReason(), nanos));
+        pending.add(pool.submit(() -> ask(stub, s)));
+      }
+      List<Answer> out = new ArrayList<>(pending.size());
+      for (java.util.concurrent.Future<Answer> f : pending) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException("a Recommend call failed: " + e.getCause().getMessage(), e.getCause());
+        }
       }
       return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     } finally {
+      pool.shutdownNow();
       ch.shutdownNow();
     }
+  }
+
+  private Answer ask(RecommendServiceGrpc.RecommendServiceBlockingStub stub, Sample s) {
+    long t0 = System.nanoTime();
+    RecommendResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+        .setTenant(tenant).addAllHistory(s.history()).setK(K).build());
+    long nanos = System.nanoTime() - t0;
+    return new Answer(s, r.getItemsList().stream().map(RecommendedItem::getItemId).toList(),
+        r.getServedBy().getPipeline(), r.getServedBy().getSnapshotVersion(), r.getDegraded(), r.getDegradedReason(),
+        nanos);
   }
 
   private void report(List<Answer> answers, Catalogue catalogue, Map<String, ItemSignal> baselines,
@@ -254,10 +279,10 @@ public final class QualityBench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%nServed-path quality: tenant %s, release %s (dataset %s), pipeline %s%n", tenant,
         manifest.release(), manifest.dataset().getOrDefault("name", "?"), String.join(", ", pipelines));
     System.out.printf(Locale.ROOT, "Protocol: %d samples of the %s split of %s (%s protocol, seed %d: the samples of "
-        + "'recsys-trainer eval --seed %d'), one Recommend at a time through the gateway with default parameters "
-        + "and k=%d (history excluded); baselines ranked from the same release's files, history excluded; ranks "
-        + "beyond %d count as misses; gateway generator deadline %s per attempt.%n%n", answers.size(), split,
-        dataset.getFileName(), protocol, seed, seed, K, K,
+        + "'recsys-trainer eval --seed %d'), Recommend calls through the gateway with default parameters and k=%d "
+        + "(history excluded; %d in flight at once); baselines ranked from the same release's files, history "
+        + "excluded; ranks beyond %d count as misses; gateway generator deadline %s per attempt.%n%n", answers.size(), split,
+        dataset.getFileName(), protocol, seed, seed, K, concurrency, K,
         generatorDeadlineMs != null ? generatorDeadlineMs + " ms" : gateway == null ? "1500 ms (default)"
             : "as configured");
     Map<String, Object> json = new LinkedHashMap<>();
@@ -271,7 +296,8 @@ public final class QualityBench implements Callable<Integer> {
     } else {
       System.out.printf("%n%s%n", EvalReport.NO_LATER_SAMPLES);
     }
-    System.out.printf(Locale.ROOT, "%nserved / transitions NDCG@10: %s; served / SASRec: %s%n",
+    System.out.printf(Locale.ROOT, "%nserved / transitions NDCG@10 (served - transitions ± paired standard error): "
+        + "%s;%nserved / SASRec: %s%n",
         ratios(ranks, "item-to-item transitions", later, laterCount),
         baselines.containsKey("SASRec") ? ratios(ranks, "SASRec", later, laterCount) : "no SASRec in the release");
     System.out.printf(Locale.ROOT, "degraded answers: %d of %d; distinct top-10 lists: %d; Recommend latency p50 %.1f ms, "
@@ -291,11 +317,22 @@ public final class QualityBench implements Callable<Integer> {
     }
   }
 
-  /** "r (all), r' (strictly later)", the second only when there are such samples. */
+  /**
+   * "r (all, d ± se), r' (strictly later, d' ± se')": the ratio of the served NDCG@10 to the
+   * baseline's, and their difference with its paired standard error (the spread of the per-sample
+   * differences: a difference inside it is not one the samples can tell), the second only when
+   * there are such samples.
+   */
   private static String ratios(Map<String, int[]> ranks, String baseline, boolean[] later, int laterCount) {
-    String all = String.format(Locale.ROOT, "%.2f (all)", ratio(ranks, baseline, null));
-    return laterCount == 0 ? all
-        : all + String.format(Locale.ROOT, ", %.2f (strictly later)", ratio(ranks, baseline, later));
+    String all = comparison(ranks, baseline, null, "all");
+    return laterCount == 0 ? all : all + ", " + comparison(ranks, baseline, later, "strictly later");
+  }
+
+  private static String comparison(Map<String, int[]> ranks, String baseline, boolean[] subset, String view) {
+    int[] served = subset(ranks.values().iterator().next(), subset);
+    int[] base = subset(ranks.get(baseline), subset);
+    return String.format(Locale.ROOT, "%.2f (%s: %+.4f ± %.4f)", ratio(ranks, baseline, subset), view,
+        RankingMetrics.ndcg10(served) - RankingMetrics.ndcg10(base), RankingMetrics.pairedStdError(served, base));
   }
 
   private static double ratio(Map<String, int[]> ranks, String baseline, boolean[] subset) {
