@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one evaluated run published under each kind of serving pipeline (one tenant each), the gateway's
  * generated texts equal the offline generation, and its items and scores equal the offline
  * grounding of those texts, item for item. Besides the pipelines evaluation chose, a mixture of
- * every signal (content similarity included) alone and re-ranked by the LLM.
+ * every signal (content similarity included) alone and re-ranked by the LLM, and SASRec's candidates
+ * ranked by the LLM's pointwise mutual information with the history (the titles' priors shipped).
  */
 class ServedPathParityEndToEndTest {
   @TempDir Path dir;
@@ -55,6 +56,11 @@ class ServedPathParityEndToEndTest {
     explicit.put("similar-mix", ServingPipeline.sequential(all));
     explicit.put("rerank-similar-mix", rerankMix.withGrounding(new ServingPipeline.Grounding(g.pool(),
         g.signalCandidates(), all, g.gamma())));
+    // SASRec's candidates ranked by the LLM's pointwise mutual information per token: the generator
+    // reads the titles' priors from the release (llm-title-prior.tsv), evaluation from the run
+    ServingPipeline rerank = eval.bestByKind().get("sasrec+llm-rerank").pipeline();
+    explicit.put("rerank-pmi", new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(
+        rerank.generation().texts(), rerank.generation().beams(), true, true, 0.5, 1), rerank.grounding()));
     tenants.putAll(explicit);
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> {
       for (Map.Entry<String, ServingPipeline> t : tenants.entrySet()) {

@@ -116,14 +116,21 @@ public final class TitleGenerator implements AutoCloseable {
    * One generation of a batch: a history, the titles wanted (beams), the token limit, an optional
    * constraint (a {@link TitleTrie}, or a request's {@link TitleTrie.View} that also leaves out
    * seen items and may carry D3's assistant), whether scores are length-normalised, and the
-   * assistant's weight λ.
+   * assistant's weight λ; or candidates to rank instead, with the weight β of their titles' prior
+   * ({@link CandidateScore}).
    */
   public record Ask(List<String> historyTitles, int beams, int maxNewTokens, Decoding.Constraint constraint,
-      boolean lengthNormalised, double assistantWeight, Candidates candidates) {
+      boolean lengthNormalised, double assistantWeight, Candidates candidates, double priorWeight) {
+    public Ask {
+      if (priorWeight > 0 && (candidates == null || candidates.priorLogProbs() == null)) {
+        throw new IllegalArgumentException("a prior weight needs candidates with their titles' prior log-probabilities");
+      }
+    }
+
     /** A beam search (no candidates to rank). */
     public Ask(List<String> historyTitles, int beams, int maxNewTokens, Decoding.Constraint constraint,
         boolean lengthNormalised, double assistantWeight) {
-      this(historyTitles, beams, maxNewTokens, constraint, lengthNormalised, assistantWeight, null);
+      this(historyTitles, beams, maxNewTokens, constraint, lengthNormalised, assistantWeight, null, 0);
     }
 
     /** BIGRec's generation: length-normalised beams, no assistant; {@code trie} may be null (free). */
@@ -133,24 +140,40 @@ public final class TitleGenerator implements AutoCloseable {
 
     /**
      * Ranking given catalogue items instead of decoding (a sequential model retrieves, the LLM
-     * ranks, as in LlamaRec): each candidate scores {@code (1 - λ) log p_LLM(title) + λ log
-     * p_assistant(item)}, the exact form of D3's beam score.
+     * ranks, as in LlamaRec), each candidate scored as {@code score} says ({@link CandidateScore}:
+     * with no prior and summed log-probabilities, the exact form of D3's beam score).
      */
-    public static Ask rank(List<String> historyTitles, Candidates candidates, double assistantWeight) {
-      return new Ask(historyTitles, Math.max(1, candidates.rows().length), 1, null, false, assistantWeight, candidates);
+    public static Ask rank(List<String> historyTitles, Candidates candidates, CandidateScore score) {
+      return new Ask(historyTitles, Math.max(1, candidates.rows().length), 1, null, score.perToken(),
+          score.assistantWeight(), candidates, score.needsPrior() ? score.priorWeight() : 0);
+    }
+
+    /** How a ranking ask scores its candidates. */
+    public CandidateScore score() {
+      return new CandidateScore(assistantWeight, priorWeight, lengthNormalised);
     }
   }
 
   /**
-   * Catalogue items to rank: their rows in a title trie (which holds their token paths) and the
-   * assistant's log-probability of each.
+   * Catalogue items to rank: their rows in a title trie (which holds their token paths), the
+   * assistant's log-probability of each and, when the score reads it, the LLM's log-probability of
+   * each title without a history ({@link #titlePriors}), else null.
    */
-  public record Candidates(TitleTrie trie, int[] rows, double[] assistantLogProbs) {
+  public record Candidates(TitleTrie trie, int[] rows, double[] assistantLogProbs, double[] priorLogProbs) {
     public Candidates {
       if (rows.length != assistantLogProbs.length) {
         throw new IllegalArgumentException(rows.length + " candidates but " + assistantLogProbs.length
             + " assistant log-probabilities");
       }
+      if (priorLogProbs != null && priorLogProbs.length != rows.length) {
+        throw new IllegalArgumentException(rows.length + " candidates but " + priorLogProbs.length
+            + " prior log-probabilities");
+      }
+    }
+
+    /** Candidates without their titles' prior. */
+    public Candidates(TitleTrie trie, int[] rows, double[] assistantLogProbs) {
+      this(trie, rows, assistantLogProbs, null);
     }
   }
 
@@ -187,8 +210,7 @@ public final class TitleGenerator implements AutoCloseable {
         beamAsks.add(i);
       } else {
         Candidates c = a.candidates();
-        finished.accept(i, rank(c.trie(), c.rows(), logLikelihoods(a.historyTitles(), c.trie(), c.rows()),
-            c.assistantLogProbs(), a.assistantWeight()));
+        finished.accept(i, rank(c, logLikelihoods(a.historyTitles(), c.trie(), c.rows()), a.score()));
       }
     }
     if (beamAsks.isEmpty()) {
@@ -221,23 +243,52 @@ public final class TitleGenerator implements AutoCloseable {
   }
 
   /**
-   * Candidates ordered by {@code (1 - λ) llm + λ assistant}, best first (ties keep the candidates'
-   * order), as titles with that score.
+   * The LLM's log-probability of every title of {@code trie} after the recommendation prompt with
+   * no history (summed, eos included): each title's prior, which {@link CandidateScore} can take out
+   * of its likelihood after a user's history. Computed in batches of a fixed composition (rows in
+   * order, {@value #PRIOR_BATCH} at a time), so the same model gives the same numbers every time.
    */
-  public static List<Generated> rank(TitleTrie trie, int[] rows, double[] llm, double[] assistant, double lambda) {
+  public double[] titlePriors(TitleTrie trie) {
+    int n = trie.titles();
+    double[] out = new double[n];
+    for (int from = 0; from < n; from += PRIOR_BATCH) {
+      int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + PRIOR_BATCH)).toArray();
+      double[] p = logLikelihoods(List.of(), trie, rows);
+      System.arraycopy(p, 0, out, from, p.length);
+    }
+    return out;
+  }
+
+  static final int PRIOR_BATCH = 32;
+
+  /**
+   * The candidates ordered by their {@link CandidateScore}, best first (ties keep the candidates'
+   * order), as titles with that score.
+   *
+   * @param llm the LLM's log-probability of each candidate's title after the user's prompt
+   */
+  public static List<Generated> rank(Candidates c, double[] llm, CandidateScore s) {
+    int[] rows = c.rows();
+    if (llm.length != rows.length) {
+      throw new IllegalArgumentException(rows.length + " candidates but " + llm.length + " log-likelihoods");
+    }
+    if (s.needsPrior() && c.priorLogProbs() == null) {
+      throw new IllegalArgumentException("the score " + s + " needs the candidates' prior log-probabilities");
+    }
     Integer[] order = new Integer[rows.length];
     double[] score = new double[rows.length];
     for (int i = 0; i < rows.length; i++) {
       order[i] = i;
-      score[i] = (1 - lambda) * llm[i] + lambda * assistant[i];
+      score[i] = s.of(llm[i], s.needsPrior() ? c.priorLogProbs()[i] : 0, c.trie().tokens(rows[i]).length,
+          c.assistantLogProbs()[i]);
     }
     java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
     List<Generated> out = new ArrayList<>(rows.length);
     Set<String> seen = new HashSet<>();
     for (int i : order) {
-      String title = trie.title(rows[i]);
+      String title = c.trie().title(rows[i]);
       if (title != null && seen.add(title)) {
-        out.add(new Generated(title, score[i], trie.tokens(rows[i]).length));
+        out.add(new Generated(title, score[i], c.trie().tokens(rows[i]).length));
       }
     }
     return out;

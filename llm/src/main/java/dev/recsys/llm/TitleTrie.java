@@ -117,6 +117,14 @@ public final class TitleTrie implements Decoding.Constraint {
     return new TitleTrie(sequences, null);
   }
 
+  /** A trie of given token paths with a title for each row (tests: no tokenizer needed). */
+  static TitleTrie of(List<long[]> sequences, List<String> titles) {
+    if (titles.size() != sequences.size()) {
+      throw new IllegalArgumentException(sequences.size() + " paths but " + titles.size() + " titles");
+    }
+    return new TitleTrie(sequences, titles);
+  }
+
   /**
    * The catalogue title that constrained tokens spell (their first row's), or null when they end on
    * no title. Decoding the tokens back to text would cut a title at a quote inside it (a title such

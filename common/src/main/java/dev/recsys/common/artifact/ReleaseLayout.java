@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * embeddings.bin, index.hnsw             the catalogue embedded by the sentence encoder, and its HNSW index
  * base/, adapter/                        the LLM: a Hugging Face checkpoint and its PEFT LoRA adapter
  * llm-embeddings.bin, llm-index.hnsw     the catalogue embedded by the base model (BIGRec's grounding space)
+ * llm-title-prior.tsv                    the fine-tuned LLM's log-probability of each title without a history
  * sasrec.safetensors                     the sequential recommender
  * </pre>
  *
@@ -37,6 +38,8 @@ public record ReleaseLayout(Path dir, ReleaseManifest manifest) {
   public static final String ADAPTER_CONFIG = ADAPTER + "/adapter_config.json";
   public static final String LLM_EMBEDDINGS = "llm-embeddings.bin";
   public static final String LLM_INDEX = "llm-index.hnsw";
+  /** Each title's log-probability under the fine-tuned LLM after a prompt with no history (ranked candidates' prior). */
+  public static final String LLM_TITLE_PRIOR = "llm-title-prior.tsv";
   public static final String SASREC = "sasrec.safetensors";
 
   /** Where a file of the release lies (it may be absent: see {@link #contains}). */

@@ -26,7 +26,7 @@ import java.util.Set;
  * Runs the release's fine-tuned LLM (base checkpoint + the tenant's LoRA adapter) on this JVM's
  * CPU through DJL, decoding as the release's serving pipeline says ({@link PipelineGeneration}:
  * beams, restriction to the catalogue's titles minus the excluded items, length normalisation,
- * D3's assistant), stopped at the end of the title (eos) or after {@code maxNewTokens};
+ * D3's assistant, or the ranking of a signal's candidates, with the titles' priors the release ships), stopped at the end of the title (eos) or after {@code maxNewTokens};
  * concurrency bounded by a {@link GenerationQueue}, which batches requests waiting for the same
  * model into one beam search.
  */
@@ -73,6 +73,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
         ? ReleaseSignals.similar(release, catalogue) : null;
     TransitionModel cooccurrence = pipeline.generationReads(ServingPipeline.COOCCURRENCE)
         ? ReleaseSignals.cooccurrence(release, catalogue, pipeline) : null;
+    double[] titlePriors = pipeline.needsTitlePriors() ? ReleaseSignals.titlePriors(release, catalogue, pipeline) : null;
     SasRec sequential = pipeline.generationNeedsSequential()
         ? ReleaseSignals.sequential(release, catalogue, pipeline) : null;
     Path adapter = release.file(ReleaseLayout.ADAPTER);
@@ -81,7 +82,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
       try {
         TitleTrie trie = pipeline.generation().constrained()
             ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;
-        return new InProcessRelease(llm, trie, models.baseline(), sequential, cooccurrence, similar);
+        return new InProcessRelease(llm, trie, models.baseline(), sequential, cooccurrence, similar, titlePriors);
       } catch (RuntimeException e) {
         llm.close();
         throw e;
@@ -111,7 +112,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
     }
     TitleGenerator.Ask ask = PipelineGeneration.ask(models.pipeline(),
         HistoryEntry.recentTitles(history, historyWindow), n, loaded.trie(), historyRows, excludedRows,
-        loaded::signal, maxNewTokens);
+        loaded::signal, maxNewTokens, loaded.titlePriors());
     return PipelineGeneration.keep(queue.run(loaded.llm(), ask, GENERATE_BATCH), n).stream()
         .map(g -> new Candidate(g.text(), g.score())).toList();
   }

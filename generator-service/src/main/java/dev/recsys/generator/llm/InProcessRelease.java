@@ -21,9 +21,11 @@ import dev.recsys.ranking.signal.TransitionSignal;
  * @param sequential   the release's SASRec model when the decoding reads it, or null
  * @param cooccurrence the co-occurrence weights when the decoding reads them, or null
  * @param similar      content similarity likewise, or null
+ * @param titlePriors  the LLM's log-probability of each catalogue row's title without a history, when
+ *                     the pipeline ranks candidates with a prior weight, else null
  */
 public record InProcessRelease(TitleGenerator llm, TitleTrie trie, TransitionModel transitions, SasRec sequential,
-    TransitionModel cooccurrence, SimilarItemsSignal similar) implements BackendState {
+    TransitionModel cooccurrence, SimilarItemsSignal similar, double[] titlePriors) implements BackendState {
 
   /**
    * The release's signal of this name the decoding may read (SASRec, the transition counts,

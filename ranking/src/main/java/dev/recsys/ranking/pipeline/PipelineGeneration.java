@@ -27,17 +27,24 @@ public final class PipelineGeneration {
    * @param signals      the release's signals by name: D3's assistant (the sequential model), the
    *                     rerank's candidate source (the pipeline's signal)
    * @param maxNewTokens the token limit of free decoding
+   * @param titlePriors  the LLM's log-probability of each catalogue row's title without a history
+   *                     ({@link dev.recsys.ranking.snapshot.TitlePriorsFile}) when the pipeline ranks
+   *                     candidates with a prior weight ({@link ServingPipeline#needsTitlePriors}), else null
    */
   public static TitleGenerator.Ask ask(ServingPipeline p, List<String> recentTitles, int texts,
-      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, ItemSignal.Lookup signals, int maxNewTokens) {
+      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, ItemSignal.Lookup signals, int maxNewTokens,
+      double[] titlePriors) {
     ServingPipeline.Generation g = p.generation();
     if (p.kind() == ServingPipeline.Kind.RERANK) {
       ItemSignal source = signals.signal(p.grounding().signal());
       if (source == null) {
         throw new IllegalStateException("the rerank pipeline needs the '" + p.grounding().signal() + "' signal");
       }
-      return TitleGenerator.Ask.rank(recentTitles, candidates(source, historyRows, excludedRows, texts, trie),
-          g.assistantWeight());
+      if (p.needsTitlePriors() && titlePriors == null) {
+        throw new IllegalStateException("the rerank pipeline " + p.describe() + " needs the titles' priors");
+      }
+      return TitleGenerator.Ask.rank(recentTitles, candidates(source, historyRows, excludedRows, texts, trie,
+          p.needsTitlePriors() ? titlePriors : null), g.candidateScore());
     }
     ItemSignal sequential = signals.signal(SasRec.NAME);
     int beams = Math.max(g.beams(), texts);
@@ -51,6 +58,12 @@ public final class PipelineGeneration {
         assistant == null ? 0 : g.assistantWeight());
   }
 
+  /** As the other {@code ask}, for a pipeline that ranks no candidates with a prior weight. */
+  public static TitleGenerator.Ask ask(ServingPipeline p, List<String> recentTitles, int texts,
+      TitleTrie trie, int[] historyRows, Set<Integer> excludedRows, ItemSignal.Lookup signals, int maxNewTokens) {
+    return ask(p, recentTitles, texts, trie, historyRows, excludedRows, signals, maxNewTokens, null);
+  }
+
   /** The first {@code texts} of the generated titles: what grounding receives. */
   public static List<TitleGenerator.Generated> keep(List<TitleGenerator.Generated> generated, int texts) {
     return generated.size() > texts ? List.copyOf(generated.subList(0, texts)) : generated;
@@ -62,12 +75,28 @@ public final class PipelineGeneration {
    */
   public static TitleGenerator.Candidates candidates(ItemSignal signal, int[] historyRows, Set<Integer> excludedRows,
       int n, TitleTrie trie) {
+    return candidates(signal, historyRows, excludedRows, n, trie, null);
+  }
+
+  /**
+   * As the other {@code candidates}, with each candidate's prior log-probability taken from
+   * {@code titlePriors} (one per catalogue row) when it is not null.
+   */
+  public static TitleGenerator.Candidates candidates(ItemSignal signal, int[] historyRows, Set<Integer> excludedRows,
+      int n, TitleTrie trie, double[] titlePriors) {
     if (trie == null) {
       throw new IllegalStateException("ranking candidates needs the catalogue's title trie");
     }
     float[] scores = signal.scores(historyRows);
     int[] rows = SignalRanking.top(scores, excludedRows, n).stream().mapToInt(Integer::intValue).toArray();
-    return new TitleGenerator.Candidates(trie, rows, signal.logProbabilities(scores, excludedRows, rows));
+    double[] prior = null;
+    if (titlePriors != null) {
+      prior = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        prior[i] = titlePriors[rows[i]];
+      }
+    }
+    return new TitleGenerator.Candidates(trie, rows, signal.logProbabilities(scores, excludedRows, rows), prior);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.recsys.ranking.pipeline;
 
 import dev.recsys.common.artifact.ArtifactException;
 import dev.recsys.common.artifact.ReleaseLayout;
+import dev.recsys.llm.CandidateScore;
 import dev.recsys.ranking.signal.MixtureSignal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -25,8 +26,9 @@ import java.util.Map;
  *       assistant, weight λ; the beams come first, grounding fills the rest;</li>
  *   <li>{@link Kind#RERANK}: the top items of W's model (the sequential model, or the transition
  *       counts) ranked by the same score as D3's beams, computed exactly for each
- *       ({@code (1 - λ) log p_LLM(title) + λ log p_W(item)}); two-stage retrieval and LLM ranking as
- *       in LlamaRec (Yue et al., 2023);</li>
+ *       ({@code (1 - λ) log p_LLM(title) + λ log p_W(item)}), or by the LLM's pointwise mutual
+ *       information with the history in place of its likelihood ({@link CandidateScore}); two-stage
+ *       retrieval and LLM ranking as in LlamaRec (Yue et al., 2023);</li>
  *   <li>{@link Kind#SEQUENTIAL}: the signal W alone (the sequential model, or the transition
  *       counts), no LLM: the ablation, and what a release serves when nothing with the LLM beats
  *       it on validation.</li>
@@ -65,14 +67,19 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
   /**
    * The generator's part.
    *
-   * @param texts            generated texts grounded (the best of the beams)
+   * @param texts            generated texts grounded (the best of the beams), or candidates ranked
    * @param beams            beam width (>= texts)
    * @param constrained      restrict decoding to catalogue titles (a title trie)
-   * @param lengthNormalised divide a beam's log-probability by its length (BIGRec) or not (D3)
-   * @param assistantWeight  λ of D3's assistant (the sequential model) in every step; 0 = none
+   * @param lengthNormalised divide a beam's log-probability by its length (BIGRec) or not (D3); for
+   *                         ranked candidates, the LLM's part per token
+   * @param assistantWeight  λ of D3's assistant (the sequential model) in every step, or of the
+   *                         candidates' signal; 0 = none
+   * @param priorWeight      β: for ranked candidates, the weight of each title's log-probability
+   *                         without a history, taken out of its likelihood ({@link CandidateScore});
+   *                         0 for every other kind
    */
   public record Generation(int texts, int beams, boolean constrained, boolean lengthNormalised,
-      double assistantWeight) {
+      double assistantWeight, double priorWeight) {
     public Generation {
       if (texts < 0 || beams < Math.max(1, texts)) {
         throw new IllegalArgumentException("need texts >= 0 and beams >= max(1, texts), got " + texts + " and " + beams);
@@ -80,6 +87,19 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
       if (!(assistantWeight >= 0 && assistantWeight <= 1)) {
         throw new IllegalArgumentException("assistant weight must be in [0, 1], got " + assistantWeight);
       }
+      if (!(priorWeight >= 0 && priorWeight <= 1)) {
+        throw new IllegalArgumentException("prior weight must be in [0, 1], got " + priorWeight);
+      }
+    }
+
+    /** A generation without a prior weight (every kind but the ranked candidates). */
+    public Generation(int texts, int beams, boolean constrained, boolean lengthNormalised, double assistantWeight) {
+      this(texts, beams, constrained, lengthNormalised, assistantWeight, 0);
+    }
+
+    /** How ranked candidates are scored. */
+    public CandidateScore candidateScore() {
+      return new CandidateScore(assistantWeight, priorWeight, lengthNormalised);
     }
   }
 
@@ -125,6 +145,9 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
       throw new IllegalArgumentException("the rerank pipeline takes its candidates from " + RERANK_SOURCES
           + " or their mixture, not '" + grounding.signal() + "'");
     }
+    if (kind != Kind.RERANK && generation.priorWeight() != 0) {
+      throw new IllegalArgumentException("only the rerank pipeline weighs titles' priors, not " + kind.label());
+    }
   }
 
 
@@ -151,9 +174,12 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
       return grounding.signal() + " alone (no LLM, no generated texts)";
     }
     if (kind == Kind.RERANK) {
-      return String.format(Locale.ROOT, "%s (%s's top %d unseen items ranked by (1-λ) log p_LLM + λ log p_%s, "
-          + "λ=%s; then W=%s, γ=%s past them)", name(), grounding.signal(), generation.texts(), grounding.signal(),
-          fmt(generation.assistantWeight()), grounding.signal(), fmt(grounding.gamma()));
+      Generation g = generation;
+      String llm = g.priorWeight() > 0 ? "(log p_LLM - β log p_LLM(no history))" : "log p_LLM";
+      return String.format(Locale.ROOT, "%s (%s's top %d unseen items ranked by (1-λ) %s%s + λ log p_%s, "
+          + "λ=%s%s; then W=%s, γ=%s past them)", name(), grounding.signal(), g.texts(),
+          llm, g.lengthNormalised() ? " per token" : "", grounding.signal(), fmt(g.assistantWeight()),
+          g.priorWeight() > 0 ? ", β=" + fmt(g.priorWeight()) : "", grounding.signal(), fmt(grounding.gamma()));
     }
     Generation g = generation;
     Grounding r = grounding;
@@ -181,6 +207,14 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
   /** Whether the signal {@code name} must be loaded to serve it: as W or in W's mixture. */
   public boolean reads(String name) {
     return name.equals(grounding.signal()) || MixtureSignal.mixes(grounding.signal(), name);
+  }
+
+  /**
+   * Whether the generator needs the LLM's log-probability of every title without a history
+   * ({@code llm-title-prior.tsv}): ranked candidates scored with a prior weight.
+   */
+  public boolean needsTitlePriors() {
+    return kind == Kind.RERANK && generation.candidateScore().needsPrior();
   }
 
   /** Whether the generator needs the signal {@code name}: it ranks the candidates of a mixture with it. */
@@ -235,6 +269,7 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     p.put(PREFIX + "constrained", Boolean.toString(generation.constrained()));
     p.put(PREFIX + "lengthNormalised", Boolean.toString(generation.lengthNormalised()));
     p.put(PREFIX + "assistantWeight", Double.toString(generation.assistantWeight()));
+    p.put(PREFIX + "priorWeight", Double.toString(generation.priorWeight()));
     p.put(PREFIX + "pool", Integer.toString(grounding.pool()));
     p.put(PREFIX + "signalCandidates", Integer.toString(grounding.signalCandidates()));
     p.put(PREFIX + "signal", grounding.signal());
@@ -271,7 +306,9 @@ public record ServingPipeline(Kind kind, Generation generation, Grounding ground
     try {
       return new ServingPipeline(Kind.of(params.get(PREFIX + "kind")),
           new Generation(integer(params, "texts"), integer(params, "beams"), bool(params, "constrained"),
-              bool(params, "lengthNormalised"), number(params, "assistantWeight")),
+              bool(params, "lengthNormalised"), number(params, "assistantWeight"),
+              // a release written before the prior weight existed ranks without one
+              params.containsKey(PREFIX + "priorWeight") ? number(params, "priorWeight") : 0),
           new Grounding(integer(params, "pool"), integer(params, "signalCandidates"), text(params, "signal"),
               number(params, "gamma")));
     } catch (NumberFormatException e) {

@@ -116,6 +116,16 @@ public final class ReleaseSignals {
     return SasRec.load(release.file(ReleaseLayout.SASREC), itemIds(catalogue));
   }
 
+  /**
+   * The LLM's prior of every title ({@link TitlePriorsFile}), refused when missing: the caller asks
+   * only when its pipeline ranks candidates with a prior weight.
+   */
+  public static double[] titlePriors(ReleaseLayout release, Catalogue catalogue, ServingPipeline pipeline) {
+    Path file = release.require(ReleaseLayout.LLM_TITLE_PRIOR, "the release's serving pipeline " + pipeline.name()
+        + " ranks candidates with the LLM's prior of each title (β = " + pipeline.generation().priorWeight() + ")");
+    return TitlePriorsFile.read(file, catalogue);
+  }
+
   /** The catalogue's item ids in row order (what a sequential model's rows must match). */
   public static List<String> itemIds(Catalogue catalogue) {
     return catalogue.items().stream().map(Item::id).toList();

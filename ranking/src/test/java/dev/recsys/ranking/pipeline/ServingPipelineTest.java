@@ -50,6 +50,33 @@ class ServingPipelineTest {
   }
 
   @Test
+  void theRerankScoredByPointwiseMutualInformation_recordsItsPriorWeight_andNeedsTheTitlesPriors() {
+    ServingPipeline pmi = new ServingPipeline(ServingPipeline.Kind.RERANK,
+        new ServingPipeline.Generation(30, 30, true, true, 0.6, 1), new ServingPipeline.Grounding(100, 0, "sasrec", 5));
+    assertThat(pmi.toParams()).containsEntry("pipeline.priorWeight", "1.0").containsEntry("pipeline.lengthNormalised",
+        "true");
+    assertThat(ServingPipeline.fromParams(pmi.toParams(), 1, 1)).isEqualTo(pmi);
+    assertThat(pmi.needsTitlePriors()).isTrue();
+    assertThat(pmi.generation().candidateScore()).isEqualTo(new dev.recsys.llm.CandidateScore(0.6, 1, true));
+    assertThat(pmi.describe()).contains("(log p_LLM - β log p_LLM(no history)) per token + λ log p_sasrec, λ=0.6, β=1");
+    // a manifest written before the prior weight existed ranks without one
+    Map<String, String> old = new HashMap<>(pmi.toParams());
+    old.remove("pipeline.priorWeight");
+    assertThat(ServingPipeline.fromParams(old, 1, 1).generation().priorWeight()).isZero();
+    assertThat(ServingPipeline.fromParams(old, 1, 1).needsTitlePriors()).isFalse();
+    // at λ = 1 the LLM has no say, so its priors are not needed either
+    assertThat(new ServingPipeline(ServingPipeline.Kind.RERANK, new ServingPipeline.Generation(30, 30, true, true, 1, 1),
+        new ServingPipeline.Grounding(100, 0, "sasrec", 5)).needsTitlePriors()).isFalse();
+    Map<String, String> tooHeavy = new HashMap<>(pmi.toParams());
+    tooHeavy.put("pipeline.priorWeight", "2");
+    assertThatThrownBy(() -> ServingPipeline.fromParams(tooHeavy, 1, 1)).hasMessageContaining("prior weight must be "
+        + "in [0, 1], got 2.0");
+    assertThatThrownBy(() -> new ServingPipeline(ServingPipeline.Kind.D3, new ServingPipeline.Generation(10, 10, true,
+        false, 0.5, 1), new ServingPipeline.Grounding(100, 0, "sasrec", 2)))
+        .hasMessageContaining("only the rerank pipeline weighs titles' priors, not d3");
+  }
+
+  @Test
   void aSignalsLogProbabilities_normaliseCounts_andSoftmaxLogits_overTheRowsThatMayBeRecommended() {
     ItemSignal counts = new ItemSignal() {
       @Override

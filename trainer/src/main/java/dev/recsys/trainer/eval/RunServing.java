@@ -1,11 +1,13 @@
 package dev.recsys.trainer.eval;
 
+import dev.recsys.common.artifact.Checksums;
 import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.baseline.TransitionModel;
 import dev.recsys.common.catalog.Catalogue;
 import dev.recsys.common.catalog.Item;
 import dev.recsys.common.embedding.EmbeddingMatrix;
 import dev.recsys.common.embedding.SnapshotFile;
+import dev.recsys.llm.LoraAdapter;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
 import dev.recsys.ranking.encoder.LlmEncoder;
@@ -20,6 +22,7 @@ import dev.recsys.ranking.encoder.Encoder;
 import dev.recsys.ranking.encoder.Encoders;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.ReleaseSignals;
+import dev.recsys.ranking.snapshot.TitlePriorsFile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.Sample;
@@ -52,10 +55,13 @@ public final class RunServing implements AutoCloseable {
   private final TransitionModel transitions;
   private final TransitionModel cooccurrence;
   private final SimilarItemsSignal similar;
+  private final Path servingDir;
+  private final String generatorId;
+  private double[] titlePriors;
 
   private RunServing(Catalogue catalogue, LlmEncoder encoder, EmbeddingMatrix embeddings, HnswItemIndex index,
       TitleGenerator generator, TitleTrie trie, SasRec sequential, TransitionModel transitions,
-      TransitionModel cooccurrence, SimilarItemsSignal similar) {
+      TransitionModel cooccurrence, SimilarItemsSignal similar, Path servingDir, String generatorId) {
     this.catalogue = catalogue;
     this.encoder = encoder;
     this.embeddings = embeddings;
@@ -66,6 +72,8 @@ public final class RunServing implements AutoCloseable {
     this.transitions = transitions;
     this.cooccurrence = cooccurrence;
     this.similar = similar;
+    this.servingDir = servingDir;
+    this.generatorId = generatorId;
   }
 
   /**
@@ -116,7 +124,8 @@ public final class RunServing implements AutoCloseable {
       SimilarItemsSignal similar = SimilarItemsSignal.of(sentenceSnapshot(catalogue, dir));
       return new RunServing(catalogue, encoder, embeddings, index, generator, trie, sequential,
           new TransitionModel(catalogue, ReleaseBuilder.transitions(train)),
-          TransitionModel.weighted(catalogue, ReleaseBuilder.cooccurrences(train)), similar);
+          TransitionModel.weighted(catalogue, ReleaseBuilder.cooccurrences(train)), similar, dir,
+          generatorId(run.resolve(ReleaseLayout.BASE), adapter));
     } catch (IOException | InterruptedException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -194,6 +203,43 @@ public final class RunServing implements AutoCloseable {
 
   public ItemIndex index() {
     return index;
+  }
+
+  /** What {@code serving/llm-title-prior.source} records next to the priors: the model they were computed with. */
+  public static final String PRIOR_SOURCE = "llm-title-prior.source";
+
+  /**
+   * The fine-tuned LLM's log-probability of every catalogue title without a history
+   * ({@link TitleGenerator#titlePriors}), one per catalogue row: computed the first time it is
+   * asked for and written to {@code serving/llm-title-prior.tsv} ({@link TitlePriorsFile}), which
+   * {@code publish} ships, and read back from there afterwards while the base and adapter it was
+   * computed with are the run's ({@code serving/llm-title-prior.source}). Evaluation and the
+   * generator thus rank with the same numbers.
+   */
+  public synchronized double[] titlePriors() throws IOException {
+    if (titlePriors == null) {
+      Path file = servingDir.resolve(ReleaseLayout.LLM_TITLE_PRIOR);
+      Path source = servingDir.resolve(PRIOR_SOURCE);
+      if (Files.isRegularFile(file) && Files.isRegularFile(source)
+          && Files.readString(source).strip().equals(generatorId)) {
+        titlePriors = TitlePriorsFile.read(file, catalogue);
+      } else {
+        double[] computed = generator.titlePriors(trie);
+        TitlePriorsFile.write(file, catalogue, computed);
+        Files.writeString(source, generatorId + "\n");
+        titlePriors = TitlePriorsFile.read(file, catalogue); // the numbers as the release will ship them
+      }
+    }
+    return titlePriors;
+  }
+
+  /**
+   * The fine-tuned LLM a run's serving files were made with: its base ({@link LlmEncoder#idOf}) and
+   * the first 12 hex digits of its adapter weights' SHA-256.
+   */
+  public static String generatorId(Path baseDir, Path adapterDir) throws IOException {
+    return LlmEncoder.idOf(baseDir) + " adapter-" + Checksums.sha256(adapterDir.resolve(LoraAdapter.WEIGHTS))
+        .substring(0, 12);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.recsys.trainer.eval;
 
+import dev.recsys.llm.CandidateScore;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.ranking.grounding.GroundedCandidate;
 import dev.recsys.ranking.grounding.Grounder;
@@ -81,32 +82,40 @@ final class ServedRanking implements AutoCloseable {
 
   /**
    * What the generator returns for the rerank pipeline of {@code m} candidates of the signal
-   * {@code source} at each assistant weight: the candidates and the LLM's likelihood of each are
+   * {@code source} under each candidate score: the candidates and the LLM's likelihood of each are
    * computed once per sample ({@link PipelineGeneration#candidates},
-   * {@link TitleGenerator#logLikelihoods}), then ordered per weight as the generator orders them
-   * ({@link TitleGenerator#rank}).
+   * {@link TitleGenerator#logLikelihoods}), with the titles' priors the release ships when a score
+   * reads them, then ordered per score as the generator orders them ({@link TitleGenerator#rank}).
    */
-  Map<Double, Generations> rerank(List<EvalSample> samples, String source, int m, double[] lambdas,
-      IntConsumer tick) {
+  Map<CandidateScore, Generations> rerank(List<EvalSample> samples, String source, int m,
+      List<CandidateScore> scores, IntConsumer tick) {
     AtomicInteger done = new AtomicInteger();
     dev.recsys.ranking.signal.ItemSignal signal = run.signal(source);
+    double[] priors = scores.stream().anyMatch(CandidateScore::needsPrior) ? titlePriors() : null;
     List<Object[]> parts = all(samples, s -> {
       TitleGenerator.Candidates c = PipelineGeneration.candidates(signal, s.historyRows(), s.excludedRows(), m,
-          run.trie());
+          run.trie(), priors);
       double[] llm = run.generator().logLikelihoods(s.recentTitles(), run.trie(), c.rows());
       tick.accept(done.incrementAndGet());
       return new Object[] {c, llm};
     });
-    Map<Double, Generations> out = new LinkedHashMap<>();
-    for (double lambda : lambdas) {
+    Map<CandidateScore, Generations> out = new LinkedHashMap<>();
+    for (CandidateScore score : scores) {
       List<List<TitleGenerator.Generated>> texts = new ArrayList<>();
       for (Object[] p : parts) {
-        TitleGenerator.Candidates c = (TitleGenerator.Candidates) p[0];
-        texts.add(TitleGenerator.rank(c.trie(), c.rows(), (double[]) p[1], c.assistantLogProbs(), lambda));
+        texts.add(TitleGenerator.rank((TitleGenerator.Candidates) p[0], (double[]) p[1], score));
       }
-      out.put(lambda, new Generations(texts, List.of()));
+      out.put(score, new Generations(texts, List.of()));
     }
     return out;
+  }
+
+  private double[] titlePriors() {
+    try {
+      return run.titlePriors();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot compute or read the run's title priors", e);
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.TrainingEvents;
 import dev.recsys.trainer.data.DatasetException;
+import dev.recsys.ranking.snapshot.TitlePriorsFile;
 import dev.recsys.trainer.eval.RunServing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -221,6 +222,35 @@ public final class ReleaseBuilder {
     if (Files.isRegularFile(sasrec)) {
       Files.copy(sasrec, draft.path(ReleaseLayout.SASREC));
     }
+    if (run.pipeline().needsTitlePriors()) {
+      addTitlePriors(run, catalogue, draft, serving);
+    }
+  }
+
+  /**
+   * The titles' priors evaluation ranked with ({@code <run>/serving/llm-title-prior.tsv}), checked to
+   * be this catalogue's and this run's base and adapter's before they ship.
+   */
+  private static void addTitlePriors(LlmRun run, Catalogue catalogue, ReleaseDraft draft, Path serving)
+      throws IOException {
+    Path f = serving.resolve(ReleaseLayout.LLM_TITLE_PRIOR);
+    Path source = serving.resolve(RunServing.PRIOR_SOURCE);
+    if (!Files.isRegularFile(f) || !Files.isRegularFile(source)) {
+      throw new DatasetException(f, "missing, but the serving pipeline " + run.pipeline().name() + " ranks with the "
+          + "titles' priors; evaluate the run first with 'recsys-trainer eval' (it writes them)");
+    }
+    String made = Files.readString(source).strip();
+    String now = RunServing.generatorId(run.dir().resolve(ReleaseLayout.BASE), run.dir().resolve(ReleaseLayout.ADAPTER));
+    if (!made.equals(now)) {
+      throw new DatasetException(f, "computed with " + made + " but the run's model is " + now
+          + "; evaluate the run again");
+    }
+    try {
+      TitlePriorsFile.read(f, catalogue);
+    } catch (dev.recsys.common.artifact.ArtifactException e) {
+      throw new DatasetException(f, e.getMessage());
+    }
+    Files.copy(f, draft.path(ReleaseLayout.LLM_TITLE_PRIOR));
   }
 
   /**

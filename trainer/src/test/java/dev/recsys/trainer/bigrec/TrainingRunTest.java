@@ -4,6 +4,7 @@ import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ReleaseParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.recsys.common.artifact.FileArtifactStore;
 import dev.recsys.common.artifact.ReleaseManifest;
@@ -21,6 +22,7 @@ import dev.recsys.ranking.pipeline.PipelineGeneration;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.ranking.snapshot.GroundingSnapshot;
 import dev.recsys.ranking.snapshot.SnapshotLoader;
+import dev.recsys.ranking.snapshot.TitlePriorsFile;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.eval.EvalReport;
 import dev.recsys.trainer.eval.Evaluation;
@@ -111,6 +113,39 @@ class TrainingRunTest {
         assertThat(byLlm).extracting(TitleGenerator.Generated::text).containsExactlyInAnyOrderElementsOf(sasrecOrder);
         assertThat(byLlm).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()));
       }
+      // the titles' priors: each title's likelihood after a prompt without a history, computed once,
+      // written to serving/ (publish ships that file) and read back with the same numbers
+      double[] priors = run.titlePriors();
+      assertThat(priors).hasSize(run.catalogue().size());
+      assertThat(java.util.Arrays.stream(priors).max().orElseThrow()).isNegative();
+      assertThat(new double[] {priors[0], priors[7], priors[42]}).containsExactly(
+          run.generator().logLikelihoods(List.of(), run.trie(), new int[] {0, 7, 42}), within(1e-4));
+      assertThat(TitlePriorsFile.read(dir.resolve(RunServing.DIR).resolve(ReleaseLayout.LLM_TITLE_PRIOR),
+          run.catalogue())).containsExactly(priors);
+      assertThat(run.titlePriors()).isSameAs(priors);
+      // the rerank scored by the pointwise mutual information per token, as the generator serves it
+      {
+        Sample t = splits.test().get(0);
+        Set<Integer> seen = new HashSet<>();
+        t.history().forEach(id -> seen.add(run.catalogue().indexOf(id)));
+        int[] rows = seen.stream().mapToInt(Integer::intValue).toArray();
+        List<String> titlesOf = t.history().stream().map(d.titles()::get).toList();
+        ServingPipeline pmi = new ServingPipeline(ServingPipeline.Kind.RERANK,
+            new ServingPipeline.Generation(10, 10, true, true, 0.3, 1), new ServingPipeline.Grounding(100, 0, "sasrec", 5));
+        List<TitleGenerator.Generated> served = run.generator().generate(List.of(PipelineGeneration.ask(pmi, titlesOf,
+            10, run.trie(), rows, seen, run::signal, 24, priors))).get(0);
+        TitleGenerator.Candidates c = PipelineGeneration.candidates(run.sequential(), rows, seen, 10, run.trie());
+        double[] ll = run.generator().logLikelihoods(titlesOf, run.trie(), c.rows());
+        java.util.Map<String, Double> byHand = new java.util.HashMap<>();
+        for (int i = 0; i < c.rows().length; i++) {
+          byHand.merge(run.catalogue().get(c.rows()[i]).title(), 0.7 * (ll[i] - priors[c.rows()[i]])
+              / run.trie().tokens(c.rows()[i]).length + 0.3 * c.assistantLogProbs()[i], Math::max);
+        }
+        assertThat(served).hasSize(byHand.size()).isSortedAccordingTo((a, b) -> Double.compare(b.score(), a.score()))
+            .allSatisfy(g -> assertThat(g.score()).isCloseTo(byHand.get(g.text()), within(1e-6)));
+        assertThatThrownBy(() -> PipelineGeneration.ask(pmi, titlesOf, 10, run.trie(), rows, seen, run::signal, 24))
+            .hasMessageContaining("needs the titles' priors");
+      }
       // continuous batching: asks joining a running batch between its steps get what they get alone;
       // an ask that ranks candidates (no beam search) is never offered as fitting
       java.util.function.Function<Sample, TitleGenerator.Ask> beamAsk = t -> {
@@ -175,6 +210,12 @@ class TrainingRunTest {
     } else {
       assertThat(top).isEqualTo(report.servingValidNdcg10());
     }
+    // the rerank's scores were tried: D3's summed likelihood, per token, and less the titles' priors
+    assertThat(report.validation()).extracting(EvalReport.Trial::pipeline)
+        .anyMatch(p -> p.startsWith("sasrec+llm-rerank") && p.contains("(1-λ) log p_LLM + λ"))
+        .anyMatch(p -> p.startsWith("sasrec+llm-rerank") && p.contains("log p_LLM per token"))
+        .anyMatch(p -> p.startsWith("mix") && p.contains("no history)) per token") && p.contains("β=0.5"))
+        .anyMatch(p -> p.startsWith("transitions+llm-rerank") && p.contains("no history)) + λ") && p.contains("β=1"));
     assertThat(report.bestByKind()).containsKeys("bigrec", "bigrec-union", "d3", "llm-rerank", "sequential",
         "sasrec+llm-rerank", "transitions+llm-rerank", "mix", "mix+llm-rerank");
     // the best of the grid over SASRec, co-occurrence and similarity (66 - 3 weightings)
