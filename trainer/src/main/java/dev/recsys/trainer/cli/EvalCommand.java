@@ -67,16 +67,28 @@ final class EvalCommand implements Callable<Integer> {
           + "LLM always are): with a 135M-parameter base each costs seconds per sample, llm-rerank the least")
   List<String> families;
 
+  @Option(names = "--rerank-sources", split = ",", defaultValue = "sasrec,transitions,mix",
+      description = "whose top items the llm-rerank family ranks (default ${DEFAULT-VALUE}; mix: the best mixture "
+          + "of signals): each costs one LLM likelihood pass per sample")
+  List<String> rerankSources;
+
   @Override
   public Integer call() throws Exception {
     Set<Kind> tried = families();
+    for (String s : rerankSources) {
+      if (!Evaluation.RERANK_SOURCE_NAMES.contains(s.strip())) {
+        throw new ParameterException(spec.commandLine(), "--rerank-sources: '" + s + "' is not one of "
+            + Evaluation.RERANK_SOURCE_NAMES);
+      }
+    }
     Profile p = profile(spec, profile);
     Dataset d = DatasetFiles.read(dataset);
     List<Sample> train = SplitFiles.read(dataset, protocol, "train");
     List<Sample> valid = SplitFiles.read(dataset, protocol, "valid");
     List<Sample> test = SplitFiles.read(dataset, protocol, "test");
     Evaluation.Options o = new Evaluation.Options(validSamples != null ? validSamples : p.validSamples(),
-        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens(), tried);
+        testSamples != null ? testSamples : p.evalSamples(), seed, threads, p.maxNewTokens(), tried,
+        Set.copyOf(rerankSources.stream().map(String::strip).toList()));
     EvalReport report;
     Bars bars = new Bars();
     try (RunServing serving = open(d, train)) {

@@ -156,13 +156,19 @@ public final class Evaluation {
   public static final Set<Kind> LLM_FAMILIES = Collections.unmodifiableSet(
       EnumSet.of(Kind.BIGREC, Kind.UNION, Kind.D3, Kind.RERANK));
 
+  /** The candidate lists the LLM can re-rank: SASRec's, the transitions', the best mixture's ({@link #MIX}). */
+  public static final List<String> RERANK_SOURCE_NAMES = List.of(SasRec.NAME, TransitionSignal.NAME, MIX);
+
   /**
-   * Sizes, threads and the LLM families tried (the rankings without the LLM are always tried).
+   * Sizes, threads, the LLM families tried (the rankings without the LLM are always tried) and
+   * whose candidates the re-ranking family ranks.
    *
-   * @param families a subset of {@link #LLM_FAMILIES}; union needs BIGRec's beams and so implies them
+   * @param families      a subset of {@link #LLM_FAMILIES}; union needs BIGRec's beams and so implies them
+   * @param rerankSources a subset of {@link #RERANK_SOURCE_NAMES}: each costs one LLM likelihood pass per
+   *                      sample (seconds with a 135M-parameter base)
    */
   public record Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens,
-      Set<Kind> families) {
+      Set<Kind> families, Set<String> rerankSources) {
     public Options {
       families = families.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(families);
       if (!LLM_FAMILIES.containsAll(families)) {
@@ -172,6 +178,16 @@ public final class Evaluation {
         families.add(Kind.BIGREC);
       }
       families = Collections.unmodifiableSet(families);
+      if (rerankSources.isEmpty() || !RERANK_SOURCE_NAMES.containsAll(rerankSources)) {
+        throw new IllegalArgumentException("the re-ranked candidates come from some of " + RERANK_SOURCE_NAMES
+            + ", not " + rerankSources);
+      }
+      rerankSources = Set.copyOf(rerankSources);
+    }
+
+    /** These families, every candidate source. */
+    public Options(int validSamples, int testSamples, long seed, int threads, int maxNewTokens, Set<Kind> families) {
+      this(validSamples, testSamples, seed, threads, maxNewTokens, families, Set.copyOf(RERANK_SOURCE_NAMES));
     }
 
     /** Every family. */
@@ -227,8 +243,11 @@ public final class Evaluation {
       }
       String mixture = bestMix.pipeline().grounding().signal();
       Scored bestNonLlm = trials.stream().max(Comparator.comparingDouble(Scored::ndcg)).orElseThrow();
-      List<String> rerankSources = new ArrayList<>(rerankSources(hasSasRec));
-      rerankSources.add(mixture);
+      List<String> rerankSources = new ArrayList<>(rerankSources(hasSasRec).stream()
+          .filter(options.rerankSources()::contains).toList());
+      if (options.rerankSources().contains(MIX)) {
+        rerankSources.add(mixture);
+      }
       if (options.families().contains(Kind.BIGREC)) {
         Generation bigrec = new Generation(BIGREC_BEAMS, BIGREC_BEAMS, true, true, 0);
         ServedRanking.Generations g4 = generate(served, valid, new ServingPipeline(Kind.BIGREC, bigrec,
@@ -349,7 +368,10 @@ public final class Evaluation {
               && MixtureSignal.isMixture(t.pipeline().grounding().signal()))
           .max(Comparator.comparingDouble(Scored::ndcg))
           .ifPresent(t -> byKind.put(MIX, new EvalReport.Candidate(t.pipeline(), t.ndcg())));
-      List<String> families = options.families().stream().map(Kind::label).toList();
+      List<String> families = options.families().stream().map(k -> k == Kind.RERANK
+          && !options.rerankSources().containsAll(RERANK_SOURCE_NAMES) ? k.label() + " (the candidates of "
+          + String.join(", ", RERANK_SOURCE_NAMES.stream().filter(options.rerankSources()::contains).toList())
+          + " only)" : k.label()).toList();
       // the margin of the choice over the best of the other side (with / without the LLM), and its noise
       Scored runnerUp = serving.usesLlm() ? bestNonLlm : withinNoise ? top : trials.stream()
           .filter(t -> t.pipeline().usesLlm()).max(Comparator.comparingDouble(Scored::ndcg)).orElse(null);

@@ -193,6 +193,15 @@ class TrainingRunTest {
       assertThat(narrowed.rows()).extracting(EvalReport.Row::method).noneMatch(m -> m.startsWith("BIGRec")
           || m.startsWith("D3"));
       assertThat(narrowed.markdown()).contains("the LLM families llm-rerank.");
+      // and to the re-ranking of some candidate lists only
+      EvalReport sources = new Evaluation(run, new Evaluation.Options(20, 20, 0, 2, 24,
+          java.util.Set.of(ServingPipeline.Kind.RERANK), java.util.Set.of("mix"))).run("bigrec", splits.valid(),
+          splits.test(), QUIET_EVAL);
+      assertThat(sources.bestByKind()).containsKey("mix+llm-rerank").doesNotContainKeys("sasrec+llm-rerank",
+          "transitions+llm-rerank");
+      assertThat(sources.markdown()).contains("the LLM families llm-rerank (the candidates of mix only).");
+      assertThatThrownBy(() -> new Evaluation.Options(20, 20, 0, 2, 24, java.util.Set.of(ServingPipeline.Kind.RERANK),
+          java.util.Set.of("popularity"))).hasMessageContaining("not [popularity]");
       // the same samples and code: the rows both evaluations share agree exactly
       assertThat(narrowed.rows().get(2)).isEqualTo(report.rows().get(2));
     }

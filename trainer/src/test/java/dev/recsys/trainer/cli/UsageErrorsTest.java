@@ -39,5 +39,8 @@ class UsageErrorsTest {
     assertThat(run(new EvalCommand(), 2, "--dataset", dir.resolve("missing").toString(), "--run", dir.toString(),
         "--families", "llm-rerank,magic"))
         .contains("--families: 'magic' is not one of [bigrec, bigrec-union, d3, llm-rerank]");
+    assertThat(run(new EvalCommand(), 2, "--dataset", dir.resolve("missing").toString(), "--run", dir.toString(),
+        "--rerank-sources", "sasrec,popularity"))
+        .contains("--rerank-sources: 'popularity' is not one of [sasrec, transitions, mix]");
   }
 }
