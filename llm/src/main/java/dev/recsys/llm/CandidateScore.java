@@ -35,6 +35,19 @@ public record CandidateScore(double assistantWeight, double priorWeight, boolean
     return new CandidateScore(assistantWeight, 0, false);
   }
 
+  /**
+   * A short name for tables: {@code likelihood}, {@code likelihood per token} (D3's score when summed)
+   * or {@code PMI β=0.5 per token}, and λ.
+   */
+  public String label() {
+    String llm = priorWeight > 0 ? "PMI β=" + number(priorWeight) : "likelihood";
+    return llm + (perToken ? " per token" : "") + ", λ=" + number(assistantWeight);
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
   /** Whether the score reads the titles' prior log-probabilities. */
   public boolean needsPrior() {
     return priorWeight > 0 && assistantWeight < 1;

@@ -23,6 +23,8 @@ class CandidateScoreTest {
     assertThat(new CandidateScore(1, 1, true).needsPrior()).isFalse();
     assertThat(new CandidateScore(0.5, 0, true).needsPrior()).isFalse();
     assertThat(new CandidateScore(0.5, 0.5, false).needsPrior()).isTrue();
+    assertThat(CandidateScore.d3(0.9).label()).isEqualTo("likelihood, λ=0.9");
+    assertThat(new CandidateScore(0.6, 1, true).label()).isEqualTo("PMI β=1 per token, λ=0.6");
   }
 
   @Test

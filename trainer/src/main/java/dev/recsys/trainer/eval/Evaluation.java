@@ -333,7 +333,7 @@ public final class Evaluation {
       for (String source : rerankSources) {
         bestOf(trials, p -> p.kind() == Kind.RERANK && p.grounding().signal().equals(source)
             && p.generation().assistantWeight() < 1).ifPresent(p -> rows.put(source + "'s top " + RERANK_CANDIDATES
-                + " ranked with the LLM (D3's score, exact)", p));
+                + " ranked with the LLM (" + p.generation().candidateScore().label() + ")", p));
       }
       ServingPipeline serving = best.pipeline();
       String servedLabel = rows.entrySet().stream().filter(e -> e.getValue().equals(serving)).map(Map.Entry::getKey)
