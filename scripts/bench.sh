@@ -5,7 +5,9 @@
 #   scripts/bench.sh generation [run folder] [n=40]           in-process LLM generation (free / constrained, N
 #                                                              candidates) and the Triton client overhead
 #   scripts/bench.sh quality --dataset D --store S [--gateway host:port] [--samples 1000] [--seed 0] [--tenant T]
-#                                                              quality of the gateway's answers vs baselines, same samples
+#                            [--concurrency 1] [--generator-deadline-ms MS] [--out quality.json]
+#                                                              quality of the gateway's answers vs baselines, same samples,
+#                                                              with the paired standard error of each comparison
 #   scripts/bench.sh decode [checkpoint folder|-] [cache=190] [steps=20]
 #                                                              one decoding step split into its weight products and
 #                                                              the rest (- = the pretrained SmolLM2-135M base)
