@@ -246,16 +246,18 @@ public final class TitleGenerator implements AutoCloseable {
    * The LLM's log-probability of every title of {@code trie} after the recommendation prompt with
    * no history (summed, eos included): each title's prior, which {@link CandidateScore} can take out
    * of its likelihood after a user's history. Computed in batches of a fixed composition (rows in
-   * order, {@value #PRIOR_BATCH} at a time), so the same model gives the same numbers every time.
+   * order, {@value #PRIOR_BATCH} at a time), so the same model gives the same numbers every time;
+   * the batches run in parallel on the common pool (each on its own PyTorch thread).
    */
   public double[] titlePriors(TitleTrie trie) {
     int n = trie.titles();
     double[] out = new double[n];
-    for (int from = 0; from < n; from += PRIOR_BATCH) {
+    java.util.stream.IntStream.range(0, (n + PRIOR_BATCH - 1) / PRIOR_BATCH).parallel().forEach(b -> {
+      int from = b * PRIOR_BATCH;
       int[] rows = java.util.stream.IntStream.range(from, Math.min(n, from + PRIOR_BATCH)).toArray();
       double[] p = logLikelihoods(List.of(), trie, rows);
       System.arraycopy(p, 0, out, from, p.length);
-    }
+    });
     return out;
   }
 

@@ -123,6 +123,8 @@ class TrainingRunTest {
       assertThat(TitlePriorsFile.read(dir.resolve(RunServing.DIR).resolve(ReleaseLayout.LLM_TITLE_PRIOR),
           run.catalogue())).containsExactly(priors);
       assertThat(run.titlePriors()).isSameAs(priors);
+      // computed again (batches in parallel), the same numbers exactly: the generator's file and eval agree
+      assertThat(run.generator().titlePriors(run.trie())).containsExactly(priors);
       // the rerank scored by the pointwise mutual information per token, as the generator serves it
       {
         Sample t = splits.test().get(0);
