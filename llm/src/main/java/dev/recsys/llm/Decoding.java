@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -547,9 +548,19 @@ public final class Decoding {
   }
 
   /**
+   * Continuation positions (rows times the longest row) that {@link #logLikelihoods} runs as one
+   * forward: a bound on its transient memory (the vocabulary projection alone is positions x
+   * vocabulary floats: 100 MB at SmolLM2's 49,152 tokens) that still batches a whole list of short
+   * titles into one pass.
+   */
+  static final int LIKELIHOOD_POSITIONS = 512;
+
+  /**
    * The log-probability of each continuation after the prompt: the sum over its tokens of
    * {@code log p(token | prompt, earlier tokens)} (no length normalisation), teacher-forced. The
-   * prompt runs once; its cache is shared by all continuations, which run as one batch.
+   * prompt runs once; its keys and values are shared by all continuations, which run in batches of
+   * similar length (sorted by length, at most {@link #LIKELIHOOD_POSITIONS} positions each), so
+   * short titles are not padded to the longest one's length.
    *
    * @param continuations non-empty token sequences (e.g. titles' tokens, eos included)
    */
@@ -557,54 +568,87 @@ public final class Decoding {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("need a non-empty prompt");
     }
-    if (continuations.isEmpty()) {
-      return new double[0];
+    int n = continuations.size();
+    for (int i = 0; i < n; i++) {
+      if (continuations.get(i).length == 0) {
+        throw new IllegalArgumentException("continuation " + i + " is empty");
+      }
+    }
+    double[] out = new double[n];
+    if (n == 0) {
+      return out;
     }
     try (NDManager m = ps.getManager().newSubManager()) {
       Prefilled start = prefill(m, List.of(prompt), new long[] {prompt[0]});
       KvCache cache = start.cache();
       float[] first = start.logProbs()[0];
-      int n = continuations.size();
-      int longest = continuations.stream().mapToInt(c -> c.length).max().orElseThrow();
-      double[] out = new double[n];
       for (int i = 0; i < n; i++) {
-        if (continuations.get(i).length == 0) {
-          throw new IllegalArgumentException("continuation " + i + " is empty");
-        }
         out[i] = first[(int) continuations.get(i)[0]];
       }
-      if (longest == 1) {
-        return out;
-      }
-      cache.select(m.zeros(new Shape(n), ai.djl.ndarray.types.DataType.INT64));
-      // feed tokens 0..L-2 of every continuation (right-padded: padding only follows, so it never
-      // changes an earlier position); position t's logits score token t + 1
-      long[] ids = new long[n * (longest - 1)];
+      Integer[] byLength = new Integer[n];
       for (int i = 0; i < n; i++) {
-        long[] c = continuations.get(i);
-        for (int t = 0; t < longest - 1; t++) {
-          ids[i * (longest - 1) + t] = t < c.length ? c[t] : c[c.length - 1];
-        }
+        byLength[i] = i;
       }
-      NDArray input = m.create(ids, new Shape(n, longest - 1));
-      NDArray logits = model.forward(ps, input, cache, false).get(0);
-      // position t scores token t + 1: pick each next token's log-probability natively, so that only
-      // [n, longest - 1] numbers come back instead of the whole vocabulary at every position
-      long[] next = new long[ids.length];
-      for (int i = 0; i < n; i++) {
-        long[] c = continuations.get(i);
-        for (int t = 0; t < longest - 1; t++) {
-          next[i * (longest - 1) + t] = t + 1 < c.length ? c[t + 1] : 0;
-        }
+      Arrays.sort(byLength, Comparator.comparingInt(i -> continuations.get(i).length));
+      int from = 0;
+      while (from < n && continuations.get(byLength[from]).length == 1) {
+        from++; // a one-token continuation is scored by the prompt's last position alone
       }
-      float[] picked = logits.logSoftmax(2).gather(m.create(next, new Shape(n, longest - 1, 1)), 2).toFloatArray();
-      for (int i = 0; i < n; i++) {
-        long[] c = continuations.get(i);
-        for (int t = 1; t < c.length; t++) {
-          out[i] += picked[i * (longest - 1) + (t - 1)];
+      while (from < n) {
+        int to = from + 1;
+        while (to < n && (to - from + 1) * (continuations.get(byLength[to]).length - 1) <= LIKELIHOOD_POSITIONS) {
+          to++;
         }
+        int[] rows = new int[to - from];
+        for (int r = 0; r < rows.length; r++) {
+          rows[r] = byLength[from + r];
+        }
+        addContinuations(m, cache, continuations, rows, out);
+        from = to;
       }
       return out;
+    }
+  }
+
+  /**
+   * Adds to {@code out[i]} the log-probabilities of tokens 1.. of each continuation {@code i} in
+   * {@code rows}, run as one batch after the prompt's {@code cache} (left as it is).
+   */
+  private void addContinuations(NDManager parent, KvCache prompt, List<long[]> continuations, int[] rows,
+      double[] out) {
+    try (NDManager m = parent.newSubManager()) {
+      int n = rows.length;
+      int layers = model.config().numHiddenLayers();
+      NDArray[] keys = new NDArray[layers];
+      NDArray[] values = new NDArray[layers];
+      for (int l = 0; l < layers; l++) {
+        keys[l] = prompt.keys(l);
+        values[l] = prompt.values(l);
+      }
+      KvCache cache = KvCache.afterPrefix(keys, values, prompt.length(), n, null, m);
+      int longest = continuations.get(rows[n - 1]).length; // rows come sorted by length
+      // feed tokens 0..L-2 of every continuation (right-padded: padding only follows, so it never
+      // changes an earlier position); position t's logits score token t + 1
+      int width = longest - 1;
+      long[] ids = new long[n * width];
+      long[] next = new long[n * width];
+      for (int i = 0; i < n; i++) {
+        long[] c = continuations.get(rows[i]);
+        for (int t = 0; t < width; t++) {
+          ids[i * width + t] = t < c.length ? c[t] : c[c.length - 1];
+          next[i * width + t] = t + 1 < c.length ? c[t + 1] : 0;
+        }
+      }
+      NDArray logits = model.forward(ps, m.create(ids, new Shape(n, width)), cache, false).get(0);
+      // pick each next token's log-probability natively, so that only [n, width] numbers come back
+      // instead of the whole vocabulary at every position
+      float[] picked = logits.logSoftmax(2).gather(m.create(next, new Shape(n, width, 1)), 2).toFloatArray();
+      for (int i = 0; i < n; i++) {
+        long[] c = continuations.get(rows[i]);
+        for (int t = 1; t < c.length; t++) {
+          out[rows[i]] += picked[i * width + (t - 1)];
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -210,8 +211,6 @@ public final class LlamaModel extends AbstractBlock {
     long batch = ids.getShape().get(0);
     int t = (int) ids.getShape().get(1);
     int offset = cache == null ? 0 : cache.length();
-    int heads = config.numAttentionHeads();
-    int kvHeads = config.numKeyValueHeads();
     int hd = config.headDim();
 
     NDArray embed = w(ps, ids, "model.embed_tokens.weight", training);
@@ -222,27 +221,61 @@ public final class LlamaModel extends AbstractBlock {
     NDArray[] rope = rotary(m, offset, t, hd, leftPad);
     NDArray mask = attentionMask(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom());
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      String p = "model.layers." + l + ".";
-      NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
-      NDArray q = heads(proj(ps, ids, n, p + "self_attn.q_proj", training), batch, t, heads, hd);
-      NDArray k = heads(proj(ps, ids, n, p + "self_attn.k_proj", training), batch, t, kvHeads, hd);
-      NDArray v = heads(proj(ps, ids, n, p + "self_attn.v_proj", training), batch, t, kvHeads, hd);
-      q = applyRotary(q, rope);
-      k = applyRotary(k, rope);
-      if (cache != null) {
-        NDList kv = cache.append(l, k, v);
-        k = kv.get(0);
-        v = kv.get(1);
-      }
-      NDArray attn = attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
-          .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
-      x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
-      n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
-      NDArray gate = proj(ps, ids, n, p + "mlp.gate_proj", training);
-      NDArray up = proj(ps, ids, n, p + "mlp.up_proj", training);
-      x = x.add(proj(ps, ids, Activation.sigmoid(gate).mul(gate).mul(up), p + "mlp.down_proj", training));
+      x = training ? layer(ps, ids, x, l, cache, rope, mask, true)
+          : layerFreeingIntermediates(ps, ids, x, l, cache, rope, mask);
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
+  }
+
+  /**
+   * One decoder layer outside training, whose intermediates (projections, attention scores, the
+   * MLP's activations, the layer's input) are freed when it returns: without that they all live
+   * until the caller's manager closes, and a forward holds every layer's at once (re-ranking 30
+   * long titles after a 500-token prompt with SmolLM2's 30 layers: ~10 GB). What survives is the
+   * layer's output and the keys and values it appended to the cache. (Training keeps them:
+   * the backward pass reads them.)
+   */
+  private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache,
+      NDArray[] rope, NDArray mask) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDScope.register(x);
+      NDArray out = layer(ps, ids, x, l, cache, rope, mask, false);
+      NDScope.unregister(out);
+      if (cache != null) {
+        NDScope.unregister(cache.keys(l), cache.values(l));
+      }
+      return out;
+    }
+  }
+
+  private NDArray layer(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache, NDArray[] rope,
+      NDArray mask, boolean training) {
+    long batch = ids.getShape().get(0);
+    int t = (int) ids.getShape().get(1);
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int hd = config.headDim();
+    NDManager m = ids.getManager();
+    String p = "model.layers." + l + ".";
+    NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
+    NDArray q = heads(proj(ps, ids, n, p + "self_attn.q_proj", training), batch, t, heads, hd);
+    NDArray k = heads(proj(ps, ids, n, p + "self_attn.k_proj", training), batch, t, kvHeads, hd);
+    NDArray v = heads(proj(ps, ids, n, p + "self_attn.v_proj", training), batch, t, kvHeads, hd);
+    q = applyRotary(q, rope);
+    k = applyRotary(k, rope);
+    if (cache != null) {
+      NDList kv = cache.append(l, k, v);
+      k = kv.get(0);
+      v = kv.get(1);
+    }
+    NDArray attn = attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
+        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+    x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
+    n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
+    NDArray gate = proj(ps, ids, n, p + "mlp.gate_proj", training);
+    NDArray up = proj(ps, ids, n, p + "mlp.up_proj", training);
+    return x.add(proj(ps, ids, Activation.sigmoid(gate).mul(gate).mul(up), p + "mlp.down_proj", training));
   }
 
   /**

@@ -145,6 +145,27 @@ class DecodingTest {
   }
 
   @Test
+  void logLikelihoods_ofMoreContinuationsThanOneBatchHolds_equalTeacherForcedSums_inTheCallersOrder() {
+    java.util.Random rnd = new java.util.Random(11);
+    int vocab = model.config().vocabSize();
+    List<long[]> conts = new java.util.ArrayList<>();
+    int positions = 0;
+    while (positions <= 3 * Decoding.LIKELIHOOD_POSITIONS) {
+      long[] c = new long[1 + rnd.nextInt(20)]; // lengths 1..20 in random order: several batches
+      for (int t = 0; t < c.length; t++) {
+        c[t] = 3 + rnd.nextInt(vocab - 3);
+      }
+      conts.add(c);
+      positions += c.length;
+    }
+    double[] ll = decoding.logLikelihoods(PROMPT, conts);
+    for (int i = 0; i < conts.size(); i++) {
+      double sum = Arrays.stream(teacherForcedLogProbs(PROMPT, conts.get(i))).sum();
+      assertThat(ll[i]).as("continuation %d of %d", i, conts.size()).isCloseTo(sum, within(1e-3));
+    }
+  }
+
+  @Test
   void theAssistantAlone_ranksTitlesByItsOwnProbabilities_andExcludedRowsNeverAppear() {
     TitleTrie trie = fourTitles();
     // rows 0 and 3 share a title: their mass adds up (0.1 + 0.3); row 1 0.2, row 2 0.4

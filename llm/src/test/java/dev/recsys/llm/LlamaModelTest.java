@@ -93,6 +93,31 @@ class LlamaModelTest {
   }
 
   @Test
+  void anInferenceForward_leavesItsCallerOnlyItsOutputsAndTheCache_notEveryLayersIntermediates() throws Exception {
+    JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    ParameterStore ps = new ParameterStore(manager, false);
+    int layers = model.config().numHiddenLayers();
+    try (NDManager step = manager.newSubManager()) {
+      NDArray ids = ids(expected);
+      ids.attach(step);
+      KvCache cache = new KvCache(layers);
+      int before = step.getManagedArrays().size();
+      NDArray logits = model.forward(ps, ids, cache, false).get(0);
+      int left = step.getManagedArrays().size() - before;
+      // the cache's keys and values (2 a layer) and a fixed handful around the layers (embedding
+      // rows, rotary tables, mask, the final norm's steps, logits: 13 here); each layer's ~55
+      // intermediates are freed (127 arrays were left before)
+      assertThat(left).as("arrays left in the caller's manager").isLessThanOrEqualTo(2 * layers + 16);
+      assertThat(logits.isReleased()).isFalse();
+      for (int l = 0; l < layers; l++) {
+        assertThat(cache.keys(l).isReleased() || cache.values(l).isReleased()).as("layer %d's cache", l).isFalse();
+      }
+      assertClose(logits.toFloatArray(), floats(expected.get("logits")), 1e-4f);
+    }
+  }
+
+  @Test
   void saveThenLoad_roundTripsExactly() throws Exception {
     LlamaModel model = LlamaCheckpoint.load(reference, manager);
     LlamaCheckpoint.save(model, dir.resolve("copy"));
