@@ -17,10 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -133,14 +130,9 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private RunServing open(Dataset d, List<Sample> train) throws Exception {
-    try (ProgressBar bar = bar("embed the catalogue (base model)", d.titles().size())) {
+    try (ProgressBar bar = ProgressBars.console("embed the catalogue (base model)", d.titles().size())) {
       return RunServing.open(d, train, run, bar::stepTo);
     }
-  }
-
-  static ProgressBar bar(String name, long total) {
-    return new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
   }
 
   /** One progress bar per generation phase. */
@@ -150,7 +142,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public synchronized void phase(String name, int total) {
       close();
-      bar = bar(name, total);
+      bar = ProgressBars.console(name, total);
     }
 
     @Override

@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -113,9 +111,7 @@ final class PublishCommand implements Callable<Integer> {
       llmRun = RunReleases.llmRun(run, eval, chosen);
     }
     ReleaseManifest m;
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("encode titles").setInitialMax(d.titles().size())
-        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-        .build()) {
+    try (ProgressBar bar = ProgressBars.console("encode titles", d.titles().size())) {
       m = builder.publish(ReleaseBuilder.Request.to(tenant, d, train).channel(channel)
           .provenance(DatasetFiles.contentHash(dataset), protocol).gamma(gamma).producer("recsys-trainer publish 0.1.0")
           .index(!noIndex).run(llmRun), bar::stepTo);
