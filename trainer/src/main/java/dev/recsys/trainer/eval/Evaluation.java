@@ -368,10 +368,7 @@ public final class Evaluation {
               && MixtureSignal.isMixture(t.pipeline().grounding().signal()))
           .max(Comparator.comparingDouble(Scored::ndcg))
           .ifPresent(t -> byKind.put(MIX, new EvalReport.Candidate(t.pipeline(), t.ndcg())));
-      List<String> families = options.families().stream().map(k -> k == Kind.RERANK
-          && !options.rerankSources().containsAll(RERANK_SOURCE_NAMES) ? k.label() + " (the candidates of "
-          + String.join(", ", RERANK_SOURCE_NAMES.stream().filter(options.rerankSources()::contains).toList())
-          + " only)" : k.label()).toList();
+      List<String> families = options.families().stream().map(k -> familyLabel(k, options)).toList();
       // the margin of the choice over the best of the other side (with / without the LLM), and its noise
       Scored runnerUp = serving.usesLlm() ? bestNonLlm : withinNoise ? top : trials.stream()
           .filter(t -> t.pipeline().usesLlm()).max(Comparator.comparingDouble(Scored::ndcg)).orElse(null);
@@ -428,6 +425,15 @@ public final class Evaluation {
     }
     testGen.forEach((g, gen) -> medianMs.put(label(g), median(gen.nanos())));
     return table;
+  }
+
+  /** A family's name for the protocol line; the re-ranking's names its candidate lists when they were narrowed. */
+  private static String familyLabel(Kind k, Options options) {
+    if (k != Kind.RERANK || options.rerankSources().containsAll(RERANK_SOURCE_NAMES)) {
+      return k.label();
+    }
+    return k.label() + " (the candidates of "
+        + String.join(", ", RERANK_SOURCE_NAMES.stream().filter(options.rerankSources()::contains).toList()) + " only)";
   }
 
   /** The rerank pipeline of {@code source}'s candidates, scored as {@code score} says. */

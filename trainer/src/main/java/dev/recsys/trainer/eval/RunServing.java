@@ -27,6 +27,7 @@ import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.ReleaseBuilder;
 import dev.recsys.trainer.split.Sample;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -215,9 +216,14 @@ public final class RunServing implements AutoCloseable {
    * {@code publish} ships, and read back from there afterwards while the base and adapter it was
    * computed with are the run's ({@code serving/llm-title-prior.source}). Evaluation and the
    * generator thus rank with the same numbers.
+   *
+   * @throws UncheckedIOException when the file cannot be read or written
    */
-  public synchronized double[] titlePriors() throws IOException {
-    if (titlePriors == null) {
+  public synchronized double[] titlePriors() {
+    if (titlePriors != null) {
+      return titlePriors;
+    }
+    try {
       Path file = servingDir.resolve(ReleaseLayout.LLM_TITLE_PRIOR);
       Path source = servingDir.resolve(PRIOR_SOURCE);
       if (Files.isRegularFile(file) && Files.isRegularFile(source)
@@ -229,6 +235,8 @@ public final class RunServing implements AutoCloseable {
         Files.writeString(source, generatorId + "\n");
         titlePriors = TitlePriorsFile.read(file, catalogue); // the numbers as the release will ship them
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot compute or read the run's title priors in " + servingDir, e);
     }
     return titlePriors;
   }

@@ -35,16 +35,8 @@ public final class ServedPath {
   List<TitleGenerator.Generated> generate(EvalSample s, ServingPipeline p) {
     int texts = p.generation().texts();
     TitleGenerator.Ask ask = PipelineGeneration.ask(p, s.recentTitles(), texts, run.trie(), s.historyRows(),
-        s.excludedRows(), run::signal, maxNewTokens, p.needsTitlePriors() ? titlePriors() : null);
+        s.excludedRows(), run::signal, maxNewTokens, p.needsTitlePriors() ? run.titlePriors() : null);
     return PipelineGeneration.keep(run.generator().generate(List.of(ask)).get(0), texts);
-  }
-
-  private double[] titlePriors() {
-    try {
-      return run.titlePriors();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot compute or read the run's title priors", e);
-    }
   }
 
   /** The grounding service's top {@code k} for these texts and the sample's history (seen items excluded). */

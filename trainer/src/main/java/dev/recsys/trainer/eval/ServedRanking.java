@@ -91,7 +91,7 @@ final class ServedRanking implements AutoCloseable {
       List<CandidateScore> scores, IntConsumer tick) {
     AtomicInteger done = new AtomicInteger();
     dev.recsys.ranking.signal.ItemSignal signal = run.signal(source);
-    double[] priors = scores.stream().anyMatch(CandidateScore::needsPrior) ? titlePriors() : null;
+    double[] priors = scores.stream().anyMatch(CandidateScore::needsPrior) ? run.titlePriors() : null;
     List<Object[]> parts = all(samples, s -> {
       TitleGenerator.Candidates c = PipelineGeneration.candidates(signal, s.historyRows(), s.excludedRows(), m,
           run.trie(), priors);
@@ -108,14 +108,6 @@ final class ServedRanking implements AutoCloseable {
       out.put(score, new Generations(texts, List.of()));
     }
     return out;
-  }
-
-  private double[] titlePriors() {
-    try {
-      return run.titlePriors();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot compute or read the run's title priors", e);
-    }
   }
 
   /**
