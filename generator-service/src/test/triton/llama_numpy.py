@@ -60,12 +60,21 @@ class LlamaNumpy:
         return y
 
     def logits(self, ids, lora=None):
+        """Logits at every position of ids (one forward, no cache)."""
+        return self.forward(ids, lora)[0]
+
+    def forward(self, ids, lora=None, cache=None, last_only=False):
+        """Logits at each position of ids, which continue the sequence whose per-layer keys and
+        values (after rotary embedding, before the grouped-query repeat) are in cache; returns
+        (logits, cache extended by ids); last_only: the logits of the last position alone. Caches are never changed in place, so one prefix's cache
+        can be shared by every continuation of it (greedy, sampled or beam)."""
         c = self.cfg
         H, NH = c["hidden_size"], c["num_attention_heads"]
         KV = c.get("num_key_value_heads", NH)
         HD = H // NH
         eps = c["rms_norm_eps"]
         T = len(ids)
+        P = 0 if cache is None else cache[0][0].shape[1]  # positions already in the cache
 
         def norm(x, g):
             return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * g
@@ -76,9 +85,11 @@ class LlamaNumpy:
 
         x = self.w["model.embed_tokens.weight"][np.array(ids)]
         inv = 1.0 / (c.get("rope_theta", 10000.0) ** (np.arange(0, HD, 2) / HD))
-        emb = np.concatenate([np.arange(T)[:, None] * inv[None, :]] * 2, axis=-1)
+        emb = np.concatenate([np.arange(P, P + T)[:, None] * inv[None, :]] * 2, axis=-1)
         cos, sin = np.cos(emb), np.sin(emb)
-        mask = np.triu(np.full((T, T), -np.inf), k=1)
+        # query i (absolute position P + i) sees keys 0 .. P + i
+        mask = np.triu(np.full((T, P + T), -np.inf), k=P + 1)
+        out_cache = []
         for l in range(c["num_hidden_layers"]):
             p = f"model.layers.{l}."
             h = norm(x, self.w[p + "input_layernorm.weight"])
@@ -87,6 +98,10 @@ class LlamaNumpy:
             v = self._proj(h, l, "self_attn", "v_proj", lora).reshape(T, KV, HD).transpose(1, 0, 2)
             q = q * cos + rot(q) * sin
             k = k * cos + rot(k) * sin
+            if cache is not None:
+                k = np.concatenate([cache[l][0], k], axis=1)
+                v = np.concatenate([cache[l][1], v], axis=1)
+            out_cache.append((k, v))
             k = np.repeat(k, NH // KV, axis=0)
             v = np.repeat(v, NH // KV, axis=0)
             s = q @ k.transpose(0, 2, 1) / np.sqrt(HD) + mask
@@ -97,29 +112,40 @@ class LlamaNumpy:
             g = self._proj(h, l, "mlp", "gate_proj", lora)
             u = self._proj(h, l, "mlp", "up_proj", lora)
             x = x + self._proj((g / (1 + np.exp(-g))) * u, l, "mlp", "down_proj", lora)
-        return norm(x, self.w["model.norm.weight"]) @ self.w["lm_head.weight"].T
+        if last_only:
+            x = x[-1:]
+        return norm(x, self.w["model.norm.weight"]) @ self.w["lm_head.weight"].T, out_cache
+
+    def _next(self, ids, lora, cache):
+        """The log-probabilities after ids (which continue cache), and the extended cache."""
+        logits, cache = self.forward(ids, lora, cache, last_only=True)
+        last = logits[-1]
+        return last - last.max() - np.log(np.exp(last - last.max()).sum()), cache
+
+    def _prompt_ids(self, prompt):
+        return [self.cfg["bos_token_id"]] + self.tokenizer.encode(prompt, add_special_tokens=False).ids
 
     def generate(self, prompt, lora_name=None, n=1, max_tokens=32, temperature=0.0, seed=0):
         """n continuations of prompt (bos + prompt tokens), each until eos or max_tokens, as text."""
         lora = self.adapters[lora_name] if lora_name else None
-        bos, eos = self.cfg["bos_token_id"], self.cfg["eos_token_id"]
-        prompt_ids = [bos] + self.tokenizer.encode(prompt, add_special_tokens=False).ids
+        eos = self.cfg["eos_token_id"]
+        first, prompt_cache = self._next(self._prompt_ids(prompt), lora, None)
         rng = np.random.default_rng(seed)
         out = []
         for _ in range(n if temperature > 0 else 1):
-            ids = list(prompt_ids)
+            logp, cache = first, prompt_cache
             new = []
             for _ in range(max_tokens):
-                last = self.logits(ids, lora)[-1]
                 if temperature > 0:
-                    p = np.exp((last - last.max()) / temperature)
+                    p = np.exp((logp - logp.max()) / temperature)
                     tok = int(rng.choice(len(p), p=p / p.sum()))
                 else:
-                    tok = int(np.argmax(last))
+                    tok = int(np.argmax(logp))
                 if tok == eos:
                     break
                 new.append(tok)
-                ids.append(tok)
+                if len(new) < max_tokens:
+                    logp, cache = self._next([tok], lora, cache)
             out.append(self.tokenizer.decode(new))
         return out
 
@@ -127,21 +153,25 @@ class LlamaNumpy:
         """Beam search: the width best continuations by summed log-probability, each ending at eos
         or max_tokens, as text, best first."""
         lora = self.adapters[lora_name] if lora_name else None
-        bos, eos = self.cfg["bos_token_id"], self.cfg["eos_token_id"]
-        start = [bos] + self.tokenizer.encode(prompt, add_special_tokens=False).ids
-        live, done = [(0.0, [])], []
-        for _ in range(max_tokens):
+        eos = self.cfg["eos_token_id"]
+        first, cache = self._next(self._prompt_ids(prompt), lora, None)
+        live, done = [(0.0, [], first, cache)], []  # (score, new tokens, next log-probs, cache)
+        for step in range(max_tokens):
             cand = []
-            for score, new in live:
-                last = self.logits(start + new, lora)[-1]
-                logp = last - last.max() - np.log(np.exp(last - last.max()).sum())
+            for score, new, logp, cache in live:
                 for tok in np.argsort(-logp)[:width]:
-                    cand.append((score + float(logp[tok]), new + [int(tok)]))
+                    cand.append((score + float(logp[tok]), new + [int(tok)], cache))
             cand.sort(key=lambda c: -c[0])
             live = []
-            for score, new in cand[:width]:
-                (done if new[-1] == eos else live).append((score, new))
+            for score, new, cache in cand[:width]:
+                if new[-1] == eos:
+                    done.append((score, new))
+                elif step + 1 < max_tokens:
+                    logp, cache = self._next([new[-1]], lora, cache)
+                    live.append((score, new, logp, cache))
+                else:
+                    done.append((score, new))
             if len(done) >= width or not live:
                 break
-        best = sorted(done + live, key=lambda c: -c[0])[:width]
+        best = sorted(done + [(s, n) for s, n, _, _ in live], key=lambda c: -c[0])[:width]
         return [self.tokenizer.decode([t for t in new if t != eos]) for _, new in best]

@@ -11,8 +11,11 @@ import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.bigrec.TrainingRun;
 
 import dev.recsys.common.artifact.FileArtifactStore;
+import dev.recsys.common.artifact.ReleaseLayout;
 import dev.recsys.common.artifact.ReleaseManifest;
+import dev.recsys.common.artifact.ReleaseParams;
 import dev.recsys.ranking.encoder.Encoder;
+import dev.recsys.ranking.encoder.LlmEncoder;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.data.MovieLensReader;
 import dev.recsys.trainer.publish.ReleaseBuilder;
@@ -127,6 +130,45 @@ public final class Releases {
       throw new IOException("interrupted", e);
     }
     return dir;
+  }
+
+  /**
+   * A few LoRA steps on a pretrained base: 8 next-item samples (+2 auxiliary), one step, a tiny
+   * SASRec. Enough to exercise every serving mechanism with the base's real shapes and tokenizer,
+   * not to recommend well.
+   */
+  static final Profile PRETRAINED_SMOKE = new Profile("pretrained-smoke", 64, 2, 4, 2, 172, 0, 0, 8, 1, 0.25, 8,
+      3e-4f, 3e-3f, 160, 32, 2, 20, 20, 24);
+
+  /**
+   * Fine-tunes {@link #PRETRAINED_SMOKE} on a converted pretrained base ({@code train --base}) and
+   * writes the run's serving files (the base's title embeddings and their index), without
+   * evaluating it: publish it with {@link #publishUnevaluated}.
+   */
+  public static Path trainOnPretrained(Dataset d, Splits splits, Path hfBase, Path dir)
+      throws IOException, InterruptedException {
+    DjlDefaults.apply();
+    TrainingRun.run(d, splits.train(), splits.valid(), PRETRAINED_SMOKE, 0, dir, new TrainingRun.Listener() {
+      @Override
+      public void phase(String name, int totalSteps) { }
+
+      @Override
+      public void step(int step, float loss, long tokens) { }
+    }, false, hfBase);
+    RunServing.open(d, splits.train(), dir, n -> { }).close();
+    return dir;
+  }
+
+  /**
+   * Publishes a trained run serving {@code pipeline}, with no evaluation numbers (the release
+   * says none were measured): for tests of the serving mechanics, never a quality claim.
+   */
+  public ReleaseManifest publishUnevaluated(String tenant, Dataset d, Splits splits, Path runDir,
+      ServingPipeline pipeline) throws IOException {
+    ReleaseBuilder.LlmRun run = new ReleaseBuilder.LlmRun(runDir,
+        LlmEncoder.idOf(runDir.resolve(ReleaseLayout.BASE)), pipeline, ReleaseParams.Metrics.NONE);
+    return builder.publish(ReleaseBuilder.Request.to(tenant, d, splits.train())
+        .provenance("test", splits.protocol()).producer("e2e").index(false).run(run), n -> { });
   }
 
   /** The MovieLens-100K copy beside the checkout, or null when it is absent. */

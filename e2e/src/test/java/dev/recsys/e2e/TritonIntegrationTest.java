@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TritonIntegrationTest {
   static final String MODEL = "recsys-llm";
   /**
-   * The numpy model recomputes the whole sequence for every token (no KV cache): seconds per
-   * request on a busy 2-core machine, beyond the gateway's production deadline for generation.
+   * The numpy model (float64, one Python thread per request) takes seconds per request on a busy
+   * 2-core machine, beyond the gateway's production deadline for generation.
    */
   static final String SLOW_MODEL = "recsys.gateway.generator-deadline=30s";
 
