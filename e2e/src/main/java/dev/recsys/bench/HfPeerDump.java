@@ -21,7 +21,7 @@ import java.util.Map;
  * The in-process half of the Hugging Face cross-check ({@code scripts/bench.sh hf}): for seeded
  * test prompts of a run, the prompt's token ids, the in-process model's greedy tokens, and the
  * in-process generation time (one PyTorch thread) for free and catalogue-constrained decoding with
- * N = 1 and 4; with the catalogue trie's token paths, so that {@code scripts/hf_peer.py} decodes
+ * N = 1 and 4, as served (the prompt's fixed beginning cached) and without the prefix cache; with the catalogue trie's token paths, so that {@code scripts/hf_peer.py} decodes
  * the same prompts (greedy, and 4 beams free and constrained) under the same constraint with {@code transformers} + {@code peft} and compares.
  *
  * <p>Usage: {@code HfPeerDump <run> <dataset> <prompts> <repeats> <maxNewTokens> <out.json>}.
@@ -62,18 +62,30 @@ public final class HfPeerDump {
         r.put("greedy", gen.greedyTokens(ids, maxNew));
         r.put("beams", Map.of("free4", hypotheses(gen.beamHypotheses(ids, 4, maxNew, null)),
             "constrained4", hypotheses(gen.beamHypotheses(ids, 4, maxNew, trie))));
-        Map<String, Double> ms = new LinkedHashMap<>();
-        ms.put("free1", median(repeats, () -> gen.greedyTokens(ids, maxNew)));
-        ms.put("free4", median(repeats, () -> gen.generate(h, 4, maxNew, null)));
-        ms.put("constrained1", median(repeats, () -> gen.generate(h, 1, maxNew, trie)));
-        ms.put("constrained4", median(repeats, () -> gen.generate(h, 4, maxNew, trie)));
-        r.put("ms", ms);
+        r.put("ms", timings(gen, h, ids, repeats, maxNew, trie));
+        // as served, the prompt's fixed beginning comes from the cache; without it, the whole
+        // prompt is prefilled per request, as generate() does
+        gen.cachePromptPrefix(false);
+        r.put("msNoPrefixCache", timings(gen, h, ids, repeats, maxNew, trie));
+        gen.cachePromptPrefix(true);
         rows.add(r);
-        System.err.printf("in-process: prompt %d/%d (%d tokens) %s%n", rows.size(), test.size(), ids.length, ms);
+        System.err.printf("in-process: prompt %d/%d (%d tokens) %s, without the prefix cache %s%n", rows.size(),
+            test.size(), ids.length, r.get("ms"), r.get("msNoPrefixCache"));
       }
       out.put("prompts", rows);
     }
     new ObjectMapper().writeValue(Path.of(args[5]).toFile(), out);
+  }
+
+  /** Median milliseconds of greedy, free 4-beam, constrained 1- and 4-beam generation of one prompt. */
+  private static Map<String, Double> timings(TitleGenerator gen, List<String> h, long[] ids, int repeats, int maxNew,
+      TitleTrie trie) {
+    Map<String, Double> ms = new LinkedHashMap<>();
+    ms.put("free1", median(repeats, () -> gen.greedyTokens(ids, maxNew)));
+    ms.put("free4", median(repeats, () -> gen.generate(h, 4, maxNew, null)));
+    ms.put("constrained1", median(repeats, () -> gen.generate(h, 1, maxNew, trie)));
+    ms.put("constrained4", median(repeats, () -> gen.generate(h, 4, maxNew, trie)));
+    return ms;
   }
 
   /** The sample's history titles (already the split's window), as eval and the gateway's callers send them. */
