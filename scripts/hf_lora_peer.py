@@ -11,6 +11,7 @@ exits 1 when the first step's losses differ (LoRA's B starts at zero, so the fir
 the base alone on both sides: the same data must give the same loss).
 """
 import json
+import os
 import statistics
 import sys
 import time
@@ -44,7 +45,12 @@ def main(dump_path):
     seconds, tokens, losses = [], [], []
     print(f"peft LoRA: {len(dump['batches'])} steps of {dump['batchSize']} sequences, {threads} PyTorch thread(s)",
           file=sys.stderr)
+    trace = os.environ.get("RECSYS_LORA_TRACE")  # the in-process trace's path: ours goes beside it
+    profiler = None
     for step, micro in enumerate(dump["batches"], 1):
+        if step == 2 and trace:
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+            profiler.__enter__()
         start = time.perf_counter()
         total = sum(predicted(part) for part in micro)
         loss_sum = 0.0
@@ -72,6 +78,11 @@ def main(dump_path):
         tokens.append(n_tokens)
         losses.append(loss_sum)
         print(f"  step {step}/{len(dump['batches'])}: loss {loss_sum:.4f}, {n_tokens / took:.0f} tok/s", file=sys.stderr)
+
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(trace + ".peft.json")
+        print(f"PyTorch profile of peft's steps after the first: {trace}.peft.json", file=sys.stderr)
 
     ours = dump["inProcess"]
 

@@ -10,6 +10,7 @@ import dev.recsys.llm.LoraConfig;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.Tokenizer;
 import dev.recsys.llm.gguf.GgufLlamaConverter;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.recsys.trainer.bigrec.Profile;
 import dev.recsys.trainer.bigrec.TrainingRun.LoraData;
 import dev.recsys.trainer.data.Dataset;
@@ -72,6 +73,7 @@ public final class LoraTrainBench {
           o.seed(), o.microBatchFloats());
       List<List<List<long[]>>> batches = CausalLmTraining.firstEpoch(model.config(), sequences, one);
 
+      String trace = System.getenv("RECSYS_LORA_TRACE"); // a Chrome trace file, or null
       List<Double> seconds = new ArrayList<>();
       List<Long> tokens = new ArrayList<>();
       List<Float> losses = new ArrayList<>();
@@ -87,7 +89,14 @@ public final class LoraTrainBench {
             (cumulative - last[1]) / ((now - last[0]) / 1e9));
         last[0] = now;
         last[1] = cumulative;
+        if (step == 1 && trace != null) {
+          JniUtils.startProfile(false, false, false); // the steps after the first, in PyTorch's own profiler
+        }
       });
+      if (trace != null) {
+        JniUtils.stopProfile(trace);
+        System.err.println("PyTorch profile of the steps after the first: " + trace);
+      }
 
       LoraConfig lora = LoraConfig.bigrec();
       Map<String, Object> dump = new LinkedHashMap<>();

@@ -172,6 +172,24 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   /**
+   * A training forward whose labels are the flat indexes ({@code row * t + position}, int64) of the
+   * positions whose next token a loss predicts: their logits alone, [n, vocab]. A next-token loss
+   * never reads the last position nor the padding, and the vocabulary projection with its
+   * log-softmax is the widest work of a step (SmolLM2: 49,152 columns); the rows it needs also come
+   * out contiguous, which PyTorch's log-softmax runs several times faster than a slice.
+   */
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, NDList labels, PairList<String, Object> params) {
+    if (labels == null || labels.isEmpty()) {
+      return forwardInternal(ps, inputs, true, params);
+    }
+    NDArray ids = inputs.singletonOrThrow();
+    NDArray hidden = hidden(ps, ids, null, true);
+    NDArray rows = hidden.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", labels.singletonOrThrow()));
+    return new NDList(head(ps, ids, rows, true));
+  }
+
+  /**
    * Runs the decoder over {@code ids}; with a cache, {@code ids} are the next positions after the
    * cached ones and the cache is extended.
    *
@@ -222,7 +240,7 @@ public final class LlamaModel extends AbstractBlock {
     NDArray mask = attentionMask(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom());
     for (int l = 0; l < config.numHiddenLayers(); l++) {
       x = training ? layer(ps, ids, x, l, cache, rope, mask, true)
-          : layerFreeingIntermediates(ps, ids, x, l, cache, rope, mask);
+          : layerFreeingIntermediates(ps, ids, x, l, cache, rope, mask, false);
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
   }
@@ -236,11 +254,11 @@ public final class LlamaModel extends AbstractBlock {
    * the backward pass reads them.)
    */
   private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache,
-      NDArray[] rope, NDArray mask) {
+      NDArray[] rope, NDArray mask, boolean training) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDScope.register(x);
-      NDArray out = layer(ps, ids, x, l, cache, rope, mask, false);
+      NDArray out = layer(ps, ids, x, l, cache, rope, mask, training);
       NDScope.unregister(out);
       if (cache != null) {
         NDScope.unregister(cache.keys(l), cache.values(l));

@@ -77,6 +77,23 @@ class LlamaModelTest {
   }
 
   @Test
+  void aLabelledForward_givesTheLogitsOfTheListedPositionsOnly() throws Exception {
+    JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    ParameterStore ps = new ParameterStore(manager, false);
+    NDArray ids = ids(expected); // [2, 6]
+    long[] positions = {0, 3, 4, 6, 8}; // row 0 at 0, 3, 4; row 1 at 0, 2
+    NDArray some = model.forward(ps, new NDList(ids), new NDList(manager.create(positions)), null).singletonOrThrow();
+    assertThat(some.getShape()).isEqualTo(new Shape(5, 32));
+    float[] all = floats(expected.get("logits"));
+    float[] want = new float[5 * 32];
+    for (int i = 0; i < positions.length; i++) {
+      System.arraycopy(all, (int) positions[i] * 32, want, i * 32, 32);
+    }
+    assertClose(some.toFloatArray(), want, 1e-4f);
+  }
+
+  @Test
   void kvCache_givesTheSameLogitsAsTheFullForward() throws Exception {
     JsonNode expected = new ObjectMapper().readTree(reference.resolve("expected.json").toFile());
     LlamaModel model = LlamaCheckpoint.load(reference, manager);

@@ -98,9 +98,9 @@ public final class CausalLmTraining {
                   try (NDManager pm = m.newSubManager()) {
                     Batch padded = pad(part, pad, o.maxLength());
                     NDArray ids = pm.create(padded.ids, new Shape(part.size(), padded.length));
-                    NDArray mask = pm.create(padded.mask, new Shape(part.size(), padded.length - 1));
-                    NDList out = trainer.forward(new NDList(ids));
-                    NDArray l = nextTokenLoss(out.get(0), ids, mask);
+                    // the logits of the predicting positions only (LlamaModel's labelled forward)
+                    NDList logits = trainer.forward(new NDList(ids), new NDList(pm.create(padded.positions)));
+                    NDArray l = nextTokenLoss(logits.singletonOrThrow(), pm.create(padded.targets));
                     float share = (float) (predicted(part, o.maxLength()) / predicted);
                     float partLoss = l.getFloat();
                     loss += share * partLoss;
@@ -191,21 +191,24 @@ public final class CausalLmTraining {
     return norm;
   }
 
-  /** Mean cross-entropy of predicting token t+1 from positions <= t, over unmasked targets. */
-  static NDArray nextTokenLoss(NDArray logits, NDArray ids, NDArray mask) {
-    long t = ids.getShape().get(1);
-    NDArray logp = logits.get(":, :{}, :", t - 1).logSoftmax(2);
+  /**
+   * Mean cross-entropy of the targets: {@code logits} [n, vocab] of the n predicting positions,
+   * {@code targets} [n] the token that follows each.
+   */
+  static NDArray nextTokenLoss(NDArray logits, NDArray targets) {
     // each position's target log-probability picked by index (torch.gather), not by a product with a
-    // one-hot [batch, length, vocabulary] tensor: at 49,152 tokens that tensor and its gradient were
-    // two more vocabulary-sized arrays per micro-batch
-    NDArray targets = ids.get(":, 1:").expandDims(2);
-    NDArray picked = logp.gather(targets, 2).squeeze(2);
-    return picked.mul(mask).sum().neg().div(mask.sum());
+    // one-hot [n, vocabulary] tensor: at 49,152 tokens that tensor and its gradient were two more
+    // vocabulary-sized arrays per micro-batch
+    return logits.logSoftmax(1).gather(targets.expandDims(1), 1).mean().neg();
   }
 
-  private record Batch(long[] ids, float[] mask, int length, long tokens) {}
+  /**
+   * A padded micro-batch: {@code ids} [rows, length]; the flat indexes ({@code row * length + i})
+   * of the positions whose next token is real, and that token.
+   */
+  private record Batch(long[] ids, long[] positions, long[] targets, int length, long tokens) {}
 
-  /** Positions whose next token is predicted (the ones of {@link #pad}'s mask): each cut sequence's length - 1. */
+  /** Positions whose next token is predicted (those {@link #pad} lists): each cut sequence's length - 1. */
   static double predicted(List<long[]> seqs, int maxLength) {
     double n = 0;
     for (long[] s : seqs) {
@@ -248,7 +251,10 @@ public final class CausalLmTraining {
       len = Math.max(len, Math.min(s.length, maxLength));
     }
     long[] ids = new long[seqs.size() * len];
-    float[] mask = new float[seqs.size() * (len - 1)];
+    int predicted = (int) predicted(seqs, maxLength);
+    long[] positions = new long[predicted];
+    long[] targets = new long[predicted];
+    int k = 0;
     long tokens = 0;
     for (int r = 0; r < seqs.size(); r++) {
       long[] s = seqs.get(r);
@@ -256,11 +262,12 @@ public final class CausalLmTraining {
       for (int i = 0; i < len; i++) {
         ids[r * len + i] = i < n ? s[i] : pad;
       }
-      for (int i = 0; i < len - 1; i++) {
-        mask[r * (len - 1) + i] = i + 1 < n ? 1f : 0f;
+      for (int i = 0; i + 1 < n; i++) {
+        positions[k] = (long) r * len + i;
+        targets[k++] = s[i + 1];
       }
       tokens += n;
     }
-    return new Batch(ids, mask, len, tokens);
+    return new Batch(ids, positions, targets, len, tokens);
   }
 }

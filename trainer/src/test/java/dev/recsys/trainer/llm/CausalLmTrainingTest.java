@@ -65,39 +65,29 @@ class CausalLmTrainingTest {
   }
 
   @Test
-  void nextTokenLoss_isTheMeanCrossEntropyOfTheUnmaskedTargets() {
-    // logits [2 rows, 4 positions, 5 tokens]; the loss predicts ids[:, 1:] from positions 0..2
+  void nextTokenLoss_isTheMeanCrossEntropyOfTheTargets() {
+    // logits [4 predicting positions, 5 tokens] and the token that follows each
     java.util.Random rnd = new java.util.Random(3);
-    float[] logits = new float[2 * 4 * 5];
+    float[] logits = new float[4 * 5];
     for (int i = 0; i < logits.length; i++) {
       logits[i] = (float) rnd.nextGaussian() * 2;
     }
-    long[] ids = {1, 4, 0, 3, 1, 2, 2, 2};
-    float[] mask = {1, 1, 1, 1, 0, 0}; // the second row's last two targets are padding
+    long[] targets = {4, 0, 3, 2};
     double sum = 0;
-    int n = 0;
-    for (int r = 0; r < 2; r++) {
-      for (int t = 0; t < 3; t++) {
-        if (mask[r * 3 + t] == 0) {
-          continue;
-        }
-        int base = (r * 4 + t) * 5;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < 5; v++) {
-          max = Math.max(max, logits[base + v]);
-        }
-        double z = 0;
-        for (int v = 0; v < 5; v++) {
-          z += Math.exp(logits[base + v] - max);
-        }
-        sum += -(logits[base + (int) ids[r * 4 + t + 1]] - max - Math.log(z));
-        n++;
+    for (int p = 0; p < 4; p++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int v = 0; v < 5; v++) {
+        max = Math.max(max, logits[p * 5 + v]);
       }
+      double z = 0;
+      for (int v = 0; v < 5; v++) {
+        z += Math.exp(logits[p * 5 + v] - max);
+      }
+      sum += -(logits[p * 5 + (int) targets[p]] - max - Math.log(z));
     }
-    float loss = CausalLmTraining.nextTokenLoss(manager.create(logits, new ai.djl.ndarray.types.Shape(2, 4, 5)),
-        manager.create(ids, new ai.djl.ndarray.types.Shape(2, 4)),
-        manager.create(mask, new ai.djl.ndarray.types.Shape(2, 3))).getFloat();
-    assertThat((double) loss).isCloseTo(sum / n, org.assertj.core.data.Offset.offset(1e-5));
+    float loss = CausalLmTraining.nextTokenLoss(manager.create(logits, new ai.djl.ndarray.types.Shape(4, 5)),
+        manager.create(targets)).getFloat();
+    assertThat((double) loss).isCloseTo(sum / 4, org.assertj.core.data.Offset.offset(1e-5));
   }
 
   @Test
