@@ -67,7 +67,7 @@ public final class GenerationBench {
         return;
       }
       if (args.length > 2 && args[2].equals("openloop")) { // only the open-loop table (continuous batching)
-        openLoop(gen, d, samples, trie);
+        openLoop(gen, d, samples, trie, args.length > 3 ? rates(args[3]) : new double[] {20, 20, 40, 60, 80, 100});
         return;
       }
       if (args.length > 2 && args[2].equals("prefix")) { // only the prompt-prefix cache table
@@ -298,25 +298,38 @@ public final class GenerationBench {
     }
   }
 
+  /** "0.5,1,2": arrival rates in requests per second (the first is a warm-up cell, not printed). */
+  private static double[] rates(String csv) {
+    return java.util.Arrays.stream(csv.split(",")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  /** Requests a cell sends: 6 s of arrivals, at least 12. */
+  static int requestsAt(double rate) {
+    return (int) Math.max(12, Math.round(rate * 6));
+  }
+
   /**
-   * Requests arriving at a fixed rate (open loop: each is sent on time, whatever the earlier ones
-   * do) through the generator's {@link GenerationQueue} (2 workers, max batch 4), constrained
-   * decoding of 4 candidates (the serving default), 6 s per cell: batches formed when a worker
-   * starts one against continuous batching, at rising rates, latency from sending to the answer.
+   * Requests arriving at fixed rates (open loop: each is sent on time, whatever the earlier ones
+   * do) through the generator's {@link GenerationQueue} as it serves (2 workers, max batch 4, 16
+   * waiting at most, then refused: shed), constrained decoding of 4 candidates (the serving
+   * default), 6 s or 12 requests per cell: batches formed when a worker starts one against
+   * continuous batching, latency from sending to the answer, of the answered requests.
    */
-  private static void openLoop(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie) throws Exception {
-    System.out.printf("%nopen loop: constrained, N=4, GenerationQueue with 2 workers and max batch 4, 6 s per row%n%n");
-    System.out.println("| rate (req/s) | batching | p50 (ms) | p95 (ms) | p99 (ms) | achieved (req/s) | requests per batch |");
-    System.out.println("|---|---|---|---|---|---|---|");
+  private static void openLoop(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie, double[] rates)
+      throws Exception {
+    System.out.printf("%nopen loop: constrained, N=4, GenerationQueue with 2 workers, max batch 4, 16 waiting at most;"
+        + " 6 s or 12 requests per row%n%n");
+    System.out.println("| rate (req/s) | batching | p50 (ms) | p95 (ms) | p99 (ms) | answered (req/s) | shed | requests per batch |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     // the first cell is a warm-up (not printed): every later one meets the same compiled code
-    int[] rates = {20, 20, 40, 60, 80, 100};
     for (int r = 0; r < rates.length; r++) {
-      int rate = rates[r];
+      double rate = rates[r];
       for (boolean continuous : r == 0 ? new boolean[] {true} : new boolean[] {false, true}) {
-        try (GenerationQueue queue = new GenerationQueue(2, 1024, 4, continuous, 120_000, x -> { })) {
-          int total = rate * 6;
+        try (GenerationQueue queue = new GenerationQueue(2, 16, 4, continuous, 120_000, x -> { })) {
+          int total = requestsAt(rate);
           ExecutorService pool = Executors.newCachedThreadPool();
           long[] nanos = new long[total];
+          java.util.concurrent.atomic.AtomicInteger shed = new java.util.concurrent.atomic.AtomicInteger();
           List<Future<?>> fs = new ArrayList<>();
           long start = System.nanoTime();
           for (int i = 0; i < total; i++) {
@@ -329,19 +342,29 @@ public final class GenerationBench {
             fs.add(pool.submit(() -> {
               List<String> titles = titles(d, samples.get((k * 13) % samples.size()));
               long s0 = System.nanoTime();
-              queue.run(gen, new TitleGenerator.Ask(titles, 4, 32, trie), InProcessLlmBackend.GENERATE_BATCH);
-              nanos[k] = System.nanoTime() - s0;
+              try {
+                queue.run(gen, new TitleGenerator.Ask(titles, 4, 32, trie), InProcessLlmBackend.GENERATE_BATCH);
+                nanos[k] = System.nanoTime() - s0;
+              } catch (dev.recsys.serving.rpc.RequestException e) {
+                if (e.code() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                  throw e;
+                }
+                shed.incrementAndGet(); // the queue was full: the service answers RESOURCE_EXHAUSTED
+                nanos[k] = -1;
+              }
               return null;
             }));
           }
           double wall = awaitAll(pool, fs, start);
-          Stats st = new Stats(nanos);
           if (r == 0) {
             continue;
           }
-          System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n", rate,
-              continuous ? "continuous" : "at start", st.p(50), st.p(95), st.p(99), total / wall,
-              (double) queue.batchedRequests() / queue.batches());
+          long[] answered = java.util.Arrays.stream(nanos).filter(n -> n >= 0).toArray();
+          Stats st = new Stats(answered.length == 0 ? new long[] {0} : answered);
+          System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d of %d | %.2f |%n",
+              rate == Math.rint(rate) ? Integer.toString((int) rate) : Double.toString(rate),
+              continuous ? "continuous" : "at start", st.p(50), st.p(95), st.p(99), answered.length / wall,
+              shed.get(), total, (double) queue.batchedRequests() / Math.max(1, queue.batches()));
         }
       }
     }
