@@ -210,6 +210,18 @@ public final class RunServing implements AutoCloseable {
   public static final String PRIOR_SOURCE = "llm-title-prior.source";
 
   /**
+   * The model ({@link #generatorId}) the priors in {@code servingDir} were computed with, or empty
+   * when the priors or their source record are missing.
+   */
+  public static java.util.Optional<String> priorsSource(Path servingDir) throws IOException {
+    Path source = servingDir.resolve(PRIOR_SOURCE);
+    if (!Files.isRegularFile(servingDir.resolve(ReleaseLayout.LLM_TITLE_PRIOR)) || !Files.isRegularFile(source)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Files.readString(source).strip());
+  }
+
+  /**
    * The fine-tuned LLM's log-probability of every catalogue title without a history
    * ({@link TitleGenerator#titlePriors}), one per catalogue row: computed the first time it is
    * asked for and written to {@code serving/llm-title-prior.tsv} ({@link TitlePriorsFile}), which
@@ -225,14 +237,12 @@ public final class RunServing implements AutoCloseable {
     }
     try {
       Path file = servingDir.resolve(ReleaseLayout.LLM_TITLE_PRIOR);
-      Path source = servingDir.resolve(PRIOR_SOURCE);
-      if (Files.isRegularFile(file) && Files.isRegularFile(source)
-          && Files.readString(source).strip().equals(generatorId)) {
+      if (priorsSource(servingDir).filter(generatorId::equals).isPresent()) {
         titlePriors = TitlePriorsFile.read(file, catalogue);
       } else {
         double[] computed = generator.titlePriors(trie);
         TitlePriorsFile.write(file, catalogue, computed);
-        Files.writeString(source, generatorId + "\n");
+        Files.writeString(servingDir.resolve(PRIOR_SOURCE), generatorId + "\n");
         titlePriors = TitlePriorsFile.read(file, catalogue); // the numbers as the release will ship them
       }
     } catch (IOException e) {

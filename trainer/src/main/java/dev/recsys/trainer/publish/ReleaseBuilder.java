@@ -234,12 +234,9 @@ public final class ReleaseBuilder {
   private static void addTitlePriors(LlmRun run, Catalogue catalogue, ReleaseDraft draft, Path serving)
       throws IOException {
     Path f = serving.resolve(ReleaseLayout.LLM_TITLE_PRIOR);
-    Path source = serving.resolve(RunServing.PRIOR_SOURCE);
-    if (!Files.isRegularFile(f) || !Files.isRegularFile(source)) {
-      throw new DatasetException(f, "missing, but the serving pipeline " + run.pipeline().name() + " ranks with the "
-          + "titles' priors; evaluate the run first with 'recsys-trainer eval' (it writes them)");
-    }
-    String made = Files.readString(source).strip();
+    String made = RunServing.priorsSource(serving).orElseThrow(() -> new DatasetException(f, "missing, but the "
+        + "serving pipeline " + run.pipeline().name() + " ranks with the titles' priors; evaluate the run first "
+        + "with 'recsys-trainer eval' (it writes them)"));
     String now = RunServing.generatorId(run.dir().resolve(ReleaseLayout.BASE), run.dir().resolve(ReleaseLayout.ADAPTER));
     if (!made.equals(now)) {
       throw new DatasetException(f, "computed with " + made + " but the run's model is " + now

@@ -265,6 +265,32 @@ class TrainingRunTest {
     assertThat(metrics.bestNonLlm()).contains(read.bestNonLlm());
     assertThat(metrics.testNdcg10()).hasValue(read.rowOf(chosen.pipeline()).orElseThrow().whole().ndcg().get(10));
 
+    // a release ranking with the titles' priors ships them, only while they are this run's model's
+    ServingPipeline pmiPipeline = new ServingPipeline(ServingPipeline.Kind.RERANK,
+        new ServingPipeline.Generation(10, 10, true, true, 0.3, 1), new ServingPipeline.Grounding(100, 0, "sasrec", 5));
+    ReleaseBuilder.LlmRun pmiRun = new ReleaseBuilder.LlmRun(dir,
+        dev.recsys.ranking.encoder.LlmEncoder.idOf(dir.resolve(ReleaseLayout.BASE)), pmiPipeline,
+        ReleaseParams.Metrics.NONE);
+    java.util.function.Supplier<ReleaseManifest> publishPmi = () -> {
+      try {
+        return new ReleaseBuilder(store, new MiniLmEncoder()).publish(ReleaseBuilder.Request.to("pmi", d,
+            splits.train()).provenance("h", "bigrec").producer("test").index(false).run(pmiRun), n -> { });
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    ReleaseManifest withPriors = publishPmi.get();
+    assertThat(store.verify("pmi", withPriors.release()).files()).containsKey(ReleaseLayout.LLM_TITLE_PRIOR);
+    Path source = dir.resolve(RunServing.DIR).resolve(RunServing.PRIOR_SOURCE);
+    String recorded = Files.readString(source);
+    Files.writeString(source, "another-base/another-adapter\n");
+    assertThatThrownBy(publishPmi::get).hasMessageContaining(ReleaseLayout.LLM_TITLE_PRIOR)
+        .hasMessageContaining("computed with another-base/another-adapter but the run's model is");
+    Files.delete(source);
+    assertThatThrownBy(publishPmi::get).hasMessageContaining(ReleaseLayout.LLM_TITLE_PRIOR)
+        .hasMessageContaining("missing, but the serving pipeline " + pmiPipeline.name());
+    Files.writeString(source, recorded);
+
     // the grounding service's loader reads back the same pipeline, and ranks texts as the run does
     try (GroundingSnapshot loaded = new SnapshotLoader(new MiniLmEncoder(), HnswItemIndex.Params.defaults(), 100, 4,
         true).load("default", store.open("default", m.release()));
