@@ -17,6 +17,9 @@
 # --pipeline KIND serves the run's best pipeline of that kind (bigrec, d3, llm-rerank, ...; see
 # `recsys-trainer publish --pipeline`) instead of the one its evaluation chose, e.g. to load the
 # LLM path with a run whose winner does not use the LLM.
+# LOADTEST_WARM_RPS sets the warm-up rate (4 req/s with --llm-run, else 40); LOADTEST_JAVA_OPTS adds
+# settings to the three services (e.g. -Drecsys.gateway.generator-deadline=10s for a 135M model,
+# whose generation takes longer than the default 1.5 s deadline).
 # Everything targets 127.0.0.1; every loop is bounded in time. Reports go to loadtest/reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,7 +89,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 for svc in grounding generator gateway; do
   module=$svc; [ "$svc" = gateway ] || module=$svc-service
-  RECSYS_TLS_CERT=$T/$svc.crt RECSYS_TLS_KEY=$T/$svc.key java "${JAVA_OPTS[@]}" -Xmx1g -Drecsys.gateway.auth.grants.loadtest='*' -Drecsys.gateway.quotas.rate=100000 \
+  # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS: extra settings for the services, e.g. a longer generator deadline
+  RECSYS_TLS_CERT=$T/$svc.crt RECSYS_TLS_KEY=$T/$svc.key java "${JAVA_OPTS[@]}" ${LOADTEST_JAVA_OPTS:-} -Xmx1g -Drecsys.gateway.auth.grants.loadtest='*' -Drecsys.gateway.quotas.rate=100000 \
     -Drecsys.gateway.quotas.burst=100000 -Drecsys.gateway.store.poll-interval=1s -Drecsys.generator.store.poll-interval=1s \
     -Drecsys.grounding.store.poll-interval=1s -jar "$module/target/quarkus-app/quarkus-run.jar" > "$WORK/logs/$module.log" 2>&1 &
   PIDS+=($!)
@@ -104,6 +108,7 @@ ghz_run() {
 }
 # The in-process LLM costs ~100x the baseline's CPU per call: its rates are 10x lower.
 if [ -n "$LLM_RUN" ]; then WARM_RPS=4; STEP="1 1 20"; else WARM_RPS=40; STEP="10 10 200"; fi
+WARM_RPS=${LOADTEST_WARM_RPS:-$WARM_RPS}
 STEP=${LOADTEST_STEP:-$STEP} # "start step end" in req/s, e.g. LOADTEST_STEP="5 5 60"
 echo "== warm-up (45 s at $WARM_RPS req/s, not reported: lets the JIT compile the hot paths)"
 REPORT=$WORK/warmup.json ghz_run --concurrency 8 --rps "$WARM_RPS" --duration 45s > /dev/null || true
