@@ -7,6 +7,7 @@ import dev.recsys.proto.recommend.v1.RecommendRequest;
 import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.proto.recommend.v1.RecommendServiceGrpc;
 import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.CallerDeadline;
 import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
@@ -39,10 +40,12 @@ public class RecommendGrpcService implements RecommendServiceGrpc.AsyncService, 
 
   /**
    * Behind {@link RecommendAccess} (authentication, grants, quotas: it sees the decoded request),
-   * bound with {@link RequestParsing#strict} (an undecodable body is INVALID_ARGUMENT, not INTERNAL).
+   * bound with {@link RequestParsing#strict} (an undecodable body is INVALID_ARGUMENT, not INTERNAL) and
+   * {@link CallerDeadline} (nothing is written to a caller whose deadline has passed).
    */
   @Override
   public io.grpc.ServerServiceDefinition bindService() {
-    return RequestParsing.strict(ServerInterceptors.intercept(RecommendServiceGrpc.bindService(this), access));
+    return RequestParsing.strict(ServerInterceptors.intercept(RecommendServiceGrpc.bindService(this), access,
+        new CallerDeadline()));
   }
 }

@@ -4,6 +4,7 @@ import dev.recsys.proto.generator.v1.GenerateRequest;
 import dev.recsys.proto.generator.v1.GenerateResponse;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.CallerDeadline;
 import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -24,9 +25,13 @@ public class GeneratorGrpcService implements GeneratorServiceGrpc.AsyncService, 
     UnaryCalls.respond(responses, () -> handler.generate(request));
   }
 
-  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  /**
+   * Bound with {@link RequestParsing#strict} (an undecodable body is INVALID_ARGUMENT, not INTERNAL)
+   * and {@link CallerDeadline} (nothing is written to a caller whose deadline has passed).
+   */
   @Override
   public io.grpc.ServerServiceDefinition bindService() {
-    return RequestParsing.strict(GeneratorServiceGrpc.bindService(this));
+    return RequestParsing.strict(io.grpc.ServerInterceptors.intercept(GeneratorServiceGrpc.bindService(this),
+        new CallerDeadline()));
   }
 }

@@ -4,6 +4,7 @@ import dev.recsys.proto.grounding.v1.GroundRequest;
 import dev.recsys.proto.grounding.v1.GroundResponse;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
 import dev.recsys.serving.rpc.RequestParsing;
+import dev.recsys.serving.rpc.CallerDeadline;
 import dev.recsys.serving.rpc.UnaryCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -24,9 +25,13 @@ public class GroundingGrpcService implements GroundingServiceGrpc.AsyncService, 
     UnaryCalls.respond(responses, () -> handler.ground(request));
   }
 
-  /** Bound with {@link RequestParsing#strict}: an undecodable body is INVALID_ARGUMENT, not INTERNAL. */
+  /**
+   * Bound with {@link RequestParsing#strict} (an undecodable body is INVALID_ARGUMENT, not INTERNAL)
+   * and {@link CallerDeadline} (nothing is written to a caller whose deadline has passed).
+   */
   @Override
   public io.grpc.ServerServiceDefinition bindService() {
-    return RequestParsing.strict(GroundingServiceGrpc.bindService(this));
+    return RequestParsing.strict(io.grpc.ServerInterceptors.intercept(GroundingServiceGrpc.bindService(this),
+        new CallerDeadline()));
   }
 }

@@ -2,6 +2,7 @@ package dev.recsys.serving.rpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
 
@@ -20,12 +21,27 @@ public final class UnaryCalls {
     try {
       response = handler.get();
     } catch (RuntimeException e) {
-      observer.onError(e instanceof RequestException r ? toStatus(e).asRuntimeException(r.trailers())
-          : toStatus(e).asRuntimeException());
+      if (!callerGone(observer)) {
+        observer.onError(e instanceof RequestException r ? toStatus(e).asRuntimeException(r.trailers())
+            : toStatus(e).asRuntimeException());
+      }
       return;
     }
-    observer.onNext(response);
-    observer.onCompleted();
+    if (!callerGone(observer)) {
+      observer.onNext(response);
+      observer.onCompleted();
+    }
+  }
+
+  /**
+   * Whether the caller cancelled the call (gave up, or its deadline passed) while it was served:
+   * then nothing may be written. Quarkus' HTTP/2 server would send the late answer's headers on a
+   * stream the caller has reset, which Netty treats as a protocol error of the whole connection
+   * (GOAWAY PROTOCOL_ERROR: every other call on it fails). The blocking handler hears of the
+   * cancellation only after it returns; the call itself knows at once.
+   */
+  private static boolean callerGone(StreamObserver<?> observer) {
+    return observer instanceof ServerCallStreamObserver<?> call && call.isCancelled();
   }
 
   public static Status toStatus(Throwable e) {

@@ -1,0 +1,61 @@
+package dev.recsys.serving.rpc;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes a call count as cancelled once its caller's deadline (the {@code grpc-timeout} header,
+ * gRPC's wire format: up to 8 digits and a unit H, M, S, m, u or n) has passed. Quarkus' HTTP/2
+ * server does not tell a blocking handler that its caller reset the stream, so without this a late
+ * answer is written to the reset stream — which Netty treats as a protocol error of the whole
+ * connection (every other call on it fails); {@link UnaryCalls} writes nothing to a cancelled call.
+ */
+public final class CallerDeadline implements ServerInterceptor {
+  static final Metadata.Key<String> TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    long nanos = timeoutNanos(headers.get(TIMEOUT));
+    if (nanos < 0) {
+      return next.startCall(call, headers);
+    }
+    long deadline = System.nanoTime() + nanos;
+    return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+      @Override
+      public boolean isCancelled() {
+        return super.isCancelled() || System.nanoTime() - deadline >= 0;
+      }
+    }, headers);
+  }
+
+  /** The header's timeout in nanoseconds, or -1 when there is none or it is malformed. */
+  static long timeoutNanos(String header) {
+    if (header == null || header.length() < 2 || header.length() > 9) {
+      return -1;
+    }
+    long value;
+    try {
+      value = Long.parseLong(header.substring(0, header.length() - 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+    if (value < 0) {
+      return -1;
+    }
+    TimeUnit unit = switch (header.charAt(header.length() - 1)) {
+      case 'H' -> TimeUnit.HOURS;
+      case 'M' -> TimeUnit.MINUTES;
+      case 'S' -> TimeUnit.SECONDS;
+      case 'm' -> TimeUnit.MILLISECONDS;
+      case 'u' -> TimeUnit.MICROSECONDS;
+      case 'n' -> TimeUnit.NANOSECONDS;
+      default -> null;
+    };
+    return unit == null ? -1 : unit.toNanos(value);
+  }
+}
