@@ -18,6 +18,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answer to the first must not be written to its reset stream: Netty treats headers on a stream id
  * it no longer knows as a protocol error and closes the whole connection (GOAWAY PROTOCOL_ERROR),
  * which failed the patient caller's call UNAVAILABLE (found by the 135M load test, loadtest/README.md).
+ * And the gateway stops working for a caller that is gone: its stage call ends with the caller's deadline.
  */
 class CallerDeadlineEndToEndTest {
   @TempDir Path dir;
@@ -50,6 +52,7 @@ class CallerDeadlineEndToEndTest {
     RecommendRequest req = RecommendRequest.newBuilder().setTenant("default")
         .addAllHistory(splits.test().get(0).history()).setK(10).build();
     ExecutorService callers = Executors.newCachedThreadPool();
+    java.util.Queue<Long> cancelled = new java.util.concurrent.ConcurrentLinkedQueue<>();
     int port = TritonServer.freePort();
     Path store = dir.resolve("store");
     DevCertificates certs = LocalStack.certificates(store);
@@ -59,7 +62,9 @@ class CallerDeadlineEndToEndTest {
         .addService(new GeneratorServiceGrpc.GeneratorServiceImplBase() {
           @Override
           public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responses) {
-            // never answers: the gateway's deadline ends the call
+            // never answers: a deadline ends the call; when, is noted
+            ((ServerCallStreamObserver<GenerateResponse>) responses).setOnCancelHandler(
+                () -> cancelled.add(System.nanoTime()));
           }
         }).build().start();
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500), r -> r.publish("default", d, splits, 0.0),
@@ -70,11 +75,18 @@ class CallerDeadlineEndToEndTest {
           Thread.sleep(300); // asks after the impatient one: its answer comes after that one's late answer
           return fx.recommend(req);
         });
+        cancelled.clear();
+        long asked = System.nanoTime();
         assertThatThrownBy(() -> RecommendServiceGrpc.newBlockingStub(fx.channel)
             .withDeadlineAfter(500, TimeUnit.MILLISECONDS).recommend(req))
             .isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         RecommendResponse r = patient.get(30, TimeUnit.SECONDS);
+        // the gateway stopped working for the impatient caller at its deadline (0.5 s), not at its own
+        // generator deadline (2 s): the stage call was bounded by the caller's
+        assertThat(cancelled).isNotEmpty();
+        assertThat((cancelled.stream().mapToLong(Long::longValue).min().orElseThrow() - asked) / 1e9)
+            .as("seconds until the first generator call was cancelled").isLessThan(1.5);
         assertThat(r.getDegraded()).as("the generator never answers: the history fallback does").isTrue();
         assertThat(r.getItemsCount()).isEqualTo(10);
       }
