@@ -100,44 +100,51 @@ class TritonIntegrationTest {
       tensorRtLlmTensors(triton, inProcess, d, splits, releaseDir, lora);
 
       // the whole stack with the generator on Triton
-      LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs"), Duration.ofMillis(500))
-          .set("generator", "recsys.generator.backend=triton", "recsys.generator.triton.target=" + triton.target())
-          .set("gateway", SLOW_MODEL);
-      try (StackFixture fx = StackFixture.attach(stack.start())) {
-        Sample s = splits.test().get(0);
-        RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
-            .addAllHistory(s.history()).setK(10).setNumCandidates(1).build());
-        assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
-        assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-triton");
-        assertThat(r.getServedBy().getAdapterVersion()).isEqualTo(release.release());
-        assertThat(r.getServedBy().getSnapshotVersion()).isEqualTo(release.release());
-        assertThat(r.getGeneratedTextsList()).containsExactly(TitleGenerator.clean(inProcess.greedyText(
-            inProcess.promptText(s.history().subList(Math.max(0, s.history().size() - 10), s.history().size())
-                .stream().map(d.titles()::get).toList()), 32)));
-        assertThat(r.getItemsCount()).isEqualTo(10);
+      try (StackFixture fx = StackFixture.attach(stackOnTriton(store, dir.resolve("logs"), triton).start())) {
+        recommendsThroughTriton(fx, splits.test().get(0), d, inProcess, release.release());
       }
 
       // and with Triton's TensorRT-LLM tensors: the generator converts the release's adapter at load
       // time and sends it with its first request
-      LocalStack trtStack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs-trt"),
-          Duration.ofMillis(500)).set("generator", "recsys.generator.backend=triton",
-              "recsys.generator.triton.target=" + triton.target(), "recsys.generator.triton.model=" + MODEL + "-trtllm",
-              "recsys.generator.triton.protocol=tensorrt-llm").set("gateway", SLOW_MODEL);
+      LocalStack trtStack = stackOnTriton(store, dir.resolve("logs-trt"), triton,
+          "recsys.generator.triton.model=" + MODEL + "-trtllm", "recsys.generator.triton.protocol=tensorrt-llm");
       try (StackFixture fx = StackFixture.attach(trtStack.start())) {
-        Sample s = splits.test().get(1);
-        List<String> recent = s.history().subList(Math.max(0, s.history().size() - 10), s.history().size());
         for (int i = 0; i < 2; i++) {
-          RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
-              .addAllHistory(s.history()).setK(10).setNumCandidates(1).build());
-          assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
-          assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-triton");
-          assertThat(r.getGeneratedTextsList()).containsExactly(TitleGenerator.clean(inProcess.greedyText(
-              inProcess.promptText(recent.stream().map(d.titles()::get).toList()), 32)));
+          recommendsThroughTriton(fx, splits.test().get(1), d, inProcess, release.release());
         }
         assertThat(trtStack.http("generator", "/q/metrics"))
             .as("weights on the first request only").contains("recsys_generator_triton_lora_weights_sent_total 1.0");
       }
     }
+  }
+
+  /** The three services on {@code store}, the generator on {@code triton} (with more generator settings, if any). */
+  static LocalStack stackOnTriton(Path store, Path logs, TritonServer triton, String... generatorSettings)
+      throws java.io.IOException {
+    List<String> generator = new java.util.ArrayList<>(List.of("recsys.generator.backend=triton",
+        "recsys.generator.triton.target=" + triton.target()));
+    generator.addAll(List.of(generatorSettings));
+    return new LocalStack(LocalStack.repoRoot(), store, logs, Duration.ofMillis(500))
+        .set("generator", generator.toArray(String[]::new)).set("gateway", SLOW_MODEL);
+  }
+
+  /**
+   * Recommend for {@code s} with one generated text, through a stack whose generator is on Triton:
+   * not degraded, served by {@code release}, the text the in-process model's greedy one for the
+   * history's last 10 titles (the generator's window), 10 items.
+   */
+  static void recommendsThroughTriton(StackFixture fx, Sample s, Dataset d, TitleGenerator inProcess,
+      String release) {
+    RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
+        .addAllHistory(s.history()).setK(10).setNumCandidates(1).build());
+    assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
+    assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-triton");
+    assertThat(r.getServedBy().getAdapterVersion()).isEqualTo(release);
+    assertThat(r.getServedBy().getSnapshotVersion()).isEqualTo(release);
+    List<String> recent = s.history().subList(Math.max(0, s.history().size() - 10), s.history().size());
+    assertThat(r.getGeneratedTextsList()).containsExactly(TitleGenerator.clean(inProcess.greedyText(
+        inProcess.promptText(recent.stream().map(d.titles()::get).toList()), 32)));
+    assertThat(r.getItemsCount()).isEqualTo(10);
   }
 
   /**

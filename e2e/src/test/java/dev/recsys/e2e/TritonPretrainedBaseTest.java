@@ -14,8 +14,6 @@ import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.gguf.GgufLlamaConverter;
 import dev.recsys.llm.gguf.PretrainedBase;
-import dev.recsys.proto.recommend.v1.RecommendRequest;
-import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.ranking.pipeline.ServingPipeline;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.TritonRepository;
@@ -25,7 +23,6 @@ import dev.recsys.trainer.split.Splitter;
 import dev.recsys.trainer.synthetic.SyntheticDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,20 +85,9 @@ class TritonPretrainedBaseTest {
             .as("TensorRT-LLM tensors, adapter as weight rows").containsExactly(expected);
       }
 
-      LocalStack stack = new LocalStack(LocalStack.repoRoot(), store, dir.resolve("logs"), Duration.ofMillis(500))
-          .set("generator", "recsys.generator.backend=triton", "recsys.generator.triton.target=" + triton.target())
-          .set("gateway", TritonIntegrationTest.SLOW_MODEL);
-      try (StackFixture fx = StackFixture.attach(stack.start())) {
-        Sample s = splits.test().get(2);
-        RecommendResponse r = fx.recommend(RecommendRequest.newBuilder().setTenant("default")
-            .addAllHistory(s.history()).setK(10).setNumCandidates(1).build());
-        assertThat(r.getDegraded()).as(r.getDegradedReason()).isFalse();
-        assertThat(r.getServedBy().getGeneratorBackend()).isEqualTo("llm-triton");
-        assertThat(r.getServedBy().getAdapterVersion()).isEqualTo(release.release());
-        List<String> recent = s.history().subList(Math.max(0, s.history().size() - 10), s.history().size());
-        assertThat(r.getGeneratedTextsList()).containsExactly(TitleGenerator.clean(inProcess.greedyText(
-            inProcess.promptText(recent.stream().map(d.titles()::get).toList()), 32)));
-        assertThat(r.getItemsCount()).isEqualTo(10);
+      try (StackFixture fx = StackFixture.attach(TritonIntegrationTest.stackOnTriton(store, dir.resolve("logs"),
+          triton).start())) {
+        TritonIntegrationTest.recommendsThroughTriton(fx, splits.test().get(2), d, inProcess, release.release());
       }
     }
   }
