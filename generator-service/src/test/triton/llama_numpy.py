@@ -59,10 +59,6 @@ class LlamaNumpy:
             y = y + lora[0] * (h @ lora[2][key + ".lora_A.weight"].T) @ lora[2][key + ".lora_B.weight"].T
         return y
 
-    def logits(self, ids, lora=None):
-        """Logits at every position of ids (one forward, no cache)."""
-        return self.forward(ids, lora)[0]
-
     def forward(self, ids, lora=None, cache=None, last_only=False):
         """Logits at each position of ids, which continue the sequence whose per-layer keys and
         values (after rotary embedding, before the grouped-query repeat) are in cache; returns

@@ -14,19 +14,23 @@ import dev.recsys.llm.ForwardCost;
 import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.TitleGenerator;
 import dev.recsys.llm.TitleTrie;
+import dev.recsys.serving.rpc.RequestException;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.publish.TritonRepository;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -300,7 +304,7 @@ public final class GenerationBench {
 
   /** "0.5,1,2": arrival rates in requests per second (the first is a warm-up cell, not printed). */
   private static double[] rates(String csv) {
-    return java.util.Arrays.stream(csv.split(",")).mapToDouble(Double::parseDouble).toArray();
+    return Arrays.stream(csv.split(",")).mapToDouble(Double::parseDouble).toArray();
   }
 
   /** Requests a cell sends: 6 s of arrivals, at least 12. */
@@ -329,7 +333,7 @@ public final class GenerationBench {
           int total = requestsAt(rate);
           ExecutorService pool = Executors.newCachedThreadPool();
           long[] nanos = new long[total];
-          java.util.concurrent.atomic.AtomicInteger shed = new java.util.concurrent.atomic.AtomicInteger();
+          AtomicInteger shed = new AtomicInteger();
           List<Future<?>> fs = new ArrayList<>();
           long start = System.nanoTime();
           for (int i = 0; i < total; i++) {
@@ -345,8 +349,8 @@ public final class GenerationBench {
               try {
                 queue.run(gen, new TitleGenerator.Ask(titles, 4, 32, trie), InProcessLlmBackend.GENERATE_BATCH);
                 nanos[k] = System.nanoTime() - s0;
-              } catch (dev.recsys.serving.rpc.RequestException e) {
-                if (e.code() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+              } catch (RequestException e) {
+                if (e.code() != Status.Code.RESOURCE_EXHAUSTED) {
                   throw e;
                 }
                 shed.incrementAndGet(); // the queue was full: the service answers RESOURCE_EXHAUSTED
@@ -359,7 +363,7 @@ public final class GenerationBench {
           if (r == 0) {
             continue;
           }
-          long[] answered = java.util.Arrays.stream(nanos).filter(n -> n >= 0).toArray();
+          long[] answered = Arrays.stream(nanos).filter(n -> n >= 0).toArray();
           Stats st = new Stats(answered.length == 0 ? new long[] {0} : answered);
           System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.2f | %d of %d | %.2f |%n",
               rate == Math.rint(rate) ? Integer.toString((int) rate) : Double.toString(rate),

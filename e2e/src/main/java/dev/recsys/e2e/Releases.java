@@ -33,6 +33,15 @@ public final class Releases {
 
   private final Encoder encoder;
 
+  /** A training run that reports nothing (tests and benches read its files). */
+  private static final TrainingRun.Listener QUIET = new TrainingRun.Listener() {
+    @Override
+    public void phase(String name, int totalSteps) { }
+
+    @Override
+    public void step(int step, float loss, long tokens) { }
+  };
+
   /** Publishes signed by the store's {@link DevKeys}, which {@link LocalStack} makes the services trust. */
   public Releases(Path storeRoot, Encoder encoder) {
     this(new FileArtifactStore(storeRoot).signingWith(DevKeys.of(storeRoot).signer()), encoder);
@@ -107,13 +116,7 @@ public final class Releases {
   /** As {@link #trainQuick(Dataset, Splits, Path)}, choosing the pipeline on {@code samples} validation samples. */
   public static Path trainQuick(Dataset d, Splits splits, Path dir, int samples) throws IOException {
     DjlDefaults.apply();
-    TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir, new TrainingRun.Listener() {
-      @Override
-      public void phase(String name, int totalSteps) { }
-
-      @Override
-      public void step(int step, float loss, long tokens) { }
-    });
+    TrainingRun.run(d, splits.train(), splits.valid(), Profile.quick(), 0, dir, QUIET);
     try (RunServing serving = RunServing.open(d, splits.train(), dir, n -> { })) {
       EvalReport report = new Evaluation(serving, new Evaluation.Options(samples, samples, 0, 2,
           Profile.quick().maxNewTokens())).run(splits.protocol(), splits.valid(), splits.test(),
@@ -148,13 +151,7 @@ public final class Releases {
   public static Path trainOnPretrained(Dataset d, Splits splits, Path hfBase, Path dir)
       throws IOException, InterruptedException {
     DjlDefaults.apply();
-    TrainingRun.run(d, splits.train(), splits.valid(), PRETRAINED_SMOKE, 0, dir, new TrainingRun.Listener() {
-      @Override
-      public void phase(String name, int totalSteps) { }
-
-      @Override
-      public void step(int step, float loss, long tokens) { }
-    }, false, hfBase);
+    TrainingRun.run(d, splits.train(), splits.valid(), PRETRAINED_SMOKE, 0, dir, QUIET, false, hfBase);
     RunServing.open(d, splits.train(), dir, n -> { }).close();
     return dir;
   }

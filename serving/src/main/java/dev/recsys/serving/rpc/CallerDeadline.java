@@ -40,12 +40,11 @@ public final class CallerDeadline implements ServerInterceptor {
     if (nanos < 0) {
       return next.startCall(call, headers);
     }
-    long deadline = System.nanoTime() + nanos;
-    Context context = Context.current().withDeadlineAfter(nanos, TimeUnit.NANOSECONDS, DEADLINES);
+    Context.CancellableContext context = Context.current().withDeadlineAfter(nanos, TimeUnit.NANOSECONDS, DEADLINES);
     return Contexts.interceptCall(context, new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public boolean isCancelled() {
-        return super.isCancelled() || System.nanoTime() - deadline >= 0;
+        return super.isCancelled() || context.isCancelled(); // the context is cancelled at the deadline
       }
     }, headers, next);
   }
