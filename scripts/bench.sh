@@ -2,8 +2,9 @@
 # Benchmarks that print tables (not part of the tests):
 #   scripts/bench.sh grounding [items=100000] [queries=500]   HNSW build, recall@10 vs exact, latency
 #   scripts/bench.sh recommend [requests=1000] [clients=4]     end-to-end Recommend latency through the gateway
-#   scripts/bench.sh generation [run folder] [n=40]           in-process LLM generation (free / constrained, N
-#                                                              candidates) and the Triton client overhead
+#   scripts/bench.sh generation [run folder] [n=40] [mode]    in-process LLM generation (free / constrained, N
+#                                                              candidates) and the Triton client overhead; one table
+#                                                              only with mode batching|openloop [rates]|prefix|merge|forced
 #   scripts/bench.sh quality --dataset D --store S [--gateway host:port] [--samples 1000] [--seed 0] [--tenant T]
 #                            [--concurrency 1] [--generator-deadline-ms MS] [--out quality.json]
 #                                                              quality of the gateway's answers vs baselines, same samples,

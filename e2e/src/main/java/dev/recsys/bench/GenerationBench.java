@@ -9,6 +9,7 @@ import dev.recsys.e2e.TritonServer;
 import dev.recsys.generator.llm.GenerationQueue;
 import dev.recsys.generator.llm.InProcessLlmBackend;
 import dev.recsys.generator.triton.TritonClient;
+import dev.recsys.llm.Decoding;
 import dev.recsys.llm.DjlDefaults;
 import dev.recsys.llm.ForwardCost;
 import dev.recsys.llm.ModelFiles;
@@ -76,6 +77,10 @@ public final class GenerationBench {
       }
       if (args.length > 2 && args[2].equals("prefix")) { // only the prompt-prefix cache table
         prefix(gen, d, samples, trie, requests);
+        return;
+      }
+      if (args.length > 2 && args[2].equals("forced")) { // only the forced-rests table
+        forcedRests(gen, d, samples, trie, requests);
         return;
       }
       if (args.length > 2 && args[2].equals("merge")) { // only the merged-adapter table
@@ -185,6 +190,58 @@ public final class GenerationBench {
             requests);
       }
     }
+  }
+
+  /**
+   * What scoring a beam's forced rest in one pass saves (the rest of the only title under the
+   * beam's beginning, run with the batch's next step instead of one step per token): constrained
+   * requests (one thread) with it off and on, each request on both in turn, with the decoding steps
+   * and the positions they computed, and whether both answer the same titles.
+   */
+  private static void forcedRests(TitleGenerator gen, Dataset d, List<Sample> samples, TitleTrie trie, int requests) {
+    System.out.printf("constrained beam search: forced title rests stepped token by token (off) or scored with the "
+        + "step that reaches them (on); %d requests per cell, each on both in turn%n%n", requests);
+    System.out.println("| N | p50 off (ms) | p50 on (ms) | off / on | decoding steps per request, off / on "
+        + "| positions computed per request, off / on | same titles |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    long[] steps = new long[2];
+    long[] positions = new long[2];
+    int[] which = {0};
+    Decoding.CallObserver counting = new Decoding.CallObserver() {
+      @Override
+      public void prefilled(long start, long end, int rows, int tokens, int cached) {}
+
+      @Override
+      public void stepped(long start, long end, int rows, int computed) {
+        steps[which[0]]++;
+        positions[which[0]] += computed;
+      }
+    };
+    for (int n : new int[] {1, 4, 10}) {
+      long[][] nanos = new long[2][requests];
+      java.util.Arrays.fill(steps, 0);
+      java.util.Arrays.fill(positions, 0);
+      int same = 0;
+      for (int i = 0; i < requests; i++) {
+        List<String> history = titles(d, samples.get((i * 7) % samples.size()));
+        Object[] answers = new Object[2];
+        for (int on = 0; on < 2; on++) {
+          gen.scoreForcedRestsAtOnce(on == 1);
+          which[0] = on;
+          long s0 = System.nanoTime();
+          answers[on] = Decoding.observing(counting, () -> gen.generate(history, n, 32, trie).stream()
+              .map(TitleGenerator.Generated::text).toList());
+          nanos[on][i] = System.nanoTime() - s0;
+        }
+        same += answers[0].equals(answers[1]) ? 1 : 0;
+      }
+      double off = new Stats(nanos[0]).p(50);
+      double on = new Stats(nanos[1]).p(50);
+      System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2f | %.1f / %.1f | %.1f / %.1f | %d / %d |%n", n, off, on,
+          off / on, steps[0] / (double) requests, steps[1] / (double) requests, positions[0] / (double) requests,
+          positions[1] / (double) requests, same, requests);
+    }
+    gen.scoreForcedRestsAtOnce(true);
   }
 
   /**

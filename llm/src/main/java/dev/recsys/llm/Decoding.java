@@ -25,6 +25,7 @@ public final class Decoding {
   private final LlamaModel model;
   private final ParameterStore ps;
   private volatile Prefix prefix;
+  private volatile boolean forcedLookahead = true;
 
   public Decoding(LlamaModel model, NDManager manager) {
     this.model = model;
@@ -67,6 +68,16 @@ public final class Decoding {
     prefix = new Prefix(ids.clone(), k, v, keep);
   }
 
+  /**
+   * Whether beam search scores a beam's forced rest (a constraint that allows one continuation
+   * only, e.g. the rest of the only title under the beam's beginning) in one forward pass and
+   * takes the beam out of the batch's steps (on by default), or steps it token by token like the
+   * others. Both give the same hypotheses and scores up to float rounding; off is for comparing.
+   */
+  public void forcedLookahead(boolean on) {
+    forcedLookahead = on;
+  }
+
   /** The length of the cached prefix (0 when none). */
   public int cachedPrefixLength() {
     Prefix p = prefix;
@@ -79,22 +90,33 @@ public final class Decoding {
    */
   private record Prefilled(KvCache cache, float[][] logProbs, int shared) {}
 
-  /** Told of each prompt prefill the calling thread runs (the generator turns them into spans). */
+  /**
+   * Told of the model calls the calling thread runs: each prompt prefill, and each decoding step
+   * of a beam search (the generator turns them into spans and their attributes).
+   */
   @FunctionalInterface
-  public interface PrefillObserver {
+  public interface CallObserver {
     /**
      * @param rows the prompts run as one batch
      * @param tokens the positions computed ({@code rows} times the longest uncached rest, padding included)
      * @param cached the positions of each prompt taken from the cached prefix instead
      */
     void prefilled(long startNanos, long endNanos, int rows, int tokens, int cached);
+
+    /**
+     * A decoding step of the running batch.
+     *
+     * @param rows the beams that stepped (forced rests included)
+     * @param positions the positions computed (rows times the longest feed, padding included)
+     */
+    default void stepped(long startNanos, long endNanos, int rows, int positions) {}
   }
 
-  private static final ThreadLocal<PrefillObserver> OBSERVER = new ThreadLocal<>();
+  private static final ThreadLocal<CallObserver> OBSERVER = new ThreadLocal<>();
 
-  /** Runs {@code work} on this thread with {@code observer} told of every prefill it runs. */
-  public static <T> T observing(PrefillObserver observer, Supplier<T> work) {
-    PrefillObserver before = OBSERVER.get();
+  /** Runs {@code work} on this thread with {@code observer} told of every model call it runs. */
+  public static <T> T observing(CallObserver observer, Supplier<T> work) {
+    CallObserver before = OBSERVER.get();
     OBSERVER.set(observer);
     try {
       return work.get();
@@ -144,7 +166,7 @@ public final class Decoding {
     KvCache cache = shared == 0 ? new KvCache(layers, padded ? pad : null)
         : KvCache.afterPrefix(p.keys(), p.values(), shared, rows, padded ? pad : null, m);
     float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(ids, new Shape(rows, longest)), cache));
-    PrefillObserver observer = OBSERVER.get();
+    CallObserver observer = OBSERVER.get();
     if (observer != null) {
       observer.prefilled(start, System.nanoTime(), rows, rows * longest, shared);
     }
@@ -172,6 +194,28 @@ public final class Decoding {
     /** The most tokens an allowed continuation has (0 = unknown): generation may run that long. */
     default int depth() {
       return 0;
+    }
+
+    /**
+     * The only continuation allowed after {@code generated}, when every step of it allows exactly
+     * one token, up to and including {@code eos} or {@code most} tokens; null when a step allows
+     * several tokens or none (e.g. a title that is the only one under its beginning: the rest of
+     * it). Beam search scores such a rest in one forward pass instead of one step per token.
+     */
+    default long[] forcedRest(long[] generated, long eos, int most) {
+      long[] path = Arrays.copyOf(generated, generated.length + Math.max(0, most));
+      int n = generated.length;
+      while (n - generated.length < most) {
+        long[] next = allowed(Arrays.copyOf(path, n));
+        if (next.length != 1) {
+          return null;
+        }
+        path[n++] = next[0];
+        if (next[0] == eos) {
+          break;
+        }
+      }
+      return n == generated.length ? null : Arrays.copyOfRange(path, generated.length, n);
     }
   }
 
@@ -321,7 +365,8 @@ public final class Decoding {
         rows = start(requests, start.logProbs(), searches, finished);
       }
       KvCache cache = start.cache();
-      while (!rows.isEmpty()) {
+      // the cache's rows are the open beams without a forced rest, search by search, beam by beam
+      while (searches.stream().anyMatch(s -> !s.finished)) {
         try (NDManager step = m.newSubManager()) {
           cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
           int shared = start.shared();
@@ -335,28 +380,204 @@ public final class Decoding {
               open.add(s);
             }
           }
-          long[] last = open.stream().flatMap(s -> s.beams.stream()).mapToLong(b -> b[b.length - 1]).toArray();
-          float[][] logp = lastLogProbs(model.lastLogits(ps, step.create(last, new Shape(last.length, 1)), cache));
+          List<boolean[]> stepping = open.stream().map(Search::stepping).toList(); // the cache's rows
+          float[][] logp = advance(step, cache, open);
           kept = cache.keepIn(m, kept);
           rows = new ArrayList<>();
           int row = 0;
-          for (Search s : open) {
+          int vocab = model.config().vocabSize();
+          for (int i = 0; i < open.size(); i++) {
+            Search s = open.get(i);
             int count = s.beams.size();
+            float[][] own = new float[count][];
+            int[] rowOf = new int[count];
+            for (int b = 0; b < count; b++) {
+              boolean hasRow = stepping.get(i)[b];
+              rowOf[b] = hasRow ? row : -1;
+              own[b] = hasRow ? logp[row++] : s.tails.get(b).logProbs(vocab);
+            }
             int at = s.generated;
-            List<Integer> parents = s.step(at, Arrays.copyOfRange(logp, row, row + count));
+            List<Integer> parents = s.step(at, own);
             if (s.open(at + 1)) {
-              for (int parent : parents) {
-                rows.add((long) (row + parent));
+              for (int b = 0; b < parents.size(); b++) {
+                if (s.tails.get(b) == null) {
+                  rows.add((long) rowOf[parents.get(b)]);
+                }
               }
             } else {
               s.finish();
               finished.accept(s.index, s.result());
             }
-            row += count;
           }
         }
       }
       return searches.stream().map(Search::result).toList();
+    }
+  }
+
+  /**
+   * One model call for the beams that still step (the cache's rows, in order): each is fed its
+   * last token, and its next-token log-probabilities come back, one row each. A beam whose rest
+   * the constraint forces (the only title under its beginning) is fed its whole rest instead, in
+   * the same call (right-padded: padding only follows, so it never changes an earlier position),
+   * and gets the log-probability of every token of it ({@link Tail}); it takes no row in later
+   * steps, where its scores are read from its rest: those that stepping it would have given (up to
+   * float rounding), for one pass over the weights instead of one per token. The cache keeps
+   * one more position per row, as after a plain step.
+   *
+   * @return the next-token log-probabilities of each row (a forced one's: its rest's first token's)
+   */
+  private float[][] advance(NDManager m, KvCache cache, List<Search> open) {
+    List<long[]> feeds = new ArrayList<>();
+    List<long[]> rests = new ArrayList<>();
+    List<Search> owners = new ArrayList<>();
+    List<Integer> beamOf = new ArrayList<>();
+    int width = 1;
+    for (Search s : open) {
+      for (int b = 0; b < s.beams.size(); b++) {
+        if (s.tails.get(b) != null) {
+          continue;
+        }
+        long[] beam = s.beams.get(b);
+        long[] rest = forcedLookahead ? s.forcedRest(b) : null;
+        long[] feed = new long[rest == null ? 1 : rest.length]; // the last token, then the rest but its last
+        feed[0] = beam[beam.length - 1];
+        if (rest != null) {
+          System.arraycopy(rest, 0, feed, 1, rest.length - 1);
+        }
+        feeds.add(feed);
+        rests.add(rest);
+        owners.add(s);
+        beamOf.add(b);
+        width = Math.max(width, feed.length);
+      }
+    }
+    int rows = feeds.size();
+    if (rows == 0) {
+      return new float[0][];
+    }
+    long start = System.nanoTime();
+    float[][] out = width == 1 ? step(m, cache, feeds) : stepWithRests(m, cache, feeds, rests, width, owners, beamOf);
+    CallObserver observer = OBSERVER.get();
+    if (observer != null) {
+      observer.stepped(start, System.nanoTime(), rows, rows * width);
+    }
+    return out;
+  }
+
+  /** A plain step (no rest longer than one token): one position per row, and its vocabulary projection. */
+  private float[][] step(NDManager m, KvCache cache, List<long[]> feeds) {
+    long[] last = feeds.stream().mapToLong(f -> f[0]).toArray();
+    return lastLogProbs(model.lastLogits(ps, m.create(last, new Shape(last.length, 1)), cache));
+  }
+
+  /** A step that also runs forced rests, and hands their beams the rests' log-probabilities. */
+  private float[][] stepWithRests(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> rests, int width,
+      List<Search> owners, List<Integer> beamOf) {
+    int rows = feeds.size();
+    int before = cache.length();
+    long[] ids = rightPadded(feeds, width);
+    List<Long> positions = new ArrayList<>(); // each stepping row's first position, then every forced row's rest
+    List<Long> targets = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      if (rests.get(r) == null) {
+        positions.add((long) r * width);
+      }
+    }
+    int stepping = positions.size();
+    for (int r = 0; r < rows; r++) {
+      long[] rest = rests.get(r);
+      for (int j = 0; rest != null && j < rest.length; j++) {
+        positions.add((long) r * width + j);
+        targets.add(rest[j]);
+      }
+    }
+    NDArray logProbs = model.logitsAt(ps, m.create(ids, new Shape(rows, width)), cache,
+        m.create(positions.stream().mapToLong(Long::longValue).toArray()), false).logSoftmax(1);
+    cache.truncate(before + 1);
+    int vocab = model.config().vocabSize();
+    float[] first = stepping == 0 ? new float[0] : logProbs.get(new NDIndex("0:{}", stepping)).toFloatArray();
+    float[] picked = logProbs.get(new NDIndex("{}:", stepping))
+        .gather(m.create(targets.stream().mapToLong(Long::longValue).toArray(), new Shape(targets.size(), 1)), 1)
+        .toFloatArray();
+    float[][] out = new float[rows][];
+    int s = 0;
+    int p = 0;
+    for (int r = 0; r < rows; r++) {
+      long[] rest = rests.get(r);
+      if (rest == null) {
+        out[r] = Arrays.copyOfRange(first, s * vocab, ++s * vocab);
+      } else {
+        Tail tail = new Tail(rest, Arrays.copyOfRange(picked, p, p += rest.length), 0);
+        owners.get(r).tails.set(beamOf.get(r), tail);
+        out[r] = tail.logProbs(vocab);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code feeds} (one token sequence per cache row, of any lengths) after the rows' cached
+   * positions and returns, per row and position, the log-probability of that position's
+   * {@code targets} token. Only real positions are projected onto the vocabulary, and only the
+   * picked numbers come back from the native side. The cache is extended (callers pass one they
+   * discard).
+   */
+  private float[][] teacherForced(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> targets) {
+    int n = feeds.size();
+    int width = feeds.stream().mapToInt(f -> f.length).max().orElseThrow();
+    int picked = targets.stream().mapToInt(t -> t.length).sum();
+    long[] positions = new long[picked];
+    long[] tokens = new long[picked];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      long[] t = targets.get(i);
+      for (int j = 0; j < t.length; j++, k++) {
+        positions[k] = (long) i * width + j;
+        tokens[k] = t[j];
+      }
+    }
+    float[] logp = model.logitsAt(ps, m.create(rightPadded(feeds, width), new Shape(n, width)), cache,
+        m.create(positions), false).logSoftmax(1).gather(m.create(tokens, new Shape(picked, 1)), 1).toFloatArray();
+    float[][] out = new float[n][];
+    k = 0;
+    for (int i = 0; i < n; i++) {
+      out[i] = Arrays.copyOfRange(logp, k, k += targets.get(i).length);
+    }
+    return out;
+  }
+
+  /**
+   * {@code feeds} as one [rows, width] batch of ids, right-padded with each feed's last token:
+   * padding only follows a row's real positions, so it never changes them.
+   */
+  private static long[] rightPadded(List<long[]> feeds, int width) {
+    long[] ids = new long[feeds.size() * width];
+    for (int r = 0; r < feeds.size(); r++) {
+      long[] f = feeds.get(r);
+      for (int j = 0; j < width; j++) {
+        ids[r * width + j] = j < f.length ? f[j] : f[f.length - 1];
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * A beam's forced rest: its tokens, the log-probability of each (after the beam and the ones
+   * before it), and how many of them the beam has taken so far.
+   */
+  record Tail(long[] tokens, float[] logProbs, int at) {
+    /** The next-token log-probabilities this rest implies: its next token's, every other -inf. */
+    float[] logProbs(int vocab) {
+      float[] out = new float[vocab];
+      Arrays.fill(out, Float.NEGATIVE_INFINITY);
+      out[(int) tokens[at]] = logProbs[at];
+      return out;
+    }
+
+    /** The rest after the beam takes its next token (null when none is left). */
+    Tail advanced() {
+      return at + 1 < tokens.length ? new Tail(tokens, logProbs, at + 1) : null;
     }
   }
 
@@ -419,6 +640,8 @@ public final class Decoding {
     final BeamRequest request;
     List<long[]> beams = new ArrayList<>();
     List<Double> sums = new ArrayList<>();
+    /** Per open beam, its forced rest once scored (see {@code advance}), else null. */
+    List<Tail> tails = new ArrayList<>();
     final List<Hypothesis> done = new ArrayList<>();
     boolean finished;
     /** Tokens generated so far by each open beam (searches that joined a batch later have fewer). */
@@ -433,7 +656,23 @@ public final class Decoding {
     void start(float[] first) {
       restrict(new long[0], first);
       extend(List.of(new long[0]), List.of(0.0), new float[][] {first}, request.maxNewTokens() == 1);
+      tails = new ArrayList<>(java.util.Collections.nCopies(beams.size(), null));
       generated = 1;
+    }
+
+    /** Per open beam, whether it still steps with the batch (it has no scored forced rest). */
+    boolean[] stepping() {
+      boolean[] out = new boolean[beams.size()];
+      for (int b = 0; b < out.length; b++) {
+        out[b] = tails.get(b) == null;
+      }
+      return out;
+    }
+
+    /** Beam {@code b}'s rest when the constraint forces it (within the token limit), else null. */
+    long[] forcedRest(int b) {
+      Constraint c = request.constraint();
+      return c == null ? null : c.forcedRest(beams.get(b), request.eos(), request.maxNewTokens() - generated);
     }
 
     /** Whether the search goes on to generate token number {@code step + 1}. */
@@ -455,7 +694,17 @@ public final class Decoding {
         restrict(beams.get(b), logp[b]);
       }
       generated = step + 1;
-      return extend(beams, sums, logp, step == request.maxNewTokens() - 1);
+      List<Tail> before = tails;
+      List<Integer> parents = extend(beams, sums, logp, step == request.maxNewTokens() - 1);
+      tails = new ArrayList<>(parents.size());
+      for (int parent : parents) {
+        Tail t = before.get(parent);
+        if (t != null && t.advanced() == null) {
+          throw new IllegalStateException("a beam went on past the end of its forced rest");
+        }
+        tails.add(t == null ? null : t.advanced());
+      }
+      return parents;
     }
 
     private List<Integer> extend(List<long[]> current, List<Double> currentSums, float[][] logp, boolean lastStep) {
@@ -516,6 +765,7 @@ public final class Decoding {
         }
       }
       beams = List.of();
+      tails = List.of();
       finished = true;
     }
 
@@ -626,27 +876,18 @@ public final class Decoding {
         values[l] = prompt.values(l);
       }
       KvCache cache = KvCache.afterPrefix(keys, values, prompt.length(), n, null, m);
-      int longest = continuations.get(rows[n - 1]).length; // rows come sorted by length
-      // feed tokens 0..L-2 of every continuation (right-padded: padding only follows, so it never
-      // changes an earlier position); position t's logits score token t + 1
-      int width = longest - 1;
-      long[] ids = new long[n * width];
-      long[] next = new long[n * width];
-      for (int i = 0; i < n; i++) {
-        long[] c = continuations.get(rows[i]);
-        for (int t = 0; t < width; t++) {
-          ids[i * width + t] = t < c.length ? c[t] : c[c.length - 1];
-          next[i * width + t] = t + 1 < c.length ? c[t + 1] : 0;
-        }
+      // feed tokens 0..L-2 of every continuation; position t's log-probabilities score token t + 1
+      List<long[]> feeds = new ArrayList<>();
+      List<long[]> targets = new ArrayList<>();
+      for (int row : rows) {
+        long[] c = continuations.get(row);
+        feeds.add(Arrays.copyOf(c, c.length - 1));
+        targets.add(Arrays.copyOfRange(c, 1, c.length));
       }
-      NDArray logits = model.forward(ps, m.create(ids, new Shape(n, width)), cache, false).get(0);
-      // pick each next token's log-probability natively, so that only [n, width] numbers come back
-      // instead of the whole vocabulary at every position
-      float[] picked = logits.logSoftmax(2).gather(m.create(next, new Shape(n, width, 1)), 2).toFloatArray();
+      float[][] picked = teacherForced(m, cache, feeds, targets);
       for (int i = 0; i < n; i++) {
-        long[] c = continuations.get(rows[i]);
-        for (int t = 1; t < c.length; t++) {
-          out[rows[i]] += picked[i * width + (t - 1)];
+        for (float lp : picked[i]) {
+          out[rows[i]] += lp;
         }
       }
     }

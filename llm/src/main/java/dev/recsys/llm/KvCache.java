@@ -212,6 +212,19 @@ public final class KvCache {
     }
   }
 
+  /**
+   * Keeps the first {@code positions} positions of every row and layer (a step that fed some rows
+   * more tokens than the others keeps one position for the rows that go on).
+   */
+  void truncate(int positions) {
+    if (positions < length()) {
+      for (int l = 0; l < keys.length; l++) {
+        keys[l] = keys[l].get(new NDIndex(":, :, :{}, :", positions));
+        values[l] = values[l].get(new NDIndex(":, :, :{}, :", positions));
+      }
+    }
+  }
+
   /** {@code x} without the {@code count} positions from {@link #padFrom} on (itself when 0). */
   private NDArray withoutPositions(NDArray x, int count) {
     if (count == 0) {

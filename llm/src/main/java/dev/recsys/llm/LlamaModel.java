@@ -183,10 +183,20 @@ public final class LlamaModel extends AbstractBlock {
     if (labels == null || labels.isEmpty()) {
       return forwardInternal(ps, inputs, true, params);
     }
-    NDArray ids = inputs.singletonOrThrow();
-    NDArray hidden = hidden(ps, ids, null, true);
-    NDArray rows = hidden.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", labels.singletonOrThrow()));
-    return new NDList(head(ps, ids, rows, true));
+    return new NDList(logitsAt(ps, inputs.singletonOrThrow(), null, labels.singletonOrThrow(), true));
+  }
+
+  /**
+   * Runs the decoder over {@code ids} (after the cached positions, when a cache is given) and
+   * projects onto the vocabulary only the given positions' hidden states: {@code positions} holds
+   * flat indexes {@code row * t + position} (int64), the result is their logits, [n, vocab], in
+   * that order. What training's next-token loss and decoding with forced rests need, without a
+   * {@code t x vocab} product per row.
+   */
+  public NDArray logitsAt(ParameterStore ps, NDArray ids, KvCache cache, NDArray positions, boolean training) {
+    NDArray hidden = hidden(ps, ids, cache, training);
+    NDArray rows = hidden.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", positions));
+    return head(ps, ids, rows, training);
   }
 
   /**

@@ -391,6 +391,73 @@ class DecodingTest {
   }
 
   @Test
+  void aForcedRest_isTheOnlyContinuation_upToEosOrTheTokenLimit() {
+    TitleTrie trie = TitleTrie.of(List.of(new long[] {5, 6, 7, 8, EOS}, new long[] {5, 6, 9, EOS},
+        new long[] {3, 4, EOS}));
+    assertThat(trie.forcedRest(new long[0], EOS, 10)).as("5 or 3").isNull();
+    assertThat(trie.forcedRest(new long[] {3}, EOS, 10)).containsExactly(4, EOS);
+    assertThat(trie.forcedRest(new long[] {5}, EOS, 10)).as("6 only, then 7 or 9").isNull();
+    assertThat(trie.forcedRest(new long[] {5, 6, 7}, EOS, 10)).containsExactly(8, EOS);
+    assertThat(trie.forcedRest(new long[] {5, 6, 7}, EOS, 1)).as("cut at the token limit").containsExactly(8);
+    assertThat(trie.forcedRest(new long[] {5, 6, 7, 8, EOS}, EOS, 10)).as("nothing after eos").isNull();
+    assertThat(trie.forcedRest(new long[] {5, 6, 7}, EOS, 0)).isNull();
+    // leaving out the row of [5, 6, 9] makes the rest after 5 the other title's
+    assertThat(trie.restrict(Set.of(1), null).forcedRest(new long[] {5}, EOS, 10)).containsExactly(6, 7, 8, EOS);
+    // a path that ends without eos is a dead end, not a forced rest
+    Decoding.Constraint deadEnd = generated -> generated.length < 2 ? new long[] {4} : new long[0];
+    assertThat(deadEnd.forcedRest(new long[0], EOS, 10)).isNull();
+  }
+
+  @Test
+  void forcedRestsScoredInOnePass_giveTheSearchesOfSteppingEveryToken_inFewerSteps() {
+    // titles whose rests only one title has after a few tokens, of several lengths
+    TitleTrie trie = TitleTrie.of(List.of(new long[] {5, 6, 7, 8, 9, 4, EOS}, new long[] {5, 6, 10, EOS},
+        new long[] {11, 12, 13, 14, EOS}, new long[] {11, 15, EOS}, new long[] {3, 7, 7, 7, EOS},
+        new long[] {5, 4, EOS}, new long[] {9, EOS}));
+    float[] assistant = {0.1f, 0.2f, 0.3f, 0.1f, 0.1f, 0.1f, 0.1f};
+    List<Decoding.BeamRequest> requests = List.of(
+        new Decoding.BeamRequest(PROMPT, 4, 10, EOS, trie),
+        new Decoding.BeamRequest(new long[] {1, 7, 3, 12}, 3, 10, EOS, trie, false, 0),
+        new Decoding.BeamRequest(new long[] {1, 9}, 2, 3, EOS, trie), // the token limit cuts rests short
+        new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 7, 2, 4}, 1, 10, EOS, trie.restrict(Set.of(2), assistant),
+            false, 0.5),
+        new Decoding.BeamRequest(new long[] {1, 6}, 3, 8, EOS, null)); // free generation beside them
+    List<Decoding.BeamRequest> joining = List.of(new Decoding.BeamRequest(new long[] {1, 5, 11, 4, 4}, 3, 10, EOS, trie),
+        new Decoding.BeamRequest(new long[] {1, 8}, 2, 10, EOS, trie));
+    int[] steps = {0};
+    Decoding.CallObserver counting = new Decoding.CallObserver() {
+      @Override
+      public void prefilled(long start, long end, int rows, int tokens, int cached) {}
+
+      @Override
+      public void stepped(long start, long end, int rows, int positions) {
+        steps[0]++;
+      }
+    };
+    for (boolean cached : new boolean[] {false, true}) {
+      decoding.cachePrefix(cached ? new long[] {1, 5} : new long[0]);
+      List<List<List<Decoding.Hypothesis>>> results = new ArrayList<>();
+      int[] stepsTaken = new int[2];
+      for (boolean lookahead : new boolean[] {false, true}) {
+        decoding.forcedLookahead(lookahead);
+        steps[0] = 0;
+        List<List<Decoding.Hypothesis>> all = new ArrayList<>();
+        for (Decoding.BeamRequest r : requests) {
+          all.add(Decoding.observing(counting, () -> decoding.beams(List.of(r))).get(0));
+        }
+        stepsTaken[lookahead ? 1 : 0] = steps[0];
+        all.addAll(decoding.beams(requests));
+        int[] asked = {0};
+        all.addAll(decoding.beams(requests, (i, h) -> { }, fits -> asked[0]++ == 1 ? joining : List.of()));
+        results.add(all);
+      }
+      assertSameSearches(results.get(0), results.get(1));
+      assertThat(stepsTaken[1]).as("steps with the forced rests scored at once").isLessThan(stepsTaken[0]);
+    }
+    decoding.forcedLookahead(true);
+  }
+
+  @Test
   void topK_equalsAFullSort_withTiesInIndexOrder() {
     java.util.Random rnd = new java.util.Random(5);
     for (int trial = 0; trial < 200; trial++) {

@@ -65,11 +65,12 @@ public final class GenerationQueue implements AutoCloseable {
     long prefillEnd;
     int prefillTokens;
     int cachedTokens;
+    int decodeSteps;
     long finished;
 
     GenerationTimings timings() {
       return new GenerationTimings(enqueued, started, prefillStart, prefillEnd, prefillTokens, cachedTokens,
-          batchSize, finished);
+          batchSize, decodeSteps, finished);
     }
 
     @SuppressWarnings("unchecked")
@@ -193,17 +194,29 @@ public final class GenerationQueue implements AutoCloseable {
     List<Job> batch = new ArrayList<>(initial); // grows as requests join; only this worker's thread touches it
     List<Job> unprefilled = new ArrayList<>(initial);
     admit(batch, batch.size(), true);
-    Decoding.PrefillObserver prefills = (start, end, rows, tokens, cached) -> {
-      // a prefill belongs to the requests that joined since the last one; later prefills of the
-      // same requests (e.g. candidates scored one ask at a time) add to every unanswered one
-      List<Job> owners = unprefilled.isEmpty() ? batch.stream().filter(j -> !j.result.isDone()).toList()
-          : List.copyOf(unprefilled);
-      unprefilled.clear();
-      for (Job j : owners) {
-        j.prefillStart = j.prefillStart == 0 ? start : j.prefillStart;
-        j.prefillEnd = end;
-        j.prefillTokens += tokens;
-        j.cachedTokens = cached;
+    Decoding.CallObserver calls = new Decoding.CallObserver() {
+      @Override
+      public void prefilled(long start, long end, int rows, int tokens, int cached) {
+        // a prefill belongs to the requests that joined since the last one; later prefills of the
+        // same requests (e.g. candidates scored one ask at a time) add to every unanswered one
+        List<Job> owners = unprefilled.isEmpty() ? batch.stream().filter(j -> !j.result.isDone()).toList()
+            : List.copyOf(unprefilled);
+        unprefilled.clear();
+        for (Job j : owners) {
+          j.prefillStart = j.prefillStart == 0 ? start : j.prefillStart;
+          j.prefillEnd = end;
+          j.prefillTokens += tokens;
+          j.cachedTokens = cached;
+        }
+      }
+
+      @Override
+      public void stepped(long start, long end, int rows, int positions) {
+        for (Job j : batch) {
+          if (!j.result.isDone()) {
+            j.decodeSteps++;
+          }
+        }
       }
     };
     Arrivals<Object> arrivals = fits -> {
@@ -221,7 +234,7 @@ public final class GenerationQueue implements AutoCloseable {
       return joined.stream().map(j -> j.input).toList();
     };
     try {
-      Decoding.observing(prefills, () -> {
+      Decoding.observing(calls, () -> {
         batch.get(0).runner.run(batch.get(0).key, batch.stream().map(j -> j.input).toList(), (i, output) -> {
           Job j = batch.get(i);
           j.finished = System.nanoTime();

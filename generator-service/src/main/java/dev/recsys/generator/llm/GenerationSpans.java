@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * Turns a request's {@link GenerationTimings} into three spans under the caller's current span
  * (the generator's {@code generate}): {@code generation.queue} (waiting for a worker),
  * {@code generation.prefill} (its batch's prompt prefill: positions computed and taken from the
- * cached prefix, batch size) and {@code generation.decode} (from the prefill to its answer), so a
+ * cached prefix, batch size) and {@code generation.decode} (from the prefill to its answer; the
+ * decoding steps its batch ran meanwhile), so a
  * trace shows which of the three a slow answer spent its time in.
  */
 public final class GenerationSpans implements Consumer<GenerationTimings> {
@@ -38,7 +39,7 @@ public final class GenerationSpans implements Consumer<GenerationTimings> {
       decodeFrom = t.prefillEnd();
     }
     span("generation.decode", decodeFrom).setAttribute("recsys.batch_size", t.batchSize())
-        .end(epoch(t.finished()), TimeUnit.NANOSECONDS);
+        .setAttribute("recsys.decode.steps", t.decodeSteps()).end(epoch(t.finished()), TimeUnit.NANOSECONDS);
   }
 
   private Span span(String name, long from) {

@@ -8,9 +8,10 @@ package dev.recsys.generator.llm;
  *
  * @param prefillTokens positions the batch's prefills computed (rows times the longest uncached rest)
  * @param cachedTokens positions of each prompt taken from the cached prompt prefix instead
+ * @param decodeSteps decoding steps its batch ran while it was decoding (model calls after the prefill)
  */
 public record GenerationTimings(long enqueued, long started, long prefillStart, long prefillEnd, int prefillTokens,
-    int cachedTokens, int batchSize, long finished) {
+    int cachedTokens, int batchSize, int decodeSteps, long finished) {
 
   public boolean prefilled() {
     return prefillStart != 0;

@@ -66,6 +66,17 @@ class GenerationSpansTest {
           done.accept(i, out.get(i));
         }
       };
+      int[] steps = {0}; // the steps the same search runs alone
+      Decoding.observing(new Decoding.CallObserver() {
+        @Override
+        public void prefilled(long start, long end, int rows, int tokens, int cached) {}
+
+        @Override
+        public void stepped(long start, long end, int rows, int positions) {
+          steps[0]++;
+        }
+      }, () -> decoding.beams(List.of(new Decoding.BeamRequest(new long[] {1, 5, 9}, 2, 4, 2, null))));
+      assertThat(steps[0]).isBetween(1, 3);
       Span parent = tracing.get("test").spanBuilder("generate").startSpan();
       try (Scope ignored = parent.makeCurrent()) {
         assertThat(queue.run("model", new long[] {1, 5, 9}, beams)).hasSize(2);
@@ -88,6 +99,7 @@ class GenerationSpansTest {
       assertThat(decode.getEndEpochNanos()).isGreaterThan(decode.getStartEpochNanos());
       assertThat(prefill.getAttributes().get(AttributeKey.longKey("recsys.prefill.tokens"))).isEqualTo(3L);
       assertThat(prefill.getAttributes().get(AttributeKey.longKey("recsys.prefill.cached_tokens"))).isZero();
+      assertThat(decode.getAttributes().get(AttributeKey.longKey("recsys.decode.steps"))).isEqualTo((long) steps[0]);
     }
   }
 
