@@ -654,8 +654,8 @@ public final class Decoding {
 
     /** The first token of each beam, from the prompt's last position. */
     void start(float[] first) {
-      restrict(new long[0], first);
-      extend(List.of(new long[0]), List.of(0.0), new float[][] {first}, request.maxNewTokens() == 1);
+      long[][] allowed = {restrict(new long[0], first)};
+      extend(List.of(new long[0]), List.of(0.0), new float[][] {first}, allowed, request.maxNewTokens() == 1);
       tails = new ArrayList<>(java.util.Collections.nCopies(beams.size(), null));
       generated = 1;
     }
@@ -690,12 +690,13 @@ public final class Decoding {
 
     /** Extends the beams by one token; returns, per new beam, its parent among the current ones. */
     List<Integer> step(int step, float[][] logp) {
+      long[][] allowed = new long[beams.size()][];
       for (int b = 0; b < beams.size(); b++) {
-        restrict(beams.get(b), logp[b]);
+        allowed[b] = restrict(beams.get(b), logp[b]);
       }
       generated = step + 1;
       List<Tail> before = tails;
-      List<Integer> parents = extend(beams, sums, logp, step == request.maxNewTokens() - 1);
+      List<Integer> parents = extend(beams, sums, logp, allowed, step == request.maxNewTokens() - 1);
       tails = new ArrayList<>(parents.size());
       for (int parent : parents) {
         Tail t = before.get(parent);
@@ -707,25 +708,47 @@ public final class Decoding {
       return parents;
     }
 
-    private List<Integer> extend(List<long[]> current, List<Double> currentSums, float[][] logp, boolean lastStep) {
+    /**
+     * Ranks the continuations of the current beams: every token of the vocabulary after a beam
+     * without constraint, only its allowed tokens after one with ({@code allowed[b]}, ascending;
+     * a constrained step looks at a few dozen candidates instead of beams x vocabulary).
+     */
+    private List<Integer> extend(List<long[]> current, List<Double> currentSums, float[][] logp, long[][] allowed,
+        boolean lastStep) {
       int width = request.width();
       int vocab = logp[0].length;
-      float[] flat = new float[current.size() * vocab];
+      int n = 0;
+      for (long[] a : allowed) {
+        n += a == null ? vocab : a.length;
+      }
+      float[] flat = new float[n]; // candidates in (beam, token) order: ties go to the lower beam, then token
+      int[] flatIndex = new int[n]; // beam * vocab + token
+      int k = 0;
       for (int b = 0; b < current.size(); b++) {
-        for (int v = 0; v < vocab; v++) {
-          flat[b * vocab + v] = (float) (currentSums.get(b) + logp[b][v]);
+        double base = currentSums.get(b);
+        float[] row = logp[b];
+        if (allowed[b] == null) {
+          for (int v = 0; v < vocab; v++, k++) {
+            flat[k] = (float) (base + row[v]);
+            flatIndex[k] = b * vocab + v;
+          }
+        } else {
+          for (long t : allowed[b]) {
+            flat[k] = (float) (base + row[(int) t]);
+            flatIndex[k++] = b * vocab + (int) t;
+          }
         }
       }
       List<long[]> nextBeams = new ArrayList<>();
       List<Double> nextSums = new ArrayList<>();
       List<Integer> parents = new ArrayList<>();
       int rank = 0;
-      for (int idx : topK(flat, 2 * width)) {
-        if (flat[idx] == Float.NEGATIVE_INFINITY) {
-          break; // disallowed by the constraint: ranked after every allowed continuation
+      for (int c : topK(flat, 2 * width)) {
+        if (flat[c] == Float.NEGATIVE_INFINITY) {
+          break; // impossible (e.g. a forced rest's other tokens): ranked after every possible continuation
         }
-        int b = idx / vocab;
-        int v = idx % vocab;
+        int b = flatIndex[c] / vocab;
+        int v = flatIndex[c] % vocab;
         long[] tokens = Arrays.copyOf(current.get(b), current.get(b).length + 1);
         tokens[tokens.length - 1] = v;
         double sum = currentSums.get(b) + logp[b][v];
@@ -770,16 +793,16 @@ public final class Decoding {
     }
 
     /**
-     * Applies the constraint to the next-token log-probabilities after {@code generated} (every
-     * other token -inf) and, with an assistant weight, mixes the guide's log-probabilities in.
+     * The tokens the constraint allows after {@code generated} (ascending, distinct; null without
+     * a constraint: every token) and, with an assistant weight, mixes the guide's log-probabilities
+     * into theirs in {@code logp}.
      */
-    void restrict(long[] generated, float[] logp) {
+    long[] restrict(long[] generated, float[] logp) {
       Constraint c = request.constraint();
       if (c == null) {
-        return;
+        return null;
       }
-      long[] allowed = c.allowed(generated);
-      mask(logp, allowed);
+      long[] allowed = ascending(c.allowed(generated), logp.length);
       double lambda = request.assistantWeight();
       if (lambda > 0 && c instanceof Guide guide) {
         double[] assist = guide.logProbs(generated, allowed);
@@ -790,6 +813,7 @@ public final class Decoding {
           }
         }
       }
+      return allowed;
     }
 
     List<Hypothesis> result() {
@@ -904,16 +928,13 @@ public final class Decoding {
     }
   }
 
-  /** Sets every token outside {@code allowed} to -infinity. */
-  private static void mask(float[] logp, long[] allowed) {
-    float[] keep = new float[allowed.length];
-    for (int i = 0; i < allowed.length; i++) {
-      keep[i] = logp[(int) allowed[i]];
+  /** {@code tokens} ascending, without repeats or ids outside the vocabulary (itself when already so). */
+  static long[] ascending(long[] tokens, int vocab) {
+    boolean clean = true;
+    for (int i = 0; i < tokens.length && clean; i++) {
+      clean = tokens[i] >= 0 && tokens[i] < vocab && (i == 0 || tokens[i] > tokens[i - 1]);
     }
-    Arrays.fill(logp, Float.NEGATIVE_INFINITY);
-    for (int i = 0; i < allowed.length; i++) {
-      logp[(int) allowed[i]] = keep[i];
-    }
+    return clean ? tokens : Arrays.stream(tokens).filter(t -> t >= 0 && t < vocab).sorted().distinct().toArray();
   }
 
   /** log_softmax of the last position's logits, per batch row. */
