@@ -94,7 +94,7 @@ echo "== the same first history, the caller authenticated by its client certific
 cli recommend --target "127.0.0.1:$GATEWAY_PORT" --token "" --cert "$T/caller.crt" --key "$T/caller.key" \
   --samples "$DATA/splits/bigrec/test.jsonl" --count 1 -k 5
 
-echo "== quality of the served answers: ${QUALITY_SAMPLES:=300} test samples through the gateway vs the baselines"
+echo "== quality of the served answers: ${QUALITY_SAMPLES:=1000} test samples through the gateway vs the baselines"
 java "${JAVA_OPTS[@]}" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:e2e/target/lib/*" dev.recsys.bench.QualityBench \
   --gateway "127.0.0.1:$GATEWAY_PORT" --dataset "$DATA" --store "$RECSYS_STORE" --samples "$QUALITY_SAMPLES"

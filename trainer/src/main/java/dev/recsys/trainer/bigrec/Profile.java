@@ -31,7 +31,7 @@ public record Profile(String name, int hidden, int layers, int heads, int kvHead
 
   /** Minutes on 2 cores; what the tests and the main job run. */
   public static Profile quick() {
-    return new Profile("quick", 64, 2, 4, 2, 172, 600, 3, 128, 2, 0.25, 16, 3e-3f, 3e-3f, 160, 64, 8, 400, 300, 24);
+    return new Profile("quick", 64, 2, 4, 2, 172, 600, 3, 128, 2, 0.25, 16, 3e-3f, 3e-3f, 160, 64, 8, 1000, 1000, 24);
   }
 
   /** The documented default run. */
