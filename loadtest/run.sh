@@ -4,7 +4,7 @@
 #
 #   loadtest/run.sh steady|step|soak|hot-reload [--llm-run DIR [--pipeline KIND]]
 #
-#   steady      fixed 40 req/s for 60 s, 8 workers (LOADTEST_CONCURRENCY sets them: calls slower than
+#   steady      fixed 40 req/s for 60 s (LOADTEST_RPS sets the rate), 8 workers (LOADTEST_CONCURRENCY sets them: calls slower than
 #               8/40 s need more to keep the rate)
 #   step        open loop from 10 to 200 req/s in steps of 10 every 10 s (finds saturation;
 #               with --llm-run 1 to 20 req/s in steps of 1; LOADTEST_STEP="start step end" sets them)
@@ -121,7 +121,7 @@ named_pids() { echo grounding="${PIDS[0]}" generator="${PIDS[1]}" gateway="${PID
 # shellcheck disable=SC2046
 python3 loadtest/cpu_cost.py snap "$WORK/cpu-before.json" $(named_pids)
 case "$scenario" in
-  steady) ghz_run --concurrency "${LOADTEST_CONCURRENCY:-8}" --rps 40 --duration 60s ;;
+  steady) ghz_run --concurrency "${LOADTEST_CONCURRENCY:-8}" --rps "${LOADTEST_RPS:-40}" --duration 60s ;;
   step) read -r start step end <<< "$STEP"
         ghz_run --concurrency 64 --load-schedule step --load-start "$start" --load-step "$step" \
           --load-step-duration 10s --load-end "$end" --duration 200s ;;
