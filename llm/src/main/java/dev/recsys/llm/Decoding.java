@@ -457,7 +457,7 @@ public final class Decoding {
       return new float[0][];
     }
     long start = System.nanoTime();
-    float[][] out = width == 1 ? step(m, cache, feeds) : stepWithRests(m, cache, feeds, rests, width, owners, beamOf);
+    float[][] out = width == 1 ? step(m, cache, feeds) : stepWithRests(m, cache, feeds, rests, owners, beamOf);
     CallObserver observer = OBSERVER.get();
     if (observer != null) {
       observer.stepped(start, System.nanoTime(), rows, rows * width);
@@ -472,43 +472,18 @@ public final class Decoding {
   }
 
   /** A step that also runs forced rests, and hands their beams the rests' log-probabilities. */
-  private float[][] stepWithRests(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> rests, int width,
+  private float[][] stepWithRests(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> rests,
       List<Search> owners, List<Integer> beamOf) {
-    int rows = feeds.size();
     int before = cache.length();
-    long[] ids = rightPadded(feeds, width);
-    List<Long> positions = new ArrayList<>(); // each stepping row's first position, then every forced row's rest
-    List<Long> targets = new ArrayList<>();
-    for (int r = 0; r < rows; r++) {
-      if (rests.get(r) == null) {
-        positions.add((long) r * width);
-      }
-    }
-    int stepping = positions.size();
-    for (int r = 0; r < rows; r++) {
-      long[] rest = rests.get(r);
-      for (int j = 0; rest != null && j < rest.length; j++) {
-        positions.add((long) r * width + j);
-        targets.add(rest[j]);
-      }
-    }
-    NDArray logProbs = model.logitsAt(ps, m.create(ids, new Shape(rows, width)), cache,
-        m.create(positions.stream().mapToLong(Long::longValue).toArray()), false).logSoftmax(1);
+    Scored scored = teacherForced(m, cache, feeds, rests);
     cache.truncate(before + 1);
     int vocab = model.config().vocabSize();
-    float[] first = stepping == 0 ? new float[0] : logProbs.get(new NDIndex("0:{}", stepping)).toFloatArray();
-    float[] picked = logProbs.get(new NDIndex("{}:", stepping))
-        .gather(m.create(targets.stream().mapToLong(Long::longValue).toArray(), new Shape(targets.size(), 1)), 1)
-        .toFloatArray();
-    float[][] out = new float[rows][];
-    int s = 0;
-    int p = 0;
-    for (int r = 0; r < rows; r++) {
-      long[] rest = rests.get(r);
-      if (rest == null) {
-        out[r] = Arrays.copyOfRange(first, s * vocab, ++s * vocab);
+    float[][] out = new float[feeds.size()][];
+    for (int r = 0; r < out.length; r++) {
+      if (rests.get(r) == null) {
+        out[r] = scored.next()[r];
       } else {
-        Tail tail = new Tail(rest, Arrays.copyOfRange(picked, p, p += rest.length), 0);
+        Tail tail = new Tail(rests.get(r), scored.picked()[r], 0);
         owners.get(r).tails.set(beamOf.get(r), tail);
         out[r] = tail.logProbs(vocab);
       }
@@ -517,32 +492,54 @@ public final class Decoding {
   }
 
   /**
-   * Runs {@code feeds} (one token sequence per cache row, of any lengths) after the rows' cached
-   * positions and returns, per row and position, the log-probability of that position's
-   * {@code targets} token. Only real positions are projected onto the vocabulary, and only the
-   * picked numbers come back from the native side. The cache is extended (callers pass one they
-   * discard).
+   * What a teacher-forced pass gives per row: the next-token log-probabilities after its first
+   * position (rows without targets), or the log-probability of each of its targets.
    */
-  private float[][] teacherForced(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> targets) {
+  private record Scored(float[][] next, float[][] picked) {}
+
+  /**
+   * Runs {@code feeds} (one token sequence per cache row, of any lengths) after the rows' cached
+   * positions in one model call. A row with {@code targets} gets the log-probability of each
+   * target at its position; a row whose targets are null gets the whole next-token distribution
+   * after its first position. Only those positions are projected onto the vocabulary, and only
+   * the targets' numbers come back from the native side for the others. The cache is extended by
+   * the longest feed.
+   */
+  private Scored teacherForced(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> targets) {
     int n = feeds.size();
     int width = feeds.stream().mapToInt(f -> f.length).max().orElseThrow();
-    int picked = targets.stream().mapToInt(t -> t.length).sum();
-    long[] positions = new long[picked];
-    long[] tokens = new long[picked];
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-      long[] t = targets.get(i);
-      for (int j = 0; j < t.length; j++, k++) {
-        positions[k] = (long) i * width + j;
-        tokens[k] = t[j];
+    List<Long> positions = new ArrayList<>(); // the whole rows' first positions, then every target's
+    List<Long> tokens = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      if (targets.get(r) == null) {
+        positions.add((long) r * width);
       }
     }
-    float[] logp = model.logitsAt(ps, m.create(rightPadded(feeds, width), new Shape(n, width)), cache,
-        m.create(positions), false).logSoftmax(1).gather(m.create(tokens, new Shape(picked, 1)), 1).toFloatArray();
-    float[][] out = new float[n][];
-    k = 0;
-    for (int i = 0; i < n; i++) {
-      out[i] = Arrays.copyOfRange(logp, k, k += targets.get(i).length);
+    int whole = positions.size();
+    for (int r = 0; r < n; r++) {
+      long[] t = targets.get(r);
+      for (int j = 0; t != null && j < t.length; j++) {
+        positions.add((long) r * width + j);
+        tokens.add(t[j]);
+      }
+    }
+    NDArray logProbs = model.logitsAt(ps, m.create(rightPadded(feeds, width), new Shape(n, width)), cache,
+        m.create(positions.stream().mapToLong(Long::longValue).toArray()), false).logSoftmax(1);
+    int vocab = model.config().vocabSize();
+    float[] next = whole == 0 ? new float[0] : logProbs.get(new NDIndex("0:{}", whole)).toFloatArray();
+    float[] picked = tokens.isEmpty() ? new float[0] : logProbs.get(new NDIndex("{}:", whole))
+        .gather(m.create(tokens.stream().mapToLong(Long::longValue).toArray(), new Shape(tokens.size(), 1)), 1)
+        .toFloatArray();
+    Scored out = new Scored(new float[n][], new float[n][]);
+    int w = 0;
+    int k = 0;
+    for (int r = 0; r < n; r++) {
+      long[] t = targets.get(r);
+      if (t == null) {
+        out.next()[r] = Arrays.copyOfRange(next, w * vocab, ++w * vocab);
+      } else {
+        out.picked()[r] = Arrays.copyOfRange(picked, k, k += t.length);
+      }
     }
     return out;
   }
@@ -908,7 +905,7 @@ public final class Decoding {
         feeds.add(Arrays.copyOf(c, c.length - 1));
         targets.add(Arrays.copyOfRange(c, 1, c.length));
       }
-      float[][] picked = teacherForced(m, cache, feeds, targets);
+      float[][] picked = teacherForced(m, cache, feeds, targets).picked();
       for (int i = 0; i < n; i++) {
         for (float lp : picked[i]) {
           out[rows[i]] += lp;
