@@ -39,9 +39,9 @@ public final class TitleGenerator implements AutoCloseable {
   }
 
   /**
-   * @param mergeAdapter fold the adapter into the base weights ({@link LlamaModel#mergeLora}; the
-   *     default): the same outputs up to float rounding, fewer native ops per step. Off only to
-   *     measure what it saves.
+   * @param mergeAdapter fold the adapter into the base weights and fuse the projections that read
+   *     the same input ({@link LlamaModel#prepareForInference}; the default): the same outputs up
+   *     to float rounding, fewer native ops per step. Off only to measure what it saves.
    */
   public TitleGenerator(Path baseDir, Path adapterDir, Prompts prompts, boolean mergeAdapter) {
     this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
@@ -49,7 +49,7 @@ public final class TitleGenerator implements AutoCloseable {
       LlamaModel model = LlamaCheckpoint.load(baseDir, manager, LoraAdapter.config(adapterDir));
       LoraAdapter.load(model, adapterDir, manager);
       if (mergeAdapter) {
-        model.mergeLora(); // generation only: one product per adapted module instead of three
+        model.prepareForInference(); // generation only: adapter merged, q/k/v and gate/up fused
       }
       this.tokenizer = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
       this.tuned = new Decoding(model, manager);

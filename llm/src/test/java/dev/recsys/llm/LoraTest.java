@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +86,41 @@ class LoraTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("merged");
     assertThatThrownBy(() -> LlamaCheckpoint.save(model, dir.resolve("out")))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("merged");
+  }
+
+  @Test
+  void preparedForInference_givesTheSameLogits_withAndWithoutACache_andRefusesToTrain() {
+    LoraConfig config = LoraAdapter.config(reference.resolve("adapter"));
+    LlamaModel model = LlamaCheckpoint.load(reference, manager, config);
+    LoraAdapter.load(model, reference.resolve("adapter"), manager);
+    assertThat(model.config().numKeyValueHeads()).as("grouped-query attention is exercised")
+        .isLessThan(model.config().numAttentionHeads());
+    float[] unprepared = logits(model);
+    model.prepareForInference();
+    assertThat(model.preparedForInference()).isTrue();
+    assertThat(model.loraMerged()).isTrue();
+    LlamaModelTest.assertClose(logits(model), unprepared, 1e-5f);
+    LlamaModelTest.assertClose(logits(model), LlamaModelTest.floats(expected.get("lora_logits")), 1e-4f);
+
+    ParameterStore ps = new ParameterStore(manager, false);
+    KvCache cache = new KvCache(model.config().numHiddenLayers());
+    model.forward(ps, ids().get(new NDIndex(":, :4")), cache, false);
+    float[] step5 = model.forward(ps, ids().get(new NDIndex(":, 4:5")), cache, false).get(0).toFloatArray();
+    float[] step6 = model.lastLogits(ps, ids().get(new NDIndex(":, 5:6")), cache).toFloatArray();
+    int vocab = model.config().vocabSize();
+    float[] expected5 = new float[2 * vocab];
+    float[] expected6 = new float[2 * vocab];
+    for (int row = 0; row < 2; row++) {
+      System.arraycopy(unprepared, (row * 6 + 4) * vocab, expected5, row * vocab, vocab);
+      System.arraycopy(unprepared, (row * 6 + 5) * vocab, expected6, row * vocab, vocab);
+    }
+    LlamaModelTest.assertClose(step5, expected5, 1e-5f);
+    LlamaModelTest.assertClose(step6, expected6, 1e-5f);
+
+    model.prepareForInference(); // once only
+    LlamaModelTest.assertClose(logits(model), unprepared, 1e-5f);
+    assertThatThrownBy(() -> model.forward(ps, ids(), null, true))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("prepared for inference");
   }
 
   @Test

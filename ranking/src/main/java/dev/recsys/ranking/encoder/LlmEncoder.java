@@ -36,6 +36,7 @@ public final class LlmEncoder implements Encoder, AutoCloseable {
     this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     try {
       LlamaModel model = LlamaCheckpoint.load(baseDir, manager);
+      model.prepareForInference(); // encoding only: q/k/v and gate/up products fused
       this.tokenizer = Tokenizer.load(baseDir.resolve(ModelFiles.TOKENIZER));
       this.base = new Decoding(model, manager);
       this.dimension = model.config().hiddenSize();
