@@ -22,7 +22,9 @@ import java.util.Map;
  * Where one decoding step of the in-process model goes, one PyTorch thread: the whole step (one
  * new position after {@code cache} cached ones, for 1 and 4 rows), the same step's weight
  * products alone (every layer's q/k/v/o/gate/up/down projection applied to one vector per row,
- * and the vocabulary projection), and what one small element-wise op costs through DJL. The
+ * and the vocabulary projection; the step runs q/k/v and gate/up as one product each, the
+ * products alone separately, the same arithmetic), and what one small element-wise op costs
+ * through DJL. The
  * difference between the step and its products is the attention over the cache, the norms, the
  * rotary embedding, the cache bookkeeping and every op's dispatch.
  *
@@ -46,6 +48,7 @@ public final class DecodeStepBench {
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       LlamaModel model = LlamaCheckpoint.load(checkpoint, manager);
+      model.prepareForInference(); // the whole step as the generator runs it (q/k/v and gate/up fused)
       LlamaConfig c = model.config();
       ParameterStore ps = new ParameterStore(manager, false);
       long projectionWeights = 0;

@@ -65,6 +65,7 @@ public final class LlamaCppBench {
         LlamaModel cpp = new LlamaModel(new ModelParameters().setModel(gguf.toString()).setThreads(1)
             .setThreadsBatch(1).setCtxSize(2048).setGpuLayers(0).disableLog())) {
       dev.recsys.llm.LlamaModel model = LlamaCheckpoint.load(hf, manager);
+      model.prepareForInference(); // as the generator serves it
       Decoding decoding = new Decoding(model, manager);
       LlamaConfig c = model.config();
       System.out.printf(Locale.ROOT, "base %s (%,d parameters; llama.cpp on %s, in-process on its float32 "

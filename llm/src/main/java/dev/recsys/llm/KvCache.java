@@ -184,12 +184,19 @@ public final class KvCache {
   /**
    * Keeps only the given rows of the batch (beam search reorders its beams each step). Padding
    * that every kept row has (rows that needed none have ended) is dropped, so a batch that
-   * requests keep joining is only as long as its longest live row.
+   * requests keep joining is only as long as its longest live row. Rows kept in place (about half
+   * of a constrained search's steps) are not copied: the same rows in order change nothing, a run
+   * of consecutive rows is a view.
    */
   public void select(NDArray rows) {
+    long[] r = rows.toLongArray();
+    int from = r.length == 0 ? 0 : (int) r[0];
+    boolean consecutive = r.length > 0;
+    for (int i = 1; consecutive && i < r.length; i++) {
+      consecutive = r[i] == from + i;
+    }
     int common = 0;
     if (leftPad != null) {
-      long[] r = rows.toLongArray();
       int[] kept = new int[r.length];
       common = Integer.MAX_VALUE;
       for (int i = 0; i < r.length; i++) {
@@ -204,12 +211,19 @@ public final class KvCache {
       }
       leftPad = padded ? kept : null; // no row padded: the cheaper unpadded masks and positions
     }
+    if (consecutive && from == 0 && r.length == rows() && common == 0) {
+      return; // every row, in order
+    }
     for (int l = 0; l < keys.length; l++) {
       if (keys[l] != null) {
-        keys[l] = withoutPositions(keys[l].get(rows), common);
-        values[l] = withoutPositions(values[l].get(rows), common);
+        keys[l] = withoutPositions(consecutive ? rowRange(keys[l], from, r.length) : keys[l].get(rows), common);
+        values[l] = withoutPositions(consecutive ? rowRange(values[l], from, r.length) : values[l].get(rows), common);
       }
     }
+  }
+
+  private static NDArray rowRange(NDArray x, int from, int count) {
+    return x.get(new NDIndex("{}:{}", from, from + count));
   }
 
   /**
