@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -26,6 +29,7 @@ public final class Decoding {
   private final ParameterStore ps;
   private volatile Prefix prefix;
   private volatile boolean forcedLookahead = true;
+  private volatile Executor joinerPrefills;
 
   public Decoding(LlamaModel model, NDManager manager) {
     this.model = model;
@@ -88,7 +92,28 @@ public final class Decoding {
    * A batch after its prompts ran: the cache, each row's log-probabilities of the next token, and
    * how many leading positions of every row came from the cached prefix.
    */
-  private record Prefilled(KvCache cache, float[][] logProbs, int shared) {}
+  private record Prefilled(KvCache cache, float[][] logProbs, int shared, long startNanos, long endNanos, int rows,
+      int tokens) {
+    /** Tells the calling thread's observer, if any, of this prefill. */
+    void report() {
+      CallObserver observer = OBSERVER.get();
+      if (observer != null) {
+        observer.prefilled(startNanos, endNanos, rows, tokens, shared);
+      }
+    }
+  }
+
+  /**
+   * Where the prompts of searches that join a running batch ({@link #beams(List, BiConsumer,
+   * Arrivals)}) are prefilled: null (the default) on the batch's own thread, between two of its
+   * steps; an executor (e.g. one more thread) runs them while the batch goes on stepping, and they
+   * join at the first step after their prefill is done (prefill/decode disaggregation: a prefill
+   * is one wide product per layer and gains nothing from the batch, its steps gain from sharing
+   * theirs). Results are the same either way.
+   */
+  public void prefillJoinersOn(Executor executor) {
+    this.joinerPrefills = executor;
+  }
 
   /**
    * Told of the model calls the calling thread runs: each prompt prefill, and each decoding step
@@ -107,7 +132,8 @@ public final class Decoding {
      * A decoding step of the running batch.
      *
      * @param rows the beams that stepped (forced rests included)
-     * @param positions the positions computed (rows times the longest feed, padding included)
+     * @param positions the positions whose products it computed (every row's feed, packed: a
+     *     step's attention also sees the padding to the longest feed)
      */
     default void stepped(long startNanos, long endNanos, int rows, int positions) {}
   }
@@ -141,6 +167,13 @@ public final class Decoding {
 
   /** As {@link #prefill(NDManager, List, long[])}, taking at most {@code most} positions from the prefix. */
   private Prefilled prefill(NDManager m, Prefix p, List<long[]> prompts, long[] padToken, int most) {
+    Prefilled out = prefillUnreported(m, p, prompts, padToken, most);
+    out.report();
+    return out;
+  }
+
+  /** As {@link #prefill(NDManager, Prefix, List, long[], int)}, without telling the observer (any thread). */
+  private Prefilled prefillUnreported(NDManager m, Prefix p, List<long[]> prompts, long[] padToken, int most) {
     long start = System.nanoTime();
     int shared = 0;
     if (p != null) {
@@ -166,11 +199,7 @@ public final class Decoding {
     KvCache cache = shared == 0 ? new KvCache(layers, padded ? pad : null)
         : KvCache.afterPrefix(p.keys(), p.values(), shared, rows, padded ? pad : null, m);
     float[][] logp = lastLogProbs(model.lastLogits(ps, m.create(ids, new Shape(rows, longest)), cache));
-    CallObserver observer = OBSERVER.get();
-    if (observer != null) {
-      observer.prefilled(start, System.nanoTime(), rows, rows * longest, shared);
-    }
-    return new Prefilled(cache, logp, shared);
+    return new Prefilled(cache, logp, shared, start, System.nanoTime(), rows, rows * longest);
   }
 
   /** How many leading positions of {@code prompt} the prefix can supply (never its last token). */
@@ -365,50 +394,77 @@ public final class Decoding {
         rows = start(requests, start.logProbs(), searches, finished);
       }
       KvCache cache = start.cache();
-      // the cache's rows are the open beams without a forced rest, search by search, beam by beam
-      while (searches.stream().anyMatch(s -> !s.finished)) {
-        try (NDManager step = m.newSubManager()) {
-          cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
-          int shared = start.shared();
-          List<BeamRequest> joining = arrivals.take(r -> sharedWith(p, r.prompt()) >= shared);
-          if (!joining.isEmpty()) {
-            join(step, p, shared, joining, cache, searches, finished);
-          }
-          List<Search> open = new ArrayList<>();
-          for (Search s : searches) {
-            if (!s.finished) {
-              open.add(s);
-            }
-          }
-          List<boolean[]> stepping = open.stream().map(Search::stepping).toList(); // the cache's rows
-          float[][] logp = advance(step, cache, open);
-          kept = cache.keepIn(m, kept);
-          rows = new ArrayList<>();
-          int row = 0;
-          int vocab = model.config().vocabSize();
-          for (int i = 0; i < open.size(); i++) {
-            Search s = open.get(i);
-            int count = s.beams.size();
-            float[][] own = new float[count][];
-            int[] rowOf = new int[count];
-            for (int b = 0; b < count; b++) {
-              boolean hasRow = stepping.get(i)[b];
-              rowOf[b] = hasRow ? row : -1;
-              own[b] = hasRow ? logp[row++] : s.tails.get(b).logProbs(vocab);
-            }
-            int at = s.generated;
-            List<Integer> parents = s.step(at, own);
-            if (s.open(at + 1)) {
-              for (int b = 0; b < parents.size(); b++) {
-                if (s.tails.get(b) == null) {
-                  rows.add((long) rowOf[parents.get(b)]);
-                }
+      int shared = start.shared();
+      Executor prefills = joinerPrefills;
+      Joining pending = null; // joiners whose prompts another thread is prefilling
+      try {
+        // the cache's rows are the open beams without a forced rest, search by search, beam by beam
+        while (searches.stream().anyMatch(s -> !s.finished) || pending != null) {
+          try (NDManager step = m.newSubManager()) {
+            cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
+            if (pending == null) {
+              List<BeamRequest> joining = arrivals.take(r -> sharedWith(p, r.prompt()) >= shared);
+              if (!joining.isEmpty() && prefills == null) {
+                Prefilled joined = prefillJoiners(step, p, shared, joining);
+                joined.report();
+                admit(step, joined, joining, cache, searches, finished);
+              } else if (!joining.isEmpty()) {
+                pending = new Joining(joining, m.newSubManager(), p, shared, prefills);
               }
-            } else {
-              s.finish();
-              finished.accept(s.index, s.result());
+            }
+            boolean idle = searches.stream().allMatch(s -> s.finished);
+            if (pending != null && (idle || pending.prefilled.isDone())) {
+              Prefilled joined = pending.await();
+              joined.report();
+              if (cache.rows() == 0) { // nothing left to step with: the joiners' cache is the batch's
+                cache = admitAlone(step, joined, pending.requests, searches, finished);
+              } else {
+                admit(step, joined, pending.requests, cache, searches, finished);
+              }
+              kept = cache.keepIn(m, kept);
+              pending.manager.close();
+              pending = null;
+            }
+            List<Search> open = new ArrayList<>();
+            for (Search s : searches) {
+              if (!s.finished) {
+                open.add(s);
+              }
+            }
+            List<boolean[]> stepping = open.stream().map(Search::stepping).toList(); // the cache's rows
+            float[][] logp = advance(step, cache, open);
+            kept = cache.keepIn(m, kept);
+            rows = new ArrayList<>();
+            int row = 0;
+            int vocab = model.config().vocabSize();
+            for (int i = 0; i < open.size(); i++) {
+              Search s = open.get(i);
+              int count = s.beams.size();
+              float[][] own = new float[count][];
+              int[] rowOf = new int[count];
+              for (int b = 0; b < count; b++) {
+                boolean hasRow = stepping.get(i)[b];
+                rowOf[b] = hasRow ? row : -1;
+                own[b] = hasRow ? logp[row++] : s.tails.get(b).logProbs(vocab);
+              }
+              int at = s.generated;
+              List<Integer> parents = s.step(at, own);
+              if (s.open(at + 1)) {
+                for (int b = 0; b < parents.size(); b++) {
+                  if (s.tails.get(b) == null) {
+                    rows.add((long) rowOf[parents.get(b)]);
+                  }
+                }
+              } else {
+                s.finish();
+                finished.accept(s.index, s.result());
+              }
             }
           }
+        }
+      } finally {
+        if (pending != null) { // the batch failed: let the prefill end before its memory is freed
+          pending.prefilled.handle((done, failed) -> null).join();
         }
       }
       return searches.stream().map(Search::result).toList();
@@ -460,7 +516,7 @@ public final class Decoding {
     float[][] out = width == 1 ? step(m, cache, feeds) : stepWithRests(m, cache, feeds, rests, owners, beamOf);
     CallObserver observer = OBSERVER.get();
     if (observer != null) {
-      observer.stepped(start, System.nanoTime(), rows, rows * width);
+      observer.stepped(start, System.nanoTime(), rows, feeds.stream().mapToInt(f -> f.length).sum());
     }
     return out;
   }
@@ -502,29 +558,33 @@ public final class Decoding {
    * positions in one model call. A row with {@code targets} gets the log-probability of each
    * target at its position; a row whose targets are null gets the whole next-token distribution
    * after its first position. Only those positions are projected onto the vocabulary, and only
-   * the targets' numbers come back from the native side for the others. The cache is extended by
-   * the longest feed.
+   * the targets' numbers come back from the native side for the others. The rows run packed
+   * ({@link LlamaModel.Packed}): a row of one token costs one position's products, however long the
+   * longest feed. The cache is extended by the longest feed.
    */
   private Scored teacherForced(NDManager m, KvCache cache, List<long[]> feeds, List<long[]> targets) {
     int n = feeds.size();
-    int width = feeds.stream().mapToInt(f -> f.length).max().orElseThrow();
+    long[] start = new long[n]; // each row's first position among the packed ones
+    for (int r = 1; r < n; r++) {
+      start[r] = start[r - 1] + feeds.get(r - 1).length;
+    }
     List<Long> positions = new ArrayList<>(); // the whole rows' first positions, then every target's
     List<Long> tokens = new ArrayList<>();
     for (int r = 0; r < n; r++) {
       if (targets.get(r) == null) {
-        positions.add((long) r * width);
+        positions.add(start[r]);
       }
     }
     int whole = positions.size();
     for (int r = 0; r < n; r++) {
       long[] t = targets.get(r);
       for (int j = 0; t != null && j < t.length; j++) {
-        positions.add((long) r * width + j);
+        positions.add(start[r] + j);
         tokens.add(t[j]);
       }
     }
-    NDArray logProbs = model.logitsAt(ps, m.create(rightPadded(feeds, width), new Shape(n, width)), cache,
-        m.create(positions.stream().mapToLong(Long::longValue).toArray()), false).logSoftmax(1);
+    NDArray logProbs = model.logitsAt(ps, LlamaModel.Packed.of(m, feeds), cache,
+        m.create(positions.stream().mapToLong(Long::longValue).toArray())).logSoftmax(1);
     int vocab = model.config().vocabSize();
     float[] next = whole == 0 ? new float[0] : logProbs.get(new NDIndex("0:{}", whole)).toFloatArray();
     float[] picked = tokens.isEmpty() ? new float[0] : logProbs.get(new NDIndex("{}:", whole))
@@ -542,21 +602,6 @@ public final class Decoding {
       }
     }
     return out;
-  }
-
-  /**
-   * {@code feeds} as one [rows, width] batch of ids, right-padded with each feed's last token:
-   * padding only follows a row's real positions, so it never changes them.
-   */
-  private static long[] rightPadded(List<long[]> feeds, int width) {
-    long[] ids = new long[feeds.size() * width];
-    for (int r = 0; r < feeds.size(); r++) {
-      long[] f = feeds.get(r);
-      for (int j = 0; j < width; j++) {
-        ids[r * width + j] = j < f.length ? f[j] : f[f.length - 1];
-      }
-    }
-    return ids;
   }
 
   /**
@@ -602,22 +647,58 @@ public final class Decoding {
     return rows;
   }
 
-  /**
-   * Prefills the joining requests (as much of the prefix as the running batch took), starts their
-   * searches, and appends their open beams' rows to the running cache.
-   */
-  private void join(NDManager m, Prefix p, int shared, List<BeamRequest> joining, KvCache cache,
-      List<Search> searches, BiConsumer<Integer, List<Hypothesis>> finished) {
-    Prefilled joined = prefill(m, p, joining.stream().map(BeamRequest::prompt).toList(),
+  /** Prefills joining requests (as much of the prefix as the running batch took); any thread. */
+  private Prefilled prefillJoiners(NDManager m, Prefix p, int shared, List<BeamRequest> joining) {
+    Prefilled joined = prefillUnreported(m, p, joining.stream().map(BeamRequest::prompt).toList(),
         joining.stream().mapToLong(BeamRequest::eos).toArray(), shared);
     if (joined.shared() != shared) {
       throw new IllegalStateException("a joining prompt shares " + joined.shared() + " prefix positions, the batch "
           + shared);
     }
+    return joined;
+  }
+
+  /** Starts the joiners' searches and appends their open beams' rows to the running cache. */
+  private void admit(NDManager m, Prefilled joined, List<BeamRequest> joining, KvCache cache,
+      List<Search> searches, BiConsumer<Integer, List<Hypothesis>> finished) {
     List<Long> rows = start(joining, joined.logProbs(), searches, finished);
     if (!rows.isEmpty()) {
       joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
       cache.join(joined.cache());
+    }
+  }
+
+  /**
+   * As {@link #admit}, when no running row is left: the joiners' cache, with their open beams'
+   * rows, is the batch's.
+   */
+  private KvCache admitAlone(NDManager m, Prefilled joined, List<BeamRequest> joining, List<Search> searches,
+      BiConsumer<Integer, List<Hypothesis>> finished) {
+    List<Long> rows = start(joining, joined.logProbs(), searches, finished);
+    joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
+    return joined.cache();
+  }
+
+  /** Joiners whose prompts are being prefilled on another thread, into their own memory scope. */
+  private final class Joining {
+    final List<BeamRequest> requests;
+    final NDManager manager;
+    final CompletableFuture<Prefilled> prefilled;
+
+    Joining(List<BeamRequest> requests, NDManager manager, Prefix p, int shared, Executor executor) {
+      this.requests = requests;
+      this.manager = manager;
+      this.prefilled = CompletableFuture.supplyAsync(() -> prefillJoiners(manager, p, shared, requests), executor);
+    }
+
+    /** The prefill, once done (its failure is the batch's). */
+    Prefilled await() {
+      try {
+        return prefilled.join();
+      } catch (CompletionException e) {
+        manager.close();
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
     }
   }
 

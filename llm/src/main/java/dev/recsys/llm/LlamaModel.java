@@ -253,6 +253,51 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   /**
+   * Rows of different lengths, fed after their cached positions as one batch whose position-wise
+   * work (norms, projections, the MLP: nearly all of it) runs on their real positions only; only
+   * the attention sees them right-padded to the longest ({@code width}), the padding repeating a
+   * row's last position, which only follows the row's real positions and so never changes them.
+   * Decoding's forced title rests are such rows: a few long ones among many of one token.
+   *
+   * @param ids every row's tokens, one row after the other [n] (int64)
+   * @param padIndex for each padded position {@code row * width + j}, the index in {@code ids} of
+   *     the position it repeats ({@code j}, or the row's last one past its end)
+   * @param realIndex for each position of {@code ids}, its padded position
+   */
+  public record Packed(NDArray ids, int rows, int width, NDArray padIndex, NDArray realIndex) {
+    /** Packs {@code feeds} (one token sequence per row, none empty) into {@code m}. */
+    public static Packed of(NDManager m, java.util.List<long[]> feeds) {
+      int width = feeds.stream().mapToInt(f -> f.length).max().orElseThrow();
+      int n = feeds.stream().mapToInt(f -> f.length).sum();
+      long[] ids = new long[n];
+      long[] pad = new long[feeds.size() * width];
+      long[] real = new long[n];
+      int at = 0;
+      for (int r = 0; r < feeds.size(); r++) {
+        long[] f = feeds.get(r);
+        for (int j = 0; j < width; j++) {
+          pad[r * width + j] = at + Math.min(j, f.length - 1);
+        }
+        for (int j = 0; j < f.length; j++) {
+          ids[at] = f[j];
+          real[at++] = (long) r * width + j;
+        }
+      }
+      return new Packed(m.create(ids), feeds.size(), width, m.create(pad), m.create(real));
+    }
+  }
+
+  /**
+   * As {@link #logitsAt(ParameterStore, NDArray, KvCache, NDArray, boolean)} for packed rows
+   * (inference only): {@code positions} index {@code feeds.ids()}. The cache is extended by
+   * {@code width} positions per row.
+   */
+  public NDArray logitsAt(ParameterStore ps, Packed feeds, KvCache cache, NDArray positions) {
+    NDArray hidden = hidden(ps, feeds.ids(), cache, false, feeds);
+    return head(ps, feeds.ids(), hidden.get(new NDIndex("{}", positions)), false);
+  }
+
+  /**
    * Runs the decoder over {@code ids}; with a cache, {@code ids} are the next positions after the
    * cached ones and the cache is extended.
    *
@@ -284,26 +329,32 @@ public final class LlamaModel extends AbstractBlock {
    * projection (BIGRec's embedding reads them; a prefix cache only needs the keys and values).
    */
   public NDArray hidden(ParameterStore ps, NDArray ids, KvCache cache, boolean training) {
+    return hidden(ps, ids, cache, training, null);
+  }
+
+  /** As {@link #hidden(ParameterStore, NDArray, KvCache, boolean)}; packed rows give [n, hidden]. */
+  private NDArray hidden(ParameterStore ps, NDArray ids, KvCache cache, boolean training, Packed packed) {
     if (training && (merged || fused != null)) {
       throw new IllegalStateException("this model is prepared for inference (its LoRA adapter merged into its base "
           + "weights, its projections fused): train a model loaded for training");
     }
     NDManager m = ids.getManager();
-    long batch = ids.getShape().get(0);
-    int t = (int) ids.getShape().get(1);
+    long batch = packed == null ? ids.getShape().get(0) : packed.rows();
+    int t = packed == null ? (int) ids.getShape().get(1) : packed.width();
     int offset = cache == null ? 0 : cache.length();
     int hd = config.headDim();
 
     NDArray embed = w(ps, ids, "model.embed_tokens.weight", training);
     NDArray rows = embed.get(new NDIndex("{}", ids.flatten()));
     rows.attach(m); // an op on a parameter lands in the parameter's manager: keep it with this step's arrays
-    NDArray x = rows.reshape(batch, t, config.hiddenSize());
+    NDArray x = packed == null ? rows.reshape(batch, t, config.hiddenSize()) : rows;
+    Layout layout = new Layout(batch, t, packed);
     int[] leftPad = cache == null ? null : cache.leftPad();
     NDArray[] rope = rotary(m, offset, t, hd, leftPad);
     NDArray mask = attentionMask(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom());
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      x = training ? layer(ps, ids, x, l, cache, rope, mask, true)
-          : layerFreeingIntermediates(ps, ids, x, l, cache, rope, mask, false);
+      x = training ? layer(ps, ids, layout, x, l, cache, rope, mask, true)
+          : layerFreeingIntermediates(ps, ids, layout, x, l, cache, rope, mask, false);
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
   }
@@ -316,12 +367,12 @@ public final class LlamaModel extends AbstractBlock {
    * layer's output and the keys and values it appended to the cache. (Training keeps them:
    * the backward pass reads them.)
    */
-  private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache,
-      NDArray[] rope, NDArray mask, boolean training) {
+  private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l,
+      KvCache cache, NDArray[] rope, NDArray mask, boolean training) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDScope.register(x);
-      NDArray out = layer(ps, ids, x, l, cache, rope, mask, training);
+      NDArray out = layer(ps, ids, layout, x, l, cache, rope, mask, training);
       NDScope.unregister(out);
       if (cache != null) {
         NDScope.unregister(cache.keys(l), cache.values(l));
@@ -330,23 +381,40 @@ public final class LlamaModel extends AbstractBlock {
     }
   }
 
-  private NDArray layer(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache, NDArray[] rope,
-      NDArray mask, boolean training) {
+  /**
+   * The rows' shape in a forward: {@code batch} rows of {@code t} positions, the hidden states
+   * [batch, t, hidden]; or packed rows ({@link Packed}), the hidden states [n, hidden].
+   */
+  private record Layout(long batch, int t, Packed packed) {
+    /** A position-wise product's output as the attention reads it: [batch * t, ...] from packed rows. */
+    NDArray padded(NDArray y) {
+      return packed == null ? y : y.get(new NDIndex("{}", packed.padIndex()));
+    }
+
+    /** The attention's output [batch, t, width] as the position-wise products read it. */
+    NDArray unpadded(NDArray attn) {
+      return packed == null ? attn
+          : attn.reshape(batch * t, attn.getShape().get(2)).get(new NDIndex("{}", packed.realIndex()));
+    }
+  }
+
+  private NDArray layer(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l, KvCache cache,
+      NDArray[] rope, NDArray mask, boolean training) {
     Fused f = fused;
     if (f != null && !training) {
-      return fusedLayer(ps, ids, x, l, cache, rope, mask, f);
+      return fusedLayer(ps, ids, layout, x, l, cache, rope, mask, f);
     }
-    long batch = ids.getShape().get(0);
-    int t = (int) ids.getShape().get(1);
+    long batch = layout.batch();
+    int t = layout.t();
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int hd = config.headDim();
     NDManager m = ids.getManager();
     String p = "model.layers." + l + ".";
     NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
-    NDArray q = heads(proj(ps, ids, n, p + "self_attn.q_proj", training), batch, t, heads, hd);
-    NDArray k = heads(proj(ps, ids, n, p + "self_attn.k_proj", training), batch, t, kvHeads, hd);
-    NDArray v = heads(proj(ps, ids, n, p + "self_attn.v_proj", training), batch, t, kvHeads, hd);
+    NDArray q = heads(layout.padded(proj(ps, ids, n, p + "self_attn.q_proj", training)), batch, t, heads, hd);
+    NDArray k = heads(layout.padded(proj(ps, ids, n, p + "self_attn.k_proj", training)), batch, t, kvHeads, hd);
+    NDArray v = heads(layout.padded(proj(ps, ids, n, p + "self_attn.v_proj", training)), batch, t, kvHeads, hd);
     q = applyRotary(q, rope);
     k = applyRotary(k, rope);
     if (cache != null) {
@@ -354,8 +422,8 @@ public final class LlamaModel extends AbstractBlock {
       k = kv.get(0);
       v = kv.get(1);
     }
-    NDArray attn = attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
-        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+    NDArray attn = layout.unpadded(attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
+        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd));
     x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
     n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
     NDArray gate = proj(ps, ids, n, p + "mlp.gate_proj", training);
@@ -368,16 +436,16 @@ public final class LlamaModel extends AbstractBlock {
    * heads are split after one reshape, one rotary pass over the query and key heads together, one
    * gate/up product, and norms and attention scaled by constants made once.
    */
-  private NDArray fusedLayer(ParameterStore ps, NDArray ids, NDArray x, int l, KvCache cache, NDArray[] rope,
-      NDArray mask, Fused f) {
-    long batch = ids.getShape().get(0);
-    int t = (int) ids.getShape().get(1);
+  private NDArray fusedLayer(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l, KvCache cache,
+      NDArray[] rope, NDArray mask, Fused f) {
+    long batch = layout.batch();
+    int t = layout.t();
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int hd = config.headDim();
     String p = "model.layers." + l + ".";
     NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", false), f.eps());
-    NDList qkv = linear(n, f.qkv()[l]).reshape(batch, t, heads + 2L * kvHeads, hd).transpose(0, 2, 1, 3)
+    NDList qkv = layout.padded(linear(n, f.qkv()[l])).reshape(batch, t, heads + 2L * kvHeads, hd).transpose(0, 2, 1, 3)
         .split(new long[] {heads + kvHeads}, 1); // [b, q+k heads, t, hd] and [b, kv heads, t, hd]
     NDList qk = applyRotary(qkv.get(0), rope).split(new long[] {heads}, 1);
     NDArray q = qk.get(0);
@@ -388,11 +456,11 @@ public final class LlamaModel extends AbstractBlock {
       k = kv.get(0);
       v = kv.get(1);
     }
-    NDArray attn = attention(q, k, v, mask, heads / kvHeads, f.attentionScale())
-        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd);
+    NDArray attn = layout.unpadded(attention(q, k, v, mask, heads / kvHeads, f.attentionScale())
+        .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd));
     x = x.add(linear(attn, w(ps, ids, p + "self_attn.o_proj.weight", false)));
     n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", false), f.eps());
-    NDList gateUp = linear(n, f.gateUp()[l]).split(2, 2);
+    NDList gateUp = linear(n, f.gateUp()[l]).split(2, n.getShape().dimension() - 1);
     NDArray gate = gateUp.get(0);
     return x.add(linear(Activation.sigmoid(gate).muli(gate).muli(gateUp.get(1)),
         w(ps, ids, p + "mlp.down_proj.weight", false)));
@@ -464,13 +532,13 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   private NDArray rmsNorm(NDArray x, NDArray weight) {
-    NDArray rms = x.mul(x).mean(new int[] {2}, true).add(config.rmsNormEps()).sqrt();
+    NDArray rms = x.mul(x).mean(new int[] {x.getShape().dimension() - 1}, true).add(config.rmsNormEps()).sqrt();
     return x.div(rms).mul(weight);
   }
 
   /** As {@link #rmsNorm(NDArray, NDArray)}, with epsilon as a ready array (inference only: in place). */
   private static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-    return x.div(x.mul(x).mean(new int[] {2}, true).addi(eps).sqrt()).muli(weight);
+    return x.div(x.mul(x).mean(new int[] {x.getShape().dimension() - 1}, true).addi(eps).sqrt()).muli(weight);
   }
 
   /**

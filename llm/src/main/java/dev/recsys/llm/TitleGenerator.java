@@ -65,6 +65,15 @@ public final class TitleGenerator implements AutoCloseable {
   }
 
   /**
+   * Where the prompts of asks that join a running batch are prefilled ({@link
+   * Decoding#prefillJoinersOn}): null, on the batch's thread; else on {@code executor}, while the
+   * batch steps.
+   */
+  public void prefillJoinersOn(java.util.concurrent.Executor executor) {
+    tuned.prefillJoinersOn(executor);
+  }
+
+  /**
    * Whether the recommendation prompt's fixed beginning (the instruction, up to the history's first
    * title) is run once and its keys and values reused by every prompt (on from construction; off
    * only to measure what it saves). Results are the same up to float rounding.

@@ -1,6 +1,7 @@
 package dev.recsys.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -17,6 +18,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -291,7 +295,15 @@ class DecodingTest {
         List.of(new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 11, 4}, 4, 8, EOS, null),
             new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 10}, 2, 1, EOS, null)));
     Decoding.BeamRequest unfit = new Decoding.BeamRequest(new long[] {1, 5, 7, 7}, 2, 5, EOS, null);
+    ExecutorService prefillThread = Executors.newSingleThreadExecutor();
+    // late: the running searches end before the joiners' prefill does, and the batch waits for it
+    Executor late = task -> prefillThread.execute(() -> {
+      sleep(40);
+      task.run();
+    });
+    for (Executor prefills : Arrays.asList(null, prefillThread, late))
     for (boolean cached : new boolean[] {false, true}) {
+      decoding.prefillJoinersOn(prefills);
       decoding.cachePrefix(cached ? header : new long[0]);
       List<Decoding.BeamRequest> all = new ArrayList<>(running);
       arriving.forEach(all::addAll);
@@ -302,16 +314,46 @@ class DecodingTest {
       int[] calls = {0};
       List<Boolean> unfitFits = new ArrayList<>();
       List<Integer> reported = new ArrayList<>();
-      List<List<Decoding.Hypothesis>> together = decoding.beams(running, (i, h) -> reported.add(i), fits -> {
-        unfitFits.add(fits.test(unfit));
-        int call = calls[0]++;
-        return call < arriving.size() ? arriving.get(call) : List.of();
-      });
+      List<Thread> prefillsReported = new ArrayList<>();
+      Decoding.CallObserver observer = (start, end, rows, tokens, cachedTokens) ->
+          prefillsReported.add(Thread.currentThread());
+      List<List<Decoding.Hypothesis>> together = Decoding.observing(observer, () -> decoding.beams(running,
+          (i, h) -> reported.add(i), fits -> {
+            unfitFits.add(fits.test(unfit));
+            int call = calls[0]++;
+            return call < arriving.size() ? arriving.get(call) : List.of();
+          }));
       assertThat(calls[0]).as("asked before every step").isGreaterThan(arriving.size());
       assertSameSearches(alone, together);
       assertThat(reported).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
       assertThat(unfitFits).as("a prompt sharing less of the prefix than the batch %s", cached ? "cannot join"
           : "can join when nothing is cached").containsOnly(!cached);
+      assertThat(prefillsReported).as("the batch's prefill and each group of joiners', reported on the batch's thread")
+          .containsExactly(Thread.currentThread(), Thread.currentThread(), Thread.currentThread());
+    }
+    decoding.prefillJoinersOn(null);
+    prefillThread.shutdown();
+  }
+
+  @Test
+  void aJoinersPrefillFailingOnAnotherThread_failsTheBatch_andDecodingGoesOn() {
+    ExecutorService prefillThread = Executors.newSingleThreadExecutor();
+    decoding.prefillJoinersOn(prefillThread);
+    List<Decoding.BeamRequest> running = List.of(new Decoding.BeamRequest(new long[] {1, 5, 9, 3, 7}, 2, 8, EOS, null));
+    Decoding.BeamRequest outOfVocabulary = new Decoding.BeamRequest(new long[] {1, 5, 1_000_000}, 2, 8, EOS, null);
+    int[] calls = {0};
+    assertThatThrownBy(() -> decoding.beams(running, (i, h) -> { },
+        fits -> calls[0]++ == 0 ? List.of(outOfVocabulary) : List.of())).isInstanceOf(RuntimeException.class);
+    assertThat(decoding.beams(running)).hasSize(1);
+    decoding.prefillJoinersOn(null);
+    prefillThread.shutdown();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

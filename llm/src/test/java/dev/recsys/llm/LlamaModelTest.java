@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.recsys.common.artifact.ArtifactException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,35 @@ class LlamaModelTest {
     assertThat(cache.length()).isEqualTo(6);
     assertClose(step5.toFloatArray(), full.get(new NDIndex(":, 4:5, :")).toFloatArray(), 1e-5f);
     assertClose(step6.toFloatArray(), full.get(new NDIndex(":, 5:6, :")).toFloatArray(), 1e-5f);
+  }
+
+  @Test
+  void packedRows_giveThePaddedBatchsLogitsAtTheirRealPositions_preparedOrNot() {
+    LlamaModel model = LlamaCheckpoint.load(reference, manager);
+    ParameterStore ps = new ParameterStore(manager, false);
+    long[] prompts = {1, 5, 9, 1, 7, 3, 1, 4, 4};
+    List<long[]> feeds = List.of(new long[] {8, 6, 12, 3}, new long[] {11}, new long[] {2, 10});
+    long[] padded = {8, 6, 12, 3, 11, 11, 11, 11, 2, 10, 10, 10};
+    int vocab = model.config().vocabSize();
+    for (boolean prepared : new boolean[] {false, true}) {
+      if (prepared) {
+        model.prepareForInference();
+      }
+      KvCache paddedCache = new KvCache(model.config().numHiddenLayers());
+      model.forward(ps, manager.create(prompts, new Shape(3, 3)), paddedCache, false);
+      float[] expected = model.forward(ps, manager.create(padded, new Shape(3, 4)), paddedCache, false).get(0)
+          .toFloatArray();
+      KvCache packedCache = new KvCache(model.config().numHiddenLayers());
+      model.forward(ps, manager.create(prompts, new Shape(3, 3)), packedCache, false);
+      float[] packed = model.logitsAt(ps, LlamaModel.Packed.of(manager, feeds), packedCache,
+          manager.create(new long[] {0, 1, 2, 3, 4, 5, 6})).toFloatArray();
+      int[] paddedPosition = {0, 1, 2, 3, 4, 8, 9}; // row * 4 + j of each packed position
+      for (int i = 0; i < paddedPosition.length; i++) {
+        assertClose(java.util.Arrays.copyOfRange(packed, i * vocab, (i + 1) * vocab),
+            java.util.Arrays.copyOfRange(expected, paddedPosition[i] * vocab, (paddedPosition[i] + 1) * vocab), 1e-5f);
+      }
+      assertThat(packedCache.length()).as("extended by the longest feed").isEqualTo(3 + 4);
+    }
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Runs the release's fine-tuned LLM (base checkpoint + the tenant's LoRA adapter) on this JVM's
@@ -43,14 +44,24 @@ public final class InProcessLlmBackend implements GenerationBackend {
   private final GenerationQueue queue;
   private final int maxNewTokens;
   private final int historyWindow;
+  private final Executor joinerPrefills;
 
   /**
    * @param historyWindow the most recent titles put into the prompt (BIGRec trains on 10)
    */
   public InProcessLlmBackend(GenerationQueue queue, int maxNewTokens, int historyWindow) {
+    this(queue, maxNewTokens, historyWindow, null);
+  }
+
+  /**
+   * @param joinerPrefills where the prompts of requests joining a running batch are prefilled
+   *     while it steps ({@link TitleGenerator#prefillJoinersOn}); null: on the batch's worker
+   */
+  public InProcessLlmBackend(GenerationQueue queue, int maxNewTokens, int historyWindow, Executor joinerPrefills) {
     this.queue = queue;
     this.maxNewTokens = maxNewTokens;
     this.historyWindow = historyWindow;
+    this.joinerPrefills = joinerPrefills;
   }
 
   @Override
@@ -79,6 +90,7 @@ public final class InProcessLlmBackend implements GenerationBackend {
     Path adapter = release.file(ReleaseLayout.ADAPTER);
     try {
       TitleGenerator llm = new TitleGenerator(release.file(ReleaseLayout.BASE), adapter, models.prompts());
+      llm.prefillJoinersOn(joinerPrefills);
       try {
         TitleTrie trie = pipeline.generation().constrained()
             ? llm.trie(catalogue.items().stream().map(Item::title).toList()) : null;

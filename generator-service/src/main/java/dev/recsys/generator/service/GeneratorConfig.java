@@ -85,6 +85,15 @@ public interface GeneratorConfig {
     @WithDefault("2")
     int workers();
 
+    /**
+     * Threads that prefill the prompts of requests joining a running batch while the batch goes
+     * on stepping (prefill/decode disaggregation); 0: the batch's worker prefills them between two
+     * of its steps. With 1 worker and 1 prefill thread, every running request shares the same
+     * decoding steps and prompts are prefilled beside them.
+     */
+    @WithDefault("0")
+    int prefillThreads();
+
     /** Requests that may wait for a worker; beyond that RESOURCE_EXHAUSTED. */
     @WithDefault("16")
     int queueCapacity();

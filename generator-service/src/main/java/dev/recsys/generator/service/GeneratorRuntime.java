@@ -29,6 +29,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Owns the release watcher that hot-reloads the generator's models and the backends that run
@@ -42,6 +45,7 @@ public class GeneratorRuntime {
   private final GrpcHealthStorage health;
   private ReleaseWatcher<GeneratorModels> watcher;
   private GenerationQueue queue;
+  private ExecutorService prefills;
   private TritonClient triton;
   private BackendRouter router;
 
@@ -71,7 +75,8 @@ public class GeneratorRuntime {
         FunctionCounter.builder("recsys.generator.batched.requests", queue, GenerationQueue::batchedRequests)
             .description("requests run in those batches (divided by batches: the mean batch size)")
             .register(registry);
-        yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow());
+        prefills = prefillThreads(llm.prefillThreads());
+        yield new InProcessLlmBackend(queue, llm.maxNewTokens(), llm.historyWindow(), prefills);
       }
       case TRITON -> {
         TritonTransport transport = tritonTransport(config.triton().tls());
@@ -92,6 +97,22 @@ public class GeneratorRuntime {
     watcher = ServiceReleases.watch("generator", config.store(),
         new GeneratorModelsLoader(primary, config.llm().defaultTexts()), registry,
         () -> GrpcReadiness.set(health, true, GeneratorServiceGrpc.SERVICE_NAME));
+  }
+
+  /** {@code n} daemon threads that prefill joining requests' prompts, or null for none. */
+  static ExecutorService prefillThreads(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("recsys.generator.llm.prefill-threads must be >= 0, got " + n);
+    }
+    if (n == 0) {
+      return null;
+    }
+    AtomicInteger made = new AtomicInteger();
+    return Executors.newFixedThreadPool(n, task -> {
+      Thread t = new Thread(task, "llm-prefill-" + made.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   static TritonTransport tritonTransport(GeneratorConfig.Triton.Tls tls) {
@@ -123,6 +144,9 @@ public class GeneratorRuntime {
     }
     if (queue != null) {
       queue.close();
+    }
+    if (prefills != null) {
+      prefills.shutdownNow();
     }
     if (triton != null) {
       triton.close();
