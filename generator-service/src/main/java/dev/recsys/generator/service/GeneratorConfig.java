@@ -81,17 +81,23 @@ public interface GeneratorConfig {
 
   /** Generation settings shared by the LLM backends. */
   interface Llm {
-    /** Generations run at once in-process (CPU-bound: about the number of cores). */
-    @WithDefault("2")
+    /**
+     * Batches run at once in-process, one thread each (CPU-bound). 1 by default: with continuous
+     * batching and a prefill thread, one batch holds every running request, which then share each
+     * decoding step, while prompts are prefilled beside it. On 2 cores with the 3.7M base at 40
+     * req/s: 2 workers, p99 677 ms and 7 refused; 1 worker + 1 prefill thread, p99 348-397 ms and
+     * none (loadtest/README.md).
+     */
+    @WithDefault("1")
     int workers();
 
     /**
      * Threads that prefill the prompts of requests joining a running batch while the batch goes
-     * on stepping (prefill/decode disaggregation); 0: the batch's worker prefills them between two
-     * of its steps. With 1 worker and 1 prefill thread, every running request shares the same
-     * decoding steps and prompts are prefilled beside them.
+     * on stepping (prefill/decode disaggregation: a prefill is one wide product per layer and gains
+     * nothing from the batch, decoding steps gain from sharing theirs); 0: the batch's worker
+     * prefills them between two of its steps.
      */
-    @WithDefault("0")
+    @WithDefault("1")
     int prefillThreads();
 
     /** Requests that may wait for a worker; beyond that RESOURCE_EXHAUSTED. */
@@ -99,12 +105,12 @@ public interface GeneratorConfig {
     int queueCapacity();
 
     /**
-     * Most waiting requests (for the same release) a worker runs as one batch; 1 turns batching
-     * off. Batches form only from requests already waiting: no request waits for one to fill.
-     * 4 measured best on 2 CPU cores (scripts/bench.sh generation: 1.7x the throughput of no
-     * batching at 4 candidates); 8 rows of beams per request make the batch compute-bound.
+     * Most unanswered requests (for the same release) a batch runs; 1 turns batching off. Batches
+     * form only from requests already waiting: no request waits for one to fill. 8 with one
+     * worker (4 was best with two workers and no prefill thread; with the forced title rests
+     * packed, a wider batch no longer pays for its longest rest in every row).
      */
-    @WithDefault("4")
+    @WithDefault("8")
     int maxBatch();
 
     /**
