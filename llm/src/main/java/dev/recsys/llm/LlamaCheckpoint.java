@@ -84,9 +84,9 @@ public final class LlamaCheckpoint {
 
   /** Writes config.json and model.safetensors (float32) into {@code dir}. */
   public static void save(LlamaModel model, Path dir) throws IOException {
-    if (model.loraMerged()) {
-      throw new IllegalStateException("cannot save " + dir + " as a base checkpoint: its LoRA adapter is merged into "
-          + "the weights (a serving model); save the unmerged base and the adapter");
+    if (model.loraMerged() || model.preparedForInference()) {
+      throw new IllegalStateException("cannot save " + dir + " as a base checkpoint: it is a serving model (its LoRA "
+          + "adapter merged into the weights, or its projections fused); save the model as loaded for training");
     }
     Files.createDirectories(dir);
     model.config().write(dir.resolve(CONFIG));

@@ -145,9 +145,9 @@ public final class LlamaModel extends AbstractBlock {
    * concatenates, per layer, the q/k/v projections into one weight and gate/up into another, so a
    * layer runs 2 products where it ran 5 (in a decoding step of the 3.7M base, 8 products
    * instead of 20, on wider matrices), and splits their outputs instead. The outputs are the
-   * unfused model's up to float rounding. Like a merge, the model can no longer train; the
-   * separate weights stay as they were (a base without adapter can still be saved). Does nothing
-   * when already done.
+   * unfused model's up to float rounding. The separate q/k/v and gate/up weights are released, so
+   * the fused ones are no second copy (at 135M, 280 MB); like a merge, the model can then neither
+   * train nor be saved. Does nothing when already done.
    */
   public synchronized void prepareForInference() {
     mergeLora();
@@ -165,6 +165,10 @@ public final class LlamaModel extends AbstractBlock {
       gateUp[l] = NDArrays.concat(new NDList(weight(p + "mlp.gate_proj"), weight(p + "mlp.up_proj")), 0);
       qkv[l].attach(m);
       gateUp[l].attach(m);
+      for (String module : new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "mlp.gate_proj",
+          "mlp.up_proj"}) {
+        weight(p + module).close();
+      }
     }
     fused = new Fused(qkv, gateUp, scalar(m, (float) config.rmsNormEps()),
         scalar(m, (float) (1 / Math.sqrt(config.headDim()))));

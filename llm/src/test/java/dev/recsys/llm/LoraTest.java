@@ -119,8 +119,12 @@ class LoraTest {
 
     model.prepareForInference(); // once only
     LlamaModelTest.assertClose(logits(model), unprepared, 1e-5f);
+    assertThat(model.parametersByName().get("model.layers.0.mlp.up_proj.weight").getArray().isReleased())
+        .as("the fused weights are no second copy").isTrue();
     assertThatThrownBy(() -> model.forward(ps, ids(), null, true))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("prepared for inference");
+    assertThatThrownBy(() -> LlamaCheckpoint.save(model, dir.resolve("prepared")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("serving model");
   }
 
   @Test
