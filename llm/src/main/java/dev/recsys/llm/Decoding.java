@@ -395,8 +395,8 @@ public final class Decoding {
       }
       KvCache cache = start.cache();
       int shared = start.shared();
-      Executor prefills = joinerPrefills;
-      Joining pending = null; // joiners whose prompts another thread is prefilling
+      Executor prefills = joinerPrefills == null ? Runnable::run : joinerPrefills; // none: prefilled right here
+      Joining pending = null; // joiners whose prompts are being prefilled
       try {
         // the cache's rows are the open beams without a forced rest, search by search, beam by beam
         while (searches.stream().anyMatch(s -> !s.finished) || pending != null) {
@@ -404,11 +404,7 @@ public final class Decoding {
             cache.select(step.create(rows.stream().mapToLong(Long::longValue).toArray()));
             if (pending == null) {
               List<BeamRequest> joining = arrivals.take(r -> sharedWith(p, r.prompt()) >= shared);
-              if (!joining.isEmpty() && prefills == null) {
-                Prefilled joined = prefillJoiners(step, p, shared, joining);
-                joined.report();
-                admit(step, joined, joining, cache, searches, finished);
-              } else if (!joining.isEmpty()) {
+              if (!joining.isEmpty()) {
                 pending = new Joining(joining, m.newSubManager(), p, shared, prefills);
               }
             }
@@ -416,11 +412,7 @@ public final class Decoding {
             if (pending != null && (idle || pending.prefilled.isDone())) {
               Prefilled joined = pending.await();
               joined.report();
-              if (cache.rows() == 0) { // nothing left to step with: the joiners' cache is the batch's
-                cache = admitAlone(step, joined, pending.requests, searches, finished);
-              } else {
-                admit(step, joined, pending.requests, cache, searches, finished);
-              }
+              cache = admit(step, joined, pending.requests, cache, searches, finished);
               kept = cache.keepIn(m, kept);
               pending.manager.close();
               pending = null;
@@ -658,28 +650,30 @@ public final class Decoding {
     return joined;
   }
 
-  /** Starts the joiners' searches and appends their open beams' rows to the running cache. */
-  private void admit(NDManager m, Prefilled joined, List<BeamRequest> joining, KvCache cache,
+  /**
+   * Starts the joiners' searches and appends their open beams' rows to the running cache; when no
+   * running row is left, the joiners' cache (with those rows) is the batch's.
+   *
+   * @return the cache the batch steps with from now on
+   */
+  private KvCache admit(NDManager m, Prefilled joined, List<BeamRequest> joining, KvCache cache,
       List<Search> searches, BiConsumer<Integer, List<Hypothesis>> finished) {
     List<Long> rows = start(joining, joined.logProbs(), searches, finished);
-    if (!rows.isEmpty()) {
-      joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
-      cache.join(joined.cache());
+    if (rows.isEmpty()) {
+      return cache;
     }
+    joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
+    if (cache.rows() == 0) {
+      return joined.cache();
+    }
+    cache.join(joined.cache());
+    return cache;
   }
 
   /**
-   * As {@link #admit}, when no running row is left: the joiners' cache, with their open beams'
-   * rows, is the batch's.
+   * Joiners whose prompts are being prefilled, on another thread or (a direct executor) right away,
+   * into their own memory scope.
    */
-  private KvCache admitAlone(NDManager m, Prefilled joined, List<BeamRequest> joining, List<Search> searches,
-      BiConsumer<Integer, List<Hypothesis>> finished) {
-    List<Long> rows = start(joining, joined.logProbs(), searches, finished);
-    joined.cache().select(m.create(rows.stream().mapToLong(Long::longValue).toArray()));
-    return joined.cache();
-  }
-
-  /** Joiners whose prompts are being prefilled on another thread, into their own memory scope. */
   private final class Joining {
     final List<BeamRequest> requests;
     final NDManager manager;

@@ -20,6 +20,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -270,7 +271,7 @@ public final class LlamaModel extends AbstractBlock {
    */
   public record Packed(NDArray ids, int rows, int width, NDArray padIndex, NDArray realIndex) {
     /** Packs {@code feeds} (one token sequence per row, none empty) into {@code m}. */
-    public static Packed of(NDManager m, java.util.List<long[]> feeds) {
+    public static Packed of(NDManager m, List<long[]> feeds) {
       int width = feeds.stream().mapToInt(f -> f.length).max().orElseThrow();
       int n = feeds.stream().mapToInt(f -> f.length).sum();
       long[] ids = new long[n];
@@ -395,7 +396,7 @@ public final class LlamaModel extends AbstractBlock {
       return packed == null ? y : y.get(new NDIndex("{}", packed.padIndex()));
     }
 
-    /** The attention's output [batch, t, width] as the position-wise products read it. */
+    /** The attention's output [batch, t, heads * head_dim] as the position-wise products read it. */
     NDArray unpadded(NDArray attn) {
       return packed == null ? attn
           : attn.reshape(batch * t, attn.getShape().get(2)).get(new NDIndex("{}", packed.realIndex()));

@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -69,7 +70,7 @@ public final class TitleGenerator implements AutoCloseable {
    * Decoding#prefillJoinersOn}): null, on the batch's thread; else on {@code executor}, while the
    * batch steps.
    */
-  public void prefillJoinersOn(java.util.concurrent.Executor executor) {
+  public void prefillJoinersOn(Executor executor) {
     tuned.prefillJoinersOn(executor);
   }
 

@@ -48,12 +48,6 @@ public final class InProcessLlmBackend implements GenerationBackend {
 
   /**
    * @param historyWindow the most recent titles put into the prompt (BIGRec trains on 10)
-   */
-  public InProcessLlmBackend(GenerationQueue queue, int maxNewTokens, int historyWindow) {
-    this(queue, maxNewTokens, historyWindow, null);
-  }
-
-  /**
    * @param joinerPrefills where the prompts of requests joining a running batch are prefilled
    *     while it steps ({@link TitleGenerator#prefillJoinersOn}); null: on the batch's worker
    */

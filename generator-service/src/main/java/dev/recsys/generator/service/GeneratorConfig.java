@@ -85,7 +85,7 @@ public interface GeneratorConfig {
      * Batches run at once in-process, one thread each (CPU-bound). 1 by default: with continuous
      * batching and a prefill thread, one batch holds every running request, which then share each
      * decoding step, while prompts are prefilled beside it. On 2 cores with the 3.7M base at 40
-     * req/s: 2 workers, p99 677 ms and 7 refused; 1 worker + 1 prefill thread, p99 348-397 ms and
+     * req/s: 2 workers, p99 677 ms and 7 refused; 1 worker + 1 prefill thread, p99 320-397 ms and
      * none (loadtest/README.md).
      */
     @WithDefault("1")
