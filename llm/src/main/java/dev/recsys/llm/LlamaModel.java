@@ -137,9 +137,9 @@ public final class LlamaModel extends AbstractBlock {
 
   /**
    * Per layer, the products that read the same input as one: q/k/v ([q + 2 kv, hidden]) and
-   * gate/up ([2 intermediate, hidden]); and the constants every step used to create anew.
+   * gate/up ([2 intermediate, hidden]); and the norms' epsilon, which every step used to create anew.
    */
-  private record Fused(NDArray[] qkv, NDArray[] gateUp, NDArray eps, NDArray attentionScale) {}
+  private record Fused(NDArray[] qkv, NDArray[] gateUp, NDArray eps) {}
 
   /**
    * Readies the model for generation only: folds the adapter in ({@link #mergeLora}) and
@@ -171,8 +171,7 @@ public final class LlamaModel extends AbstractBlock {
         weight(p + module).close();
       }
     }
-    fused = new Fused(qkv, gateUp, scalar(m, (float) config.rmsNormEps()),
-        scalar(m, (float) (1 / Math.sqrt(config.headDim()))));
+    fused = new Fused(qkv, gateUp, scalar(m, (float) config.rmsNormEps()));
   }
 
   /** Whether {@link #prepareForInference} has fused the projections (generation only). */
@@ -231,30 +230,51 @@ public final class LlamaModel extends AbstractBlock {
 
   /**
    * A training forward whose labels are the flat indexes ({@code row * t + position}, int64) of the
-   * positions whose next token a loss predicts: their logits alone, [n, vocab]. A next-token loss
-   * never reads the last position nor the padding, and the vocabulary projection with its
-   * log-softmax is the widest work of a step (SmolLM2: 49,152 columns); the rows it needs also come
-   * out contiguous, which PyTorch's log-softmax runs several times faster than a slice.
+   * positions whose next token a loss predicts: their logits alone, as consecutive chunks of rows
+   * ({@link #logitChunks}), together [n, vocab]. A next-token loss never reads the last position
+   * nor the padding, and the vocabulary projection with its log-softmax is the widest work of a
+   * step (SmolLM2: 49,152 columns); the rows it needs also come out contiguous, which PyTorch's
+   * log-softmax runs several times faster than a slice.
    */
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, NDList labels, PairList<String, Object> params) {
     if (labels == null || labels.isEmpty()) {
       return forwardInternal(ps, inputs, true, params);
     }
-    return new NDList(logitsAt(ps, inputs.singletonOrThrow(), null, labels.singletonOrThrow(), true));
+    NDArray ids = inputs.singletonOrThrow();
+    NDArray hidden = hidden(ps, ids, null, true);
+    NDArray rows = hidden.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", labels.singletonOrThrow()));
+    return logitChunks(ps, ids, rows, TRAINING_LOGIT_CHUNK_FLOATS, true);
   }
 
   /**
-   * Runs the decoder over {@code ids} (after the cached positions, when a cache is given) and
-   * projects onto the vocabulary only the given positions' hidden states: {@code positions} holds
-   * flat indexes {@code row * t + position} (int64), the result is their logits, [n, vocab], in
-   * that order. What training's next-token loss and decoding with forced rests need, without a
-   * {@code t x vocab} product per row.
+   * Floats in one chunk of a training forward's logits (16 MB). A tensor above glibc's 32 MB
+   * ceiling for pooled allocations is mapped fresh on every allocation and unmapped when freed, so
+   * each of the loss's vocabulary-wide tensors (the logits, their log-softmax, its gradient and the
+   * picked targets' gradient: ~80 MB each for a 400-position micro-batch at 49,152 tokens) paid
+   * its page faults anew every time; chunks this size come from the allocator's pools and are reused.
    */
-  public NDArray logitsAt(ParameterStore ps, NDArray ids, KvCache cache, NDArray positions, boolean training) {
-    NDArray hidden = hidden(ps, ids, cache, training);
-    NDArray rows = hidden.reshape(-1, config.hiddenSize()).get(new NDIndex("{}", positions));
-    return head(ps, ids, rows, training);
+  static final long TRAINING_LOGIT_CHUNK_FLOATS = 4L << 20;
+
+  /**
+   * The vocabulary projection of {@code rows} [n, hidden] in consecutive chunks of at most
+   * {@code chunkFloats / vocab} rows (at least one), each [rows, vocab], in order.
+   */
+  NDList logitChunks(ParameterStore ps, NDArray ids, NDArray rows, long chunkFloats, boolean training) {
+    long n = rows.getShape().get(0);
+    long per = Math.max(1, chunkFloats / config.vocabSize());
+    if (n <= per) {
+      return new NDList(head(ps, ids, rows, training));
+    }
+    long[] cuts = new long[(int) ((n - 1) / per)];
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = (i + 1) * per;
+    }
+    NDList chunks = new NDList();
+    for (NDArray chunk : rows.split(cuts, 0)) {
+      chunks.add(head(ps, ids, chunk, training));
+    }
+    return chunks;
   }
 
   /**
@@ -293,8 +313,10 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   /**
-   * As {@link #logitsAt(ParameterStore, NDArray, KvCache, NDArray, boolean)} for packed rows
-   * (inference only): {@code positions} index {@code feeds.ids()}. The cache is extended by
+   * Runs the decoder over packed rows after their cached positions (inference only) and projects
+   * onto the vocabulary only the given positions' hidden states: {@code positions} index
+   * {@code feeds.ids()}, the result is their logits, [n, vocab], in that order — what decoding with
+   * forced rests needs, without a {@code t x vocab} product per row. The cache is extended by
    * {@code width} positions per row.
    */
   public NDArray logitsAt(ParameterStore ps, Packed feeds, KvCache cache, NDArray positions) {
@@ -355,29 +377,28 @@ public final class LlamaModel extends AbstractBlock {
     NDArray x = packed == null ? rows.reshape(batch, t, config.hiddenSize()) : rows;
     Layout layout = new Layout(batch, t, packed);
     int[] leftPad = cache == null ? null : cache.leftPad();
-    NDArray[] rope = rotary(m, offset, t, hd, leftPad);
-    NDArray mask = attentionMask(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom());
+    Positions at = positions(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom(), fused != null);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      x = training ? layer(ps, ids, layout, x, l, cache, rope, mask, true)
-          : layerFreeingIntermediates(ps, ids, layout, x, l, cache, rope, mask, false);
+      x = layerFreeingIntermediates(ps, ids, layout, x, l, cache, at, training);
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
   }
 
   /**
-   * One decoder layer outside training, whose intermediates (projections, attention scores, the
-   * MLP's activations, the layer's input) are freed when it returns: without that they all live
-   * until the caller's manager closes, and a forward holds every layer's at once (re-ranking 30
-   * long titles after a 500-token prompt with SmolLM2's 30 layers: ~10 GB). What survives is the
-   * layer's output and the keys and values it appended to the cache. (Training keeps them:
-   * the backward pass reads them.)
+   * One decoder layer whose intermediates (projections, attention scores, the MLP's activations,
+   * the layer's input) are freed when it returns: without that they all live until the caller's
+   * manager closes, and a forward holds every layer's at once (re-ranking 30 long titles after a
+   * 500-token prompt with SmolLM2's 30 layers: ~10 GB). What survives is the layer's output and
+   * the keys and values it appended to the cache. In training only the handles go: autograd holds
+   * its own reference to each tensor the backward pass reads, and the rest is freed as in
+   * PyTorch (a LoRA step's peak at 135M: 5.2 to 4.3 GB).
    */
   private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l,
-      KvCache cache, NDArray[] rope, NDArray mask, boolean training) {
+      KvCache cache, Positions at, boolean training) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDScope.register(x);
-      NDArray out = layer(ps, ids, layout, x, l, cache, rope, mask, training);
+      NDArray out = layer(ps, ids, layout, x, l, cache, at, training);
       NDScope.unregister(out);
       if (cache != null) {
         NDScope.unregister(cache.keys(l), cache.values(l));
@@ -404,10 +425,10 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   private NDArray layer(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l, KvCache cache,
-      NDArray[] rope, NDArray mask, boolean training) {
+      Positions at, boolean training) {
     Fused f = fused;
     if (f != null && !training) {
-      return fusedLayer(ps, ids, layout, x, l, cache, rope, mask, f);
+      return fusedLayer(ps, ids, layout, x, l, cache, at, f);
     }
     long batch = layout.batch();
     int t = layout.t();
@@ -420,14 +441,14 @@ public final class LlamaModel extends AbstractBlock {
     NDArray q = heads(layout.padded(proj(ps, ids, n, p + "self_attn.q_proj", training)), batch, t, heads, hd);
     NDArray k = heads(layout.padded(proj(ps, ids, n, p + "self_attn.k_proj", training)), batch, t, kvHeads, hd);
     NDArray v = heads(layout.padded(proj(ps, ids, n, p + "self_attn.v_proj", training)), batch, t, kvHeads, hd);
-    q = applyRotary(q, rope);
-    k = applyRotary(k, rope);
+    q = applyRotary(q, at.queryRotary());
+    k = applyRotary(k, at.keyRotary());
     if (cache != null) {
       NDList kv = cache.append(l, k, v);
       k = kv.get(0);
       v = kv.get(1);
     }
-    NDArray attn = layout.unpadded(attention(q, k, v, mask, heads / kvHeads, scalar(m, (float) (1 / Math.sqrt(hd))))
+    NDArray attn = layout.unpadded(attention(q, k, v, at.mask(), heads / kvHeads)
         .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd));
     x = x.add(proj(ps, ids, attn, p + "self_attn.o_proj", training));
     n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", training));
@@ -439,10 +460,10 @@ public final class LlamaModel extends AbstractBlock {
   /**
    * {@link #layer} with the fused weights of {@link #prepareForInference}: one q/k/v product whose
    * heads are split after one reshape, one rotary pass over the query and key heads together, one
-   * gate/up product, and norms and attention scaled by constants made once.
+   * gate/up product, and norms with an epsilon made once.
    */
   private NDArray fusedLayer(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l, KvCache cache,
-      NDArray[] rope, NDArray mask, Fused f) {
+      Positions at, Fused f) {
     long batch = layout.batch();
     int t = layout.t();
     int heads = config.numAttentionHeads();
@@ -452,7 +473,7 @@ public final class LlamaModel extends AbstractBlock {
     NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", false), f.eps());
     NDList qkv = layout.padded(linear(n, f.qkv()[l])).reshape(batch, t, heads + 2L * kvHeads, hd).transpose(0, 2, 1, 3)
         .split(new long[] {heads + kvHeads}, 1); // [b, q+k heads, t, hd] and [b, kv heads, t, hd]
-    NDList qk = applyRotary(qkv.get(0), rope).split(new long[] {heads}, 1);
+    NDList qk = applyRotary(qkv.get(0), at.queryRotary()).split(new long[] {heads}, 1);
     NDArray q = qk.get(0);
     NDArray k = qk.get(1);
     NDArray v = qkv.get(1);
@@ -461,7 +482,7 @@ public final class LlamaModel extends AbstractBlock {
       k = kv.get(0);
       v = kv.get(1);
     }
-    NDArray attn = layout.unpadded(attention(q, k, v, mask, heads / kvHeads, f.attentionScale())
+    NDArray attn = layout.unpadded(attention(q, k, v, at.mask(), heads / kvHeads)
         .transpose(0, 2, 1, 3).reshape(batch, t, (long) heads * hd));
     x = x.add(linear(attn, w(ps, ids, p + "self_attn.o_proj.weight", false)));
     n = rmsNorm(x, w(ps, ids, p + "post_attention_layernorm.weight", false), f.eps());
@@ -472,28 +493,20 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   /**
-   * Causal grouped-query attention: {@code q} [b, heads, t, hd] over {@code k}, {@code v}
-   * [b, kv_heads, keys, hd], each key/value head serving {@code rep} consecutive query heads. The
-   * query heads of a group are stacked on the position axis ([b, kv_heads, rep * t, hd]), so the
-   * keys and values are read where they are instead of being copied {@code rep} times per layer
-   * and step.
+   * Causal grouped-query attention: {@code q} [b, heads, t, hd], already scaled by
+   * 1/sqrt(head_dim) ({@link Positions#queryRotary}), over {@code k}, {@code v} [b, kv_heads, keys,
+   * hd], each key/value head serving {@code rep} consecutive query heads. The query heads of a
+   * group are stacked on the position axis ([b, kv_heads, rep * t, hd]), so the keys and values
+   * are read where they are instead of being copied {@code rep} times per layer and step; the
+   * mask ({@link Positions#mask}) is laid out the same way and added in place to the scores (the
+   * product's fresh output, which no backward reads): one pass over the scores before the softmax.
    *
    * @return [b, heads, t, hd]
    */
-  private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int rep, NDArray scale) {
-    if (rep == 1) {
-      return q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask).softmax(3).matMul(v);
-    }
+  private static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int rep) {
     Shape qs = q.getShape();
-    long batch = qs.get(0);
-    long t = qs.get(2);
-    long kvHeads = k.getShape().get(1);
-    long keys = k.getShape().get(2);
-    NDArray scores = q.reshape(batch, kvHeads, rep * t, qs.get(3)).matMul(k.transpose(0, 1, 3, 2)).mul(scale)
-        .reshape(batch, kvHeads, rep, t, keys);
-    // [t, keys] broadcasts as is; a padded batch's [b, 1, t, keys] gains the group axis
-    NDArray masked = scores.add(mask.getShape().dimension() == 4 ? mask.expandDims(2) : mask);
-    return masked.softmax(4).reshape(batch, kvHeads, rep * t, keys).matMul(v).reshape(qs);
+    NDArray grouped = rep == 1 ? q : q.reshape(qs.get(0), k.getShape().get(1), rep * qs.get(2), qs.get(3));
+    return grouped.matMul(k.transpose(0, 1, 3, 2)).addi(mask).softmax(3).matMul(v).reshape(qs);
   }
 
   private NDArray w(ParameterStore ps, NDArray ids, String name, boolean training) {
@@ -547,7 +560,43 @@ public final class LlamaModel extends AbstractBlock {
   }
 
   /**
-   * cos and sin of the rotary angles for positions offset..offset+t-1: shape [t, hd], or, for a
+   * What every layer of one forward shares: the rotary tables of the keys and of the queries (the
+   * latter with the attention's 1/sqrt(head_dim) folded in, so no layer scales its scores), and the
+   * additive mask laid out as {@link #attention} stacks each group's query heads.
+   *
+   * @param queryRotary for the queries; for the fused layers' one pass over query and key heads
+   *     together, per head ([heads + kv_heads, t, hd]): scaled for the query heads, as is for the keys
+   */
+  private record Positions(NDArray[] keyRotary, NDArray[] queryRotary, NDArray mask) {}
+
+  private Positions positions(NDManager m, int offset, int t, int[] leftPad, int padFrom, boolean jointQueryKey) {
+    NDArray[] keys = rotary(m, offset, t, config.headDim(), leftPad);
+    float s = (float) (1 / Math.sqrt(config.headDim()));
+    NDArray scale;
+    if (jointQueryKey) {
+      float[] perHead = new float[config.numAttentionHeads() + config.numKeyValueHeads()];
+      java.util.Arrays.fill(perHead, 0, config.numAttentionHeads(), s);
+      java.util.Arrays.fill(perHead, config.numAttentionHeads(), perHead.length, 1f);
+      scale = m.create(perHead, new Shape(perHead.length, 1, 1));
+    } else {
+      scale = scalar(m, s);
+    }
+    NDArray[] queries = {keys[0].mul(scale), keys[1].mul(scale)};
+    scale.close();
+    NDArray mask = attentionMask(m, offset, t, leftPad, padFrom);
+    int rep = config.numAttentionHeads() / config.numKeyValueHeads();
+    if (rep > 1) {
+      // [t, keys] -> [rep * t, keys]: row r * t + i is query head r of a group at position i
+      try (NDArray causal = mask) {
+        mask = causal.tile(causal.getShape().dimension() == 2 ? new long[] {rep, 1} : new long[] {1, 1, rep, 1});
+      }
+    }
+    return new Positions(keys, queries, mask);
+  }
+
+  /**
+   * cos and (signed, see {@link #applyRotary}) sin of the rotary angles for positions
+   * offset..offset+t-1: shape [t, hd], or, for a
    * left-padded batch, [batch, 1, t, hd] where row r's position p is rotated as p - leftPad[r]
    * (padding as 0).
    *
@@ -565,7 +614,9 @@ public final class LlamaModel extends AbstractBlock {
         for (int i = 0; i < half; i++) {
           double angle = p * inverseFrequencies[i];
           cos[base + i] = cos[base + i + half] = (float) Math.cos(angle);
-          sin[base + i] = sin[base + i + half] = (float) Math.sin(angle);
+          // sin with rotate_half's sign folded in: rotate_half(x) * sin = [x2, x1] * [-sin, sin]
+          sin[base + i] = (float) -Math.sin(angle);
+          sin[base + i + half] = (float) Math.sin(angle);
         }
       }
     }
@@ -600,11 +651,14 @@ public final class LlamaModel extends AbstractBlock {
     return m.create(mask, leftPad == null ? new Shape(t, keys) : new Shape(rows, 1, t, keys));
   }
 
-  /** x * cos + rotate_half(x) * sin, where rotate_half(x) = [-x2, x1] over the halves of head_dim. */
+  /**
+   * x * cos + rotate_half(x) * sin, where rotate_half(x) = [-x2, x1] over the halves of head_dim:
+   * computed as x * cos + [x2, x1] * [-sin, sin] ({@link #rotary} gives sin so signed).
+   */
   private static NDArray applyRotary(NDArray x, NDArray[] rope) {
     NDList halves = x.split(2, 3);
-    NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
-    return x.mul(rope[0]).add(rotated.mul(rope[1]));
+    NDArray swapped = NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 3);
+    return x.mul(rope[0]).add(swapped.mul(rope[1]));
   }
 
   @Override

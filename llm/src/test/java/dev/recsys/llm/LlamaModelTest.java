@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -92,6 +93,13 @@ class LlamaModelTest {
       System.arraycopy(all, (int) positions[i] * 32, want, i * 32, 32);
     }
     assertClose(some.toFloatArray(), want, 1e-4f);
+
+    // a smaller chunk budget (2 rows of the 32-token vocabulary): chunks of 2, 2 and 1 rows, the same logits
+    NDArray rows = model.hidden(ps, ids, null, false).reshape(-1, 16).get(new NDIndex("{}", manager.create(positions)));
+    NDList chunks = model.logitChunks(ps, ids, rows, 2 * 32 + 31, false);
+    assertThat(chunks).extracting(NDArray::getShape)
+        .containsExactly(new Shape(2, 32), new Shape(2, 32), new Shape(1, 32));
+    assertClose(NDArrays.concat(chunks, 0).toFloatArray(), want, 1e-4f);
   }
 
   @Test

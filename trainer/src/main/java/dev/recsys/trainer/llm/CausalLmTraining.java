@@ -98,9 +98,9 @@ public final class CausalLmTraining {
                   try (NDManager pm = m.newSubManager()) {
                     Batch padded = pad(part, pad, o.maxLength());
                     NDArray ids = pm.create(padded.ids, new Shape(part.size(), padded.length));
-                    // the logits of the predicting positions only (LlamaModel's labelled forward)
+                    // the logits of the predicting positions only, in row chunks (LlamaModel's labelled forward)
                     NDList logits = trainer.forward(new NDList(ids), new NDList(pm.create(padded.positions)));
-                    NDArray l = nextTokenLoss(logits.singletonOrThrow(), pm.create(padded.targets));
+                    NDArray l = nextTokenLoss(logits, pm.create(padded.targets));
                     float share = (float) (predicted(part, o.maxLength()) / predicted);
                     float partLoss = l.getFloat();
                     loss += share * partLoss;
@@ -196,10 +196,32 @@ public final class CausalLmTraining {
    * {@code targets} [n] the token that follows each.
    */
   static NDArray nextTokenLoss(NDArray logits, NDArray targets) {
+    return nextTokenLoss(new NDList(logits), targets);
+  }
+
+  /**
+   * As {@link #nextTokenLoss(NDArray, NDArray)} for logits given as consecutive chunks of rows
+   * (what the labelled forward returns): each chunk's log-softmax and picks on its own, so no
+   * tensor is ever vocabulary-wide for all n positions.
+   */
+  static NDArray nextTokenLoss(NDList logits, NDArray targets) {
     // each position's target log-probability picked by index (torch.gather), not by a product with a
     // one-hot [n, vocabulary] tensor: at 49,152 tokens that tensor and its gradient were two more
     // vocabulary-sized arrays per micro-batch
-    return logits.logSoftmax(1).gather(targets.expandDims(1), 1).mean().neg();
+    NDArray sum = null;
+    long from = 0;
+    for (NDArray chunk : logits) {
+      long rows = chunk.getShape().get(0);
+      NDArray picked = chunk.logSoftmax(1).gather(targets.get(from + ":" + (from + rows)).expandDims(1), 1).sum();
+      sum = sum == null ? picked : sum.add(picked);
+      from += rows;
+    }
+    if (sum == null || from != targets.getShape().get(0)) {
+      throw new IllegalArgumentException("the logits' " + from + " rows do not match " + targets.getShape().get(0)
+          + " targets");
+    }
+    // the mean through a PyTorch scalar (never div(number) on the autograd path: see LlamaModel)
+    return sum.div(sum.getManager().full(new Shape(), (float) from)).neg();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.recsys.trainer.llm;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.recsys.llm.Decoding;
 import dev.recsys.llm.LlamaCheckpoint;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CausalLmTrainingTest {
   @TempDir Path dir;
@@ -85,9 +87,14 @@ class CausalLmTrainingTest {
       }
       sum += -(logits[p * 5 + (int) targets[p]] - max - Math.log(z));
     }
-    float loss = CausalLmTraining.nextTokenLoss(manager.create(logits, new ai.djl.ndarray.types.Shape(4, 5)),
-        manager.create(targets)).getFloat();
+    NDArray all = manager.create(logits, new ai.djl.ndarray.types.Shape(4, 5));
+    float loss = CausalLmTraining.nextTokenLoss(all, manager.create(targets)).getFloat();
     assertThat((double) loss).isCloseTo(sum / 4, org.assertj.core.data.Offset.offset(1e-5));
+    // the same logits in chunks of 3 and 1 rows (as the labelled forward gives them): the same loss
+    float chunked = CausalLmTraining.nextTokenLoss(all.split(new long[] {3}, 0), manager.create(targets)).getFloat();
+    assertThat((double) chunked).isCloseTo(sum / 4, org.assertj.core.data.Offset.offset(1e-5));
+    assertThatThrownBy(() -> CausalLmTraining.nextTokenLoss(all.split(new long[] {3}, 0).subNDList(1),
+        manager.create(targets))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 rows");
   }
 
   @Test
