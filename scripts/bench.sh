@@ -16,9 +16,10 @@
 #                                                              the run's base + adapter in Hugging Face transformers + peft:
 #                                                              greedy tokens equal to the in-process model's, and
 #                                                              generate() latency next to the in-process generator's
-#   scripts/bench.sh lora --dataset D [--steps 4] [--threads 1]
+#   scripts/bench.sh lora --dataset D [--steps 4] [--threads 1] [--rounds 1]
 #                                                              the trainer's LoRA phase on SmolLM2-135M against peft on
-#                                                              the same batches: tokens/s per step, first losses equal
+#                                                              the same batches: tokens/s per step, first losses equal;
+#                                                              several rounds: each side's median over all of them
 set -euo pipefail
 CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
@@ -36,24 +37,34 @@ hf_venv() {
   fi
 }
 if [ "$what" = lora ]; then
-  data="" steps=4 threads=1
+  data="" steps=4 threads=1 rounds=1
   while [ $# -gt 0 ]; do
     case "$1" in
       --dataset) data=$(cd "$CALLER" && realpath "$2"); shift 2 ;;
       --steps) steps=$2; shift 2 ;;
       --threads) threads=$2; shift 2 ;;
-      *) echo "unknown option '$1' (lora takes --dataset D [--steps N] [--threads N])" >&2; exit 2 ;;
+      --rounds) rounds=$2; shift 2 ;;
+      *) echo "unknown option '$1' (lora takes --dataset D [--steps N] [--threads N] [--rounds N])" >&2; exit 2 ;;
     esac
   done
   [ -n "$data" ] || { echo "lora needs --dataset <dataset folder> (what 'recsys-trainer import' writes)" >&2; exit 2; }
+  [ "$rounds" -ge 1 ] 2>/dev/null || { echo "--rounds must be a whole number >= 1, was '$rounds'" >&2; exit 2; }
   bash scripts/fetch-base.sh >&2
   hf_venv
-  dump=$(mktemp --suffix=.json)
-  java --enable-native-access=ALL-UNNAMED -Xmx6g -Drecsys.repo="$REPO" \
-    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-    -cp "$REPO/e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:$REPO/e2e/target/lib/*" \
-    dev.recsys.bench.LoraTrainBench "$data" "$steps" "$threads" "$dump" 2> >(grep -v INFO >&2)
-  exec "$venv/bin/python" scripts/hf_lora_peer.py "$dump"
+  results=$(mktemp --suffix=.jsonl)
+  for round in $(seq 1 "$rounds"); do
+    [ "$rounds" -eq 1 ] || echo "== round $round of $rounds" >&2
+    dump=$(mktemp --suffix=.json)
+    java --enable-native-access=ALL-UNNAMED -Xmx6g -Drecsys.repo="$REPO" \
+      -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+      -cp "$REPO/e2e/target/recsys-e2e-0.1.0-SNAPSHOT.jar:$REPO/e2e/target/lib/*" \
+      dev.recsys.bench.LoraTrainBench "$data" "$steps" "$threads" "$dump" 2> >(grep -v INFO >&2)
+    "$venv/bin/python" scripts/hf_lora_peer.py "$dump" --results "$results" || exit $?
+    rm -f "$dump"
+  done
+  [ "$rounds" -eq 1 ] || "$venv/bin/python" scripts/hf_lora_peer.py --summary "$results"
+  rm -f "$results"
+  exit 0
 fi
 if [ "$what" = hf ]; then
   run="" data="" prompts=8 repeats=3 maxnew=24

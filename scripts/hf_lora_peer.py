@@ -6,7 +6,8 @@ the in-process per-step timings and losses), then trains the same base with tran
 on the same number of PyTorch threads: float32, LoRA r/alpha/dropout on the same modules, Adam
 at the same learning rate, each micro-batch's mean next-token loss (padding masked) weighted by
 its share of the batch's predicted tokens, gradients clipped to norm 1.0 — the trainer's recipe.
-Prints per-step tokens/s of both, their medians without the first step (warm-up) and the ratio;
+Prints per-step tokens/s of both, their medians without the first step (warm-up) and the ratio
+(with --results, also appends them to a file; --summary prints the rounds such a file holds);
 exits 1 when the first step's losses differ (LoRA's B starts at zero, so the first step sees
 the base alone on both sides: the same data must give the same loss).
 """
@@ -21,7 +22,7 @@ from peft import LoraConfig, get_peft_model
 from transformers import AutoModelForCausalLM
 
 
-def main(dump_path):
+def main(dump_path, results_path=None):
     dump = json.load(open(dump_path))
     threads = dump["threads"]
     torch.set_num_threads(threads)
@@ -107,9 +108,30 @@ def main(dump_path):
               f"{tokens[0]} tokens, loss {losses[0]:.5f} peft", file=sys.stderr)
         sys.exit(1)
     print(f"first step: the same {tokens[0]} tokens and loss ({ours['losses'][0]:.5f} / {losses[0]:.5f})")
+    if results_path:
+        with open(results_path, "a") as f:
+            f.write(json.dumps({"inProcess": rates(ours)[1:], "peft": rates(peer)[1:]}) + "\n")
+
+
+def summary(results_path):
+    """Several rounds (each a fresh in-process run, then peft): every step after each round's first."""
+    rounds = [json.loads(line) for line in open(results_path) if line.strip()]
+    print(f"\n{len(rounds)} rounds, each a fresh process per side (in-process first, then peft):\n")
+    print("| round | in-process median tok/s | peft median tok/s | in-process / peft |")
+    print("|---|---|---|---|")
+    for i, r in enumerate(rounds, 1):
+        a, b = statistics.median(r["inProcess"]), statistics.median(r["peft"])
+        print(f"| {i} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+    a = statistics.median([x for r in rounds for x in r["inProcess"]])
+    b = statistics.median([x for r in rounds for x in r["peft"]])
+    print(f"\nmedian over all rounds' steps after the first: in-process {a:.1f}, peft {b:.1f}; "
+          f"in-process / peft = {a / b:.2f}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: hf_lora_peer.py DUMP.json")
-    main(sys.argv[1])
+    if len(sys.argv) == 3 and sys.argv[1] == "--summary":
+        summary(sys.argv[2])
+    elif len(sys.argv) in (2, 4) and (len(sys.argv) == 2 or sys.argv[2] == "--results"):
+        main(sys.argv[1], sys.argv[3] if len(sys.argv) == 4 else None)
+    else:
+        sys.exit("usage: hf_lora_peer.py DUMP.json [--results RESULTS.jsonl] | --summary RESULTS.jsonl")

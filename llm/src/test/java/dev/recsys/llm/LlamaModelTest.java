@@ -94,12 +94,16 @@ class LlamaModelTest {
     }
     assertClose(some.toFloatArray(), want, 1e-4f);
 
-    // a smaller chunk budget (2 rows of the 32-token vocabulary): chunks of 2, 2 and 1 rows, the same logits
+    // smaller chunk budgets (of the 32-token vocabulary): as few chunks as fit, evenly sized, the same logits
     NDArray rows = model.hidden(ps, ids, null, false).reshape(-1, 16).get(new NDIndex("{}", manager.create(positions)));
-    NDList chunks = model.logitChunks(ps, ids, rows, 2 * 32 + 31, false);
-    assertThat(chunks).extracting(NDArray::getShape)
+    NDList even = model.logitChunks(ps, ids, rows, 4 * 32 + 31, false); // at most 4 rows: 3 + 2, not 4 + 1
+    assertThat(even).extracting(NDArray::getShape).containsExactly(new Shape(3, 32), new Shape(2, 32));
+    assertClose(NDArrays.concat(even, 0).toFloatArray(), want, 1e-4f);
+    NDList twos = model.logitChunks(ps, ids, rows, 2 * 32, false); // at most 2 rows: 3 chunks
+    assertThat(twos).extracting(NDArray::getShape)
         .containsExactly(new Shape(2, 32), new Shape(2, 32), new Shape(1, 32));
-    assertClose(NDArrays.concat(chunks, 0).toFloatArray(), want, 1e-4f);
+    assertClose(NDArrays.concat(twos, 0).toFloatArray(), want, 1e-4f);
+    assertThat(model.logitChunks(ps, ids, rows, 5 * 32, false)).hasSize(1);
   }
 
   @Test
