@@ -373,7 +373,6 @@ public final class LlamaModel extends AbstractBlock {
     long batch = packed == null ? ids.getShape().get(0) : packed.rows();
     int t = packed == null ? (int) ids.getShape().get(1) : packed.width();
     int offset = cache == null ? 0 : cache.length();
-    int hd = config.headDim();
 
     NDArray embed = w(ps, ids, "model.embed_tokens.weight", training);
     NDArray rows = embed.get(new NDIndex("{}", ids.flatten()));
@@ -439,7 +438,6 @@ public final class LlamaModel extends AbstractBlock {
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int hd = config.headDim();
-    NDManager m = ids.getManager();
     String p = "model.layers." + l + ".";
     NDArray n = rmsNorm(x, w(ps, ids, p + "input_layernorm.weight", training));
     NDArray q = heads(layout.padded(proj(ps, ids, n, p + "self_attn.q_proj", training)), batch, t, heads, hd);
