@@ -114,7 +114,7 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
     }
     boolean ruled = !serving.usesLlm() && runnerUp != null && runnerUpValidNdcg10 > servingValidNdcg10;
     sb.append(String.format(Locale.ROOT, "%nServing pipeline (%s, NDCG@10 %.4f): %s%n", ruled
-        ? "best without the LLM on validation: the LLM's lead was within one paired standard error"
+        ? "best without the LLM on validation: the LLM's lead was within two paired standard errors"
         : "best on validation", servingValidNdcg10, serving.describe()));
     sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "
         + "serving pipeline)%n", bestNonLlm, bestNonLlmValidNdcg10,
@@ -123,7 +123,7 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
       double margin = servingValidNdcg10 - runnerUpValidNdcg10;
       sb.append(String.format(Locale.ROOT, "Margin over the best ranking %s the LLM (%s): %+.4f NDCG@10 on validation, "
           + "paired standard error %.4f over %d samples%s%n", serving.usesLlm() ? "without" : "with", runnerUp, margin,
-          marginStdError, validSamples, ruled ? " (the LLM's lead is within one standard error, so the simpler "
+          marginStdError, validSamples, ruled ? " (the LLM's lead is within two standard errors, so the simpler "
           + "ranking serves)" : margin < 2 * marginStdError ? " (within two standard errors: the choice is "
           + "not settled by these samples)" : ""));
     }
