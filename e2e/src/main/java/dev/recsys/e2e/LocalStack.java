@@ -6,7 +6,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,15 +31,21 @@ public final class LocalStack implements AutoCloseable {
   /** One service: its module folder, its gRPC and management ports, its process. */
   public static final class Service {
     final String module;
-    final int port;
-    final int managementPort;
+    int port;
+    int managementPort;
     Process process;
     Path log;
+    /** Where this start's output begins in {@link #log} (the log is appended to across starts). */
+    long logStart;
 
-    Service(String module, int port, int managementPort) {
+    Service(String module) throws IOException {
       this.module = module;
-      this.port = port;
-      this.managementPort = managementPort;
+      newPorts();
+    }
+
+    void newPorts() throws IOException {
+      this.port = Ports.free();
+      this.managementPort = Ports.free();
     }
 
     public int port() {
@@ -69,9 +74,9 @@ public final class LocalStack implements AutoCloseable {
     this.logs = logs;
     this.pollInterval = pollInterval;
     Files.createDirectories(logs);
-    services.put("grounding", new Service("grounding-service", freePort(), freePort()));
-    services.put("generator", new Service("generator-service", freePort(), freePort()));
-    services.put("gateway", new Service("gateway", freePort(), freePort()));
+    services.put("grounding", new Service("grounding-service"));
+    services.put("generator", new Service("generator-service"));
+    services.put("gateway", new Service("gateway"));
   }
 
   /** The repository root: {@code -Drecsys.repo}, else the working directory or its parent. */
@@ -146,14 +151,64 @@ public final class LocalStack implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the three services and waits until each is ready. A service that finds one of its ports
+   * taken by another process (see {@link Ports}) has every service start again on fresh ports
+   * (each service is told the others' ports), up to {@value #PORT_ATTEMPTS} times.
+   */
   public LocalStack start() throws IOException, InterruptedException {
-    for (String name : services.keySet()) {
-      start(name);
+    for (int attempt = 1; ; attempt++) {
+      for (String name : services.keySet()) {
+        start(name);
+      }
+      try {
+        for (String name : services.keySet()) {
+          awaitReady(name, Duration.ofSeconds(120));
+        }
+        return this;
+      } catch (ServiceExited e) {
+        close();
+        if (!e.portTaken() || attempt == PORT_ATTEMPTS) {
+          throw e;
+        }
+        System.err.println("LocalStack: " + e.service() + "'s port was taken; starting the stack again on fresh ports");
+        for (Service s : services.values()) {
+          s.newPorts();
+        }
+      } catch (RuntimeException | InterruptedException e) {
+        close(); // no process outlives a start that failed
+        throw e;
+      }
     }
-    for (String name : services.keySet()) {
-      awaitReady(name, Duration.ofSeconds(120));
+  }
+
+  static final int PORT_ATTEMPTS = 3;
+
+  /** A service process that ended while it was awaited: its exit code and the end of its output. */
+  public static final class ServiceExited extends IllegalStateException {
+    private final String service;
+    private final boolean portTaken;
+
+    ServiceExited(String service, int exitCode, Path log, String output) {
+      super(service + " exited with " + exitCode + "; see " + log + "; its last lines:\n" + tail(output, 30));
+      this.service = service;
+      // Quarkus's words when a port it binds is taken
+      this.portTaken = output.contains("seems to be in use by another process");
     }
-    return this;
+
+    public String service() {
+      return service;
+    }
+
+    /** Whether it ended because a port it was given was taken. */
+    public boolean portTaken() {
+      return portTaken;
+    }
+
+    private static String tail(String output, int lines) {
+      List<String> all = output.lines().toList();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
   }
 
   /** Starts one service (again, after {@link #stop}). */
@@ -182,6 +237,7 @@ public final class LocalStack implements AutoCloseable {
         "-Drecsys.gateway.store.poll-interval=" + poll, "-jar", jar.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     s.log = logs.resolve(name + ".log");
+    s.logStart = Files.exists(s.log) ? Files.size(s.log) : 0;
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(s.log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("RECSYS_STORE", store.toAbsolutePath().toString());
@@ -226,7 +282,7 @@ public final class LocalStack implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!s.process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + s.process.exitValue() + "; see " + s.log);
+        throw new ServiceExited(name, s.process.exitValue(), s.log, outputSinceStart(s));
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort
@@ -294,9 +350,13 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  private static String outputSinceStart(Service s) {
+    try {
+      byte[] all = Files.readAllBytes(s.log);
+      int from = (int) Math.min(s.logStart, all.length);
+      return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(its log cannot be read: " + e.getMessage() + ")";
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.recsys.e2e;
 import dev.recsys.cli.dev.DevCertificates;
 import dev.recsys.generator.triton.TritonTransport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +29,11 @@ public final class TritonServer implements AutoCloseable {
   public TritonServer(Path repo, String model, Path log, DevCertificates certs) throws Exception {
     this.log = log;
     this.certs = certs;
-    this.grpcPort = freePort();
+    this.grpcPort = Ports.free();
     Path script = LocalStack.repoRoot().resolve("scripts/triton-server.sh");
     process = new ProcessBuilder("bash", script.toString(), "--repo", repo.toString(), "--model", model,
-        "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(freePort()),
-        "--metrics-port", Integer.toString(freePort()),
+        "--grpc-port", Integer.toString(grpcPort), "--http-port", Integer.toString(Ports.free()),
+        "--metrics-port", Integer.toString(Ports.free()),
         "--tls-cert", certs.cert(DevCertificates.TRITON).toString(),
         "--tls-key", certs.key(DevCertificates.TRITON).toString(),
         "--tls-client-ca", certs.cert(DevCertificates.TRITON_CLIENTS_CA).toString()).redirectErrorStream(true)
@@ -67,12 +66,6 @@ public final class TritonServer implements AutoCloseable {
   public String tail() throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

@@ -53,7 +53,7 @@ class CallerDeadlineEndToEndTest {
         .addAllHistory(splits.test().get(0).history()).setK(10).build();
     ExecutorService callers = Executors.newCachedThreadPool();
     java.util.Queue<Long> cancelled = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    int port = TritonServer.freePort();
+    int port = Ports.free();
     Path store = dir.resolve("store");
     DevCertificates certs = LocalStack.certificates(store);
     Server silent = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))

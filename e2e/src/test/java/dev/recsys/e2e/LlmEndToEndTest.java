@@ -9,7 +9,6 @@ import dev.recsys.proto.recommend.v1.RecommendResponse;
 import dev.recsys.trainer.data.Dataset;
 import dev.recsys.trainer.split.Sample;
 import dev.recsys.trainer.split.Splits;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,10 +141,7 @@ class LlmEndToEndTest {
     Dataset d = Releases.synthetic();
     Splits splits = Releases.bigrec(d);
     Path run = Releases.trainQuick(d, splits, dir.resolve("run"));
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort(); // closed again: nothing listens there
-    }
+    int deadPort = Ports.free(); // nothing listens there
     String target = "127.0.0.1:" + deadPort;
     ReleaseManifest[] published = new ReleaseManifest[1];
     try (StackFixture fx = StackFixture.start(dir, Duration.ofMillis(500),
