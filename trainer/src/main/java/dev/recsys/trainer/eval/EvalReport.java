@@ -113,8 +113,9 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
       sb.append(NO_LATER_SAMPLES).append('\n');
     }
     boolean ruled = !serving.usesLlm() && runnerUp != null && runnerUpValidNdcg10 > servingValidNdcg10;
+    String within = String.format(Locale.ROOT, "within %s", Evaluation.leadRule());
     sb.append(String.format(Locale.ROOT, "%nServing pipeline (%s, NDCG@10 %.4f): %s%n", ruled
-        ? "best without the LLM on validation: the LLM's lead was within two paired standard errors"
+        ? "best without the LLM on validation: the LLM's lead was " + within
         : "best on validation", servingValidNdcg10, serving.describe()));
     sb.append(String.format(Locale.ROOT, "Best ranking without the LLM on validation: %s, NDCG@10 %.4f (%+.1f%% for the "
         + "serving pipeline)%n", bestNonLlm, bestNonLlmValidNdcg10,
@@ -123,9 +124,9 @@ public record EvalReport(String protocol, int validSamples, int testSamples, int
       double margin = servingValidNdcg10 - runnerUpValidNdcg10;
       sb.append(String.format(Locale.ROOT, "Margin over the best ranking %s the LLM (%s): %+.4f NDCG@10 on validation, "
           + "paired standard error %.4f over %d samples%s%n", serving.usesLlm() ? "without" : "with", runnerUp, margin,
-          marginStdError, validSamples, ruled ? " (the LLM's lead is within two standard errors, so the simpler "
-          + "ranking serves)" : margin < 2 * marginStdError ? " (within two standard errors: the choice is "
-          + "not settled by these samples)" : ""));
+          marginStdError, validSamples, ruled ? " (the LLM's lead is " + within + ", so the simpler ranking serves)"
+          : margin <= Evaluation.LLM_LEAD_STANDARD_ERRORS * marginStdError ? " (" + within + ": the choice is not "
+          + "settled by these samples)" : ""));
     }
     if (!medianGenerationMs.isEmpty()) {
       sb.append("Generation time per sample (median, one request at a time):");

@@ -57,7 +57,14 @@ public final class Evaluation {
    * errors (+0.0052 ± 0.0042, +0.0056 ± 0.0052) and lost to the mixture it re-ranks on the test
    * samples (0.0734 vs 0.0766, 0.0701 vs 0.0761 NDCG@10).
    */
-  static final double LLM_LEAD_STANDARD_ERRORS = 2;
+  public static final double LLM_LEAD_STANDARD_ERRORS = 2;
+
+  /** The rule's words for reports: "2 paired standard errors". */
+  public static String leadRule() {
+    return String.format(java.util.Locale.ROOT, "%s paired standard errors",
+        new java.text.DecimalFormat("0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT))
+            .format(LLM_LEAD_STANDARD_ERRORS));
+  }
 
   /** gamma grid: BIGRec's collaborative grid, coarsened (0..0.99 and 1..99 there). */
   static final double[] GAMMAS = {0, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 20, 50, 99};

@@ -216,8 +216,9 @@ class TrainingRunTest {
     if (top > report.servingValidNdcg10()) { // the two-standard-error rule preferred the ranking without the LLM
       assertThat(report.serving().usesLlm()).isFalse();
       assertThat(report.servingValidNdcg10()).isEqualTo(report.bestNonLlmValidNdcg10());
-      assertThat(top - report.servingValidNdcg10()).isLessThanOrEqualTo(2 * report.marginStdError() + 1e-12);
-      assertThat(report.markdown()).contains("within two paired standard errors");
+      assertThat(top - report.servingValidNdcg10())
+          .isLessThanOrEqualTo(Evaluation.LLM_LEAD_STANDARD_ERRORS * report.marginStdError() + 1e-12);
+      assertThat(report.markdown()).contains("the LLM's lead was within 2 paired standard errors");
     } else {
       assertThat(top).isEqualTo(report.servingValidNdcg10());
     }
