@@ -137,9 +137,11 @@ public final class LlamaModel extends AbstractBlock {
 
   /**
    * Per layer, the products that read the same input as one: q/k/v ([q + 2 kv, hidden]) and
-   * gate/up ([2 intermediate, hidden]); and the norms' epsilon, which every step used to create anew.
+   * gate/up ([2 intermediate, hidden]); and the constants every step used to create anew: the
+   * norms' epsilon, and the per-head scale of the rotary tables that turn query and key heads in
+   * one pass ([heads + kv_heads, 1, 1]: 1/sqrt(head_dim) for the query heads, 1 for the keys).
    */
-  private record Fused(NDArray[] qkv, NDArray[] gateUp, NDArray eps) {}
+  private record Fused(NDArray[] qkv, NDArray[] gateUp, NDArray eps, NDArray queryKeyScale) {}
 
   /**
    * Readies the model for generation only: folds the adapter in ({@link #mergeLora}) and
@@ -171,7 +173,12 @@ public final class LlamaModel extends AbstractBlock {
         weight(p + module).close();
       }
     }
-    fused = new Fused(qkv, gateUp, scalar(m, (float) config.rmsNormEps()));
+    // the fused layers rotate query and key heads in one pass: 1/sqrt(head_dim) for the query heads, 1 for the keys
+    float[] perHead = new float[config.numAttentionHeads() + config.numKeyValueHeads()];
+    java.util.Arrays.fill(perHead, 0, config.numAttentionHeads(), (float) (1 / Math.sqrt(config.headDim())));
+    java.util.Arrays.fill(perHead, config.numAttentionHeads(), perHead.length, 1f);
+    fused = new Fused(qkv, gateUp, scalar(m, (float) config.rmsNormEps()),
+        m.create(perHead, new Shape(perHead.length, 1, 1)));
   }
 
   /** Whether {@link #prepareForInference} has fused the projections (generation only). */
@@ -365,7 +372,8 @@ public final class LlamaModel extends AbstractBlock {
 
   /** As {@link #hidden(ParameterStore, NDArray, KvCache, boolean)}; packed rows give [n, hidden]. */
   private NDArray hidden(ParameterStore ps, NDArray ids, KvCache cache, boolean training, Packed packed) {
-    if (training && (merged || fused != null)) {
+    Fused f = fused; // read once: every layer of this forward runs the same way
+    if (training && (merged || f != null)) {
       throw new IllegalStateException("this model is prepared for inference (its LoRA adapter merged into its base "
           + "weights, its projections fused): train a model loaded for training");
     }
@@ -380,9 +388,9 @@ public final class LlamaModel extends AbstractBlock {
     NDArray x = packed == null ? rows.reshape(batch, t, config.hiddenSize()) : rows;
     Layout layout = new Layout(batch, t, packed);
     int[] leftPad = cache == null ? null : cache.leftPad();
-    Positions at = positions(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom(), fused != null);
+    Positions at = positions(m, offset, t, leftPad, cache == null ? 0 : cache.padFrom(), f);
     for (int l = 0; l < config.numHiddenLayers(); l++) {
-      x = layerFreeingIntermediates(ps, ids, layout, x, l, cache, at, training);
+      x = layerFreeingIntermediates(ps, ids, layout, x, l, cache, at, f, training);
     }
     return rmsNorm(x, w(ps, ids, "model.norm.weight", training));
   }
@@ -397,11 +405,12 @@ public final class LlamaModel extends AbstractBlock {
    * PyTorch (a LoRA step's peak at 135M: 5.2 to 4.3 GB).
    */
   private NDArray layerFreeingIntermediates(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l,
-      KvCache cache, Positions at, boolean training) {
+      KvCache cache, Positions at, Fused f, boolean training) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDScope.register(x);
-      NDArray out = layer(ps, ids, layout, x, l, cache, at, training);
+      NDArray out = f != null ? fusedLayer(ps, ids, layout, x, l, cache, at, f)
+          : layer(ps, ids, layout, x, l, cache, at, training);
       NDScope.unregister(out);
       if (cache != null) {
         NDScope.unregister(cache.keys(l), cache.values(l));
@@ -429,10 +438,6 @@ public final class LlamaModel extends AbstractBlock {
 
   private NDArray layer(ParameterStore ps, NDArray ids, Layout layout, NDArray x, int l, KvCache cache,
       Positions at, boolean training) {
-    Fused f = fused;
-    if (f != null && !training) {
-      return fusedLayer(ps, ids, layout, x, l, cache, at, f);
-    }
     long batch = layout.batch();
     int t = layout.t();
     int heads = config.numAttentionHeads();
@@ -571,20 +576,16 @@ public final class LlamaModel extends AbstractBlock {
    */
   private record Positions(NDArray[] keyRotary, NDArray[] queryRotary, NDArray mask) {}
 
-  private Positions positions(NDManager m, int offset, int t, int[] leftPad, int padFrom, boolean jointQueryKey) {
+  private Positions positions(NDManager m, int offset, int t, int[] leftPad, int padFrom, Fused f) {
     NDArray[] keys = rotary(m, offset, t, config.headDim(), leftPad);
-    float s = (float) (1 / Math.sqrt(config.headDim()));
-    NDArray scale;
-    if (jointQueryKey) {
-      float[] perHead = new float[config.numAttentionHeads() + config.numKeyValueHeads()];
-      java.util.Arrays.fill(perHead, 0, config.numAttentionHeads(), s);
-      java.util.Arrays.fill(perHead, config.numAttentionHeads(), perHead.length, 1f);
-      scale = m.create(perHead, new Shape(perHead.length, 1, 1));
+    NDArray[] queries;
+    if (f != null) {
+      queries = new NDArray[] {keys[0].mul(f.queryKeyScale()), keys[1].mul(f.queryKeyScale())};
     } else {
-      scale = scalar(m, s);
+      try (NDArray scale = scalar(m, (float) (1 / Math.sqrt(config.headDim())))) {
+        queries = new NDArray[] {keys[0].mul(scale), keys[1].mul(scale)};
+      }
     }
-    NDArray[] queries = {keys[0].mul(scale), keys[1].mul(scale)};
-    scale.close();
     NDArray mask = attentionMask(m, offset, t, leftPad, padFrom);
     int rep = config.numAttentionHeads() / config.numKeyValueHeads();
     if (rep > 1) {
