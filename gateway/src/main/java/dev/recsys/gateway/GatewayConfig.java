@@ -29,6 +29,14 @@ public interface GatewayConfig {
   @WithDefault("10s")
   Duration stageConnectTimeout();
 
+  /**
+   * Whether the gateway runs a few Recommend requests through its own path before it reports
+   * ready ({@link dev.recsys.gateway.recommend.RecommendWarmUp}); off in the in-process tests,
+   * whose scripted stages count every call.
+   */
+  @WithDefault("true")
+  boolean warmUp();
+
   /** Where the generator and grounding are, and how the gateway's channels to them are secured. */
   Stages stages();
 

@@ -57,4 +57,9 @@ public class CatalogueRegistry {
   public boolean loadedAny() {
     return !watcher.tenants().isEmpty();
   }
+
+  /** The tenants whose catalogue is loaded. */
+  public java.util.Set<String> tenants() {
+    return watcher.tenants();
+  }
 }

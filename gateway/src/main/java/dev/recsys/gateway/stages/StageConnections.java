@@ -48,6 +48,7 @@ public class StageConnections implements HealthCheck {
   private volatile Map<String, Channel> channels = Map.of();
   private Duration timeout;
   private volatile boolean warming = true;
+  private volatile boolean allReady;
 
   StageConnections() {
   }
@@ -82,6 +83,7 @@ public class StageConnections implements HealthCheck {
         }
         if (allReady) {
           LOG.infof("stage channels connected in %d ms: %s", (System.nanoTime() - start) / 1_000_000, states());
+          this.allReady = true;
           return true;
         }
         if (System.nanoTime() > deadline) {
@@ -97,6 +99,16 @@ public class StageConnections implements HealthCheck {
     } finally {
       warming = false;
     }
+  }
+
+  /** Whether the start-up connection attempt has ended (connected, timed out or interrupted). */
+  public boolean settled() {
+    return !warming;
+  }
+
+  /** Whether it ended with every stage channel READY. */
+  public boolean connected() {
+    return allReady;
   }
 
   Map<String, String> states() {
