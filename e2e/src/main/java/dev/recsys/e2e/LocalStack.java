@@ -158,10 +158,10 @@ public final class LocalStack implements AutoCloseable {
    */
   public LocalStack start() throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
-      for (String name : services.keySet()) {
-        start(name);
-      }
       try {
+        for (String name : services.keySet()) {
+          start(name);
+        }
         for (String name : services.keySet()) {
           awaitReady(name, Duration.ofSeconds(120));
         }
@@ -175,7 +175,7 @@ public final class LocalStack implements AutoCloseable {
         for (Service s : services.values()) {
           s.newPorts();
         }
-      } catch (RuntimeException | InterruptedException e) {
+      } catch (RuntimeException | IOException | InterruptedException e) {
         close(); // no process outlives a start that failed
         throw e;
       }

@@ -35,8 +35,9 @@ import org.jboss.logging.Logger;
  * after a start").
  *
  * <p>The requests are a tenant's first catalogue items as the history; they count in the stages'
- * metrics like any request (they are real ones) but pass no caller authentication, quota or
- * admission, which they do not need. A warm-up that fails or whose stages are away ends the
+ * metrics like any request (they are real ones; a degraded answer counts in
+ * {@code recsys_gateway_degraded_total} too) but pass no caller authentication, quota or admission,
+ * which they do not need, nor the gateway's own gRPC server metrics. A warm-up that fails or whose stages are away ends the
  * warm-up with a warning: readiness never waits longer than {@code stage-connect-timeout} plus one
  * request's stage deadlines (after the timeout no further request starts).
  */
