@@ -192,17 +192,10 @@ public final class CausalLmTraining {
   }
 
   /**
-   * Mean cross-entropy of the targets: {@code logits} [n, vocab] of the n predicting positions,
-   * {@code targets} [n] the token that follows each.
-   */
-  static NDArray nextTokenLoss(NDArray logits, NDArray targets) {
-    return nextTokenLoss(new NDList(logits), targets);
-  }
-
-  /**
-   * As {@link #nextTokenLoss(NDArray, NDArray)} for logits given as consecutive chunks of rows
-   * (what the labelled forward returns): each chunk's log-softmax and picks on its own, so no
-   * tensor is ever vocabulary-wide for all n positions.
+   * Mean cross-entropy of the targets: {@code logits} the n predicting positions' logits as
+   * consecutive chunks of rows, each [rows, vocab] (what the labelled forward returns),
+   * {@code targets} [n] the token that follows each. Each chunk's log-softmax and picks on its own,
+   * so no tensor is ever vocabulary-wide for all n positions.
    */
   static NDArray nextTokenLoss(NDList logits, NDArray targets) {
     // each position's target log-probability picked by index (torch.gather), not by a product with a

@@ -3,6 +3,7 @@ package dev.recsys.trainer.llm;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.recsys.llm.Decoding;
 import dev.recsys.llm.LlamaCheckpoint;
@@ -88,7 +89,7 @@ class CausalLmTrainingTest {
       sum += -(logits[p * 5 + (int) targets[p]] - max - Math.log(z));
     }
     NDArray all = manager.create(logits, new ai.djl.ndarray.types.Shape(4, 5));
-    float loss = CausalLmTraining.nextTokenLoss(all, manager.create(targets)).getFloat();
+    float loss = CausalLmTraining.nextTokenLoss(new NDList(all), manager.create(targets)).getFloat();
     assertThat((double) loss).isCloseTo(sum / 4, org.assertj.core.data.Offset.offset(1e-5));
     // the same logits in chunks of 3 and 1 rows (as the labelled forward gives them): the same loss
     float chunked = CausalLmTraining.nextTokenLoss(all.split(new long[] {3}, 0), manager.create(targets)).getFloat();
