@@ -7,19 +7,19 @@ import dev.recsys.gateway.stages.StageChannels;
 import dev.recsys.gateway.stages.StageConnections;
 import dev.recsys.proto.generator.v1.GeneratorServiceGrpc;
 import dev.recsys.proto.grounding.v1.GroundingServiceGrpc;
+import dev.recsys.proto.recommend.v1.RecommendRequest;
+import dev.recsys.proto.recommend.v1.RecommendResponse;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
-import dev.recsys.proto.recommend.v1.RecommendRequest;
-import dev.recsys.proto.recommend.v1.RecommendResponse;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -30,16 +30,18 @@ import org.jboss.logging.Logger;
  * Runs a few Recommend requests through the gateway's own path ({@link RecommendHandler}: the
  * stage clients, the generator's and the grounding service's servers and handlers over the real
  * channels) before the gateway reports ready, once its stage channels are connected and a catalogue
- * is loaded. A fresh process otherwise answers its first request in ~0.5 s instead of ~50 ms: what
+ * is loaded, and both stages report SERVING. A fresh process otherwise answers its first request
+ * in ~0.4 s instead of ~50 ms ({@code scripts/bench.sh first-request}): what
  * each JVM loads, links and compiles on the first call of each path (README, "The first request
  * after a start").
  *
  * <p>The requests are a tenant's first catalogue items as the history; they count in the stages'
  * metrics like any request (they are real ones; a degraded answer counts in
- * {@code recsys_gateway_degraded_total} too) but pass no caller authentication, quota or admission,
- * which they do not need, nor the gateway's own gRPC server metrics. A warm-up that fails or whose stages are away ends the
- * warm-up with a warning: readiness never waits longer than {@code stage-connect-timeout} plus one
- * request's stage deadlines (after the timeout no further request starts).
+ * {@code recsys_gateway_degraded_total} too) but pass no caller authentication, quota or
+ * admission, which they do not need, nor the gateway's own gRPC server metrics. A warm-up that
+ * fails, or whose stages are away, ends with a warning: readiness never waits longer than
+ * {@code stage-connect-timeout} plus one request's stage deadlines (after the timeout no further
+ * request starts).
  */
 @Singleton
 @Readiness

@@ -48,7 +48,7 @@ public class StageConnections implements HealthCheck {
   private volatile Map<String, Channel> channels = Map.of();
   private Duration timeout;
   private volatile boolean warming = true;
-  private volatile boolean allReady;
+  private volatile boolean connected;
 
   StageConnections() {
   }
@@ -83,7 +83,7 @@ public class StageConnections implements HealthCheck {
         }
         if (allReady) {
           LOG.infof("stage channels connected in %d ms: %s", (System.nanoTime() - start) / 1_000_000, states());
-          this.allReady = true;
+          connected = true;
           return true;
         }
         if (System.nanoTime() > deadline) {
@@ -108,7 +108,7 @@ public class StageConnections implements HealthCheck {
 
   /** Whether it ended with every stage channel READY. */
   public boolean connected() {
-    return allReady;
+    return connected;
   }
 
   Map<String, String> states() {
