@@ -2,6 +2,8 @@
 # Benchmarks that print tables (not part of the tests):
 #   scripts/bench.sh grounding [items=100000] [queries=500]   HNSW build, recall@10 vs exact, latency
 #   scripts/bench.sh recommend [requests=1000] [clients=4]     end-to-end Recommend latency through the gateway
+#   scripts/bench.sh first-request [stacks=5]                  the first and second Recommend after a start, the
+#                                                              gateway's warm-up on and off (fresh stacks each)
 #   scripts/bench.sh generation [run folder] [n=40] [mode]    in-process LLM generation (free / constrained, N
 #                                                              candidates) and the Triton client overhead; one table
 #                                                              only with mode batching|openloop [rates]|prefix|merge|forced
@@ -25,7 +27,7 @@ CALLER=$PWD # paths given to a bench are relative to where it was started
 cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/env.sh
-what=${1:?usage: scripts/bench.sh grounding|recommend|generation|quality|llamacpp|decode|hf|lora [args...]}; shift
+what=${1:?usage: scripts/bench.sh grounding|recommend|first-request|generation|quality|llamacpp|decode|hf|lora [args...]}; shift
 ./mvnw -B -q --no-transfer-progress -DskipTests package
 # the peers' own environment, pinned and cached (PyPI only; about 3 GB with torch's CUDA libraries)
 hf_venv() {
@@ -91,11 +93,12 @@ fi
 case "$what" in
   grounding) main=dev.recsys.bench.GroundingBench ;;
   recommend) main=dev.recsys.bench.RecommendBench ;;
+  first-request) main=dev.recsys.bench.FirstRequestBench ;;
   generation) main=dev.recsys.bench.GenerationBench ;;
   quality) main=dev.recsys.bench.QualityBench ;;
   llamacpp) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.LlamaCppBench ;;
   decode) bash scripts/fetch-base.sh >&2; main=dev.recsys.bench.DecodeStepBench ;;
-  *) echo "unknown bench '$what': use grounding, recommend, generation, quality, llamacpp, decode, hf or lora" >&2; exit 2 ;;
+  *) echo "unknown bench '$what': use grounding, recommend, first-request, generation, quality, llamacpp, decode, hf or lora" >&2; exit 2 ;;
 esac
 cd "$CALLER"
 exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx6g \
